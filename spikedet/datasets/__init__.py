@@ -1,0 +1,9 @@
+"""The embedded shapes data set (COCO + VOC writers) and its generator."""
+from .embedded import ensure_embedded_data, uses_embedded_data
+from .shapes_generator import ShapesSpec, generate_shapes_dataset
+from .shapes_renderer import SHAPE_CLASSES
+
+__all__ = [
+    'SHAPE_CLASSES', 'ShapesSpec', 'generate_shapes_dataset',
+    'ensure_embedded_data', 'uses_embedded_data'
+]

@@ -1,0 +1,46 @@
+"""Make sure the embedded shapes data exists before a config needs it."""
+import os
+from pathlib import Path
+from typing import Iterable
+
+from mmengine.config import Config
+from mmengine.logging import MMLogger
+
+from .shapes_generator import ShapesSpec, generate_shapes_dataset
+
+DEFAULT_ROOT = Path('data/shapes')
+
+
+def _data_roots(cfg: Config) -> Iterable[str]:
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        loader = cfg.get(key)
+        if loader and loader.get('dataset'):
+            root = loader['dataset'].get('data_root')
+            if root:
+                yield root
+
+
+def uses_embedded_data(cfg: Config, root: os.PathLike = DEFAULT_ROOT) -> bool:
+    """Whether any dataloader of ``cfg`` reads the embedded shapes data."""
+    target = Path(root).resolve()
+    return any(Path(r).resolve() == target for r in _data_roots(cfg))
+
+
+def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,
+                         spec: ShapesSpec = None) -> Path:
+    """Generate the default shapes data under ``root`` if it is missing.
+
+    Args:
+        root: Where the data lives. Defaults to ``data/shapes``.
+        spec: What to generate. Defaults to :class:`ShapesSpec`'s defaults.
+
+    Returns:
+        ``root`` as a path.
+    """
+    spec = spec or ShapesSpec()
+    logger = MMLogger.get_current_instance()
+    made = generate_shapes_dataset(root, spec)
+    if made:
+        logger.info(f'generated the embedded shapes data in {root} '
+                    f'({spec.num_train} train / {spec.num_val} val images)')
+    return Path(root)

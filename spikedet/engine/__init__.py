@@ -1,0 +1,1 @@
+"""mmengine glue: hooks and runner helpers."""

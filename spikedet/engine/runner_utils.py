@@ -1,0 +1,96 @@
+"""Build mmengine runners for spikedet's tools and move weights in and out."""
+import os
+import os.path as osp
+from typing import Any, Dict, Optional
+
+import mmdet
+import torch
+from mmengine.config import Config
+from mmengine.runner import Runner
+from torch import nn
+
+import spikedet
+from ..utils.checkpoint import load_weights, save_weights
+from ..utils.errors import CheckpointError
+
+
+def unwrap(model: nn.Module) -> nn.Module:
+    """The bare model inside a DDP-style wrapper, or ``model`` itself."""
+    return getattr(model, 'module', model)
+
+
+def default_work_dir(config_path: os.PathLike) -> str:
+    """``work_dirs/<config stem>``, as mmdet's tools choose it."""
+    return osp.join('work_dirs', osp.splitext(osp.basename(config_path))[0])
+
+
+def config_classes(cfg: Config) -> Optional[list]:
+    """Class names of the config's test (else train) dataset, if it names them."""
+    for key in ('test_dataloader', 'val_dataloader', 'train_dataloader'):
+        dataset = (cfg.get(key) or {}).get('dataset') or {}
+        classes = (dataset.get('metainfo') or {}).get('classes')
+        if classes:
+            return list(classes)
+    return None
+
+
+def check_classes(meta: Dict[str, Any], cfg: Config, ckpt: str) -> None:
+    """Refuse a checkpoint trained on other classes than the config's data.
+
+    Raises:
+        CheckpointError: Both name their classes and the lists differ.
+    """
+    saved = meta.get('classes')
+    wanted = config_classes(cfg)
+    if saved and wanted and list(saved) != list(wanted):
+        raise CheckpointError(
+            f'checkpoint {ckpt} was trained on classes {list(saved)} but the '
+            f'config\'s data set has {wanted}')
+
+
+def build_runner(cfg: Config) -> Runner:
+    """``Runner.from_cfg`` with spikedet's defaults for CPU-only machines."""
+    cfg.setdefault('launcher', 'none')
+    return Runner.from_cfg(cfg)
+
+
+def load_into_runner(runner: Runner, cfg: Config,
+                     checkpoint: os.PathLike) -> Dict[str, Any]:
+    """Load ``checkpoint`` into the runner's model with the safe loader.
+
+    ``cfg.load_from`` stays unset, so mmengine's own (pickle-based) loading
+    never touches the file.
+
+    Returns:
+        The checkpoint's meta.
+    """
+    model = unwrap(runner.model)
+    meta = load_weights(model, checkpoint)
+    check_classes(meta, cfg, os.fspath(checkpoint))
+    if meta.get('classes'):
+        model.dataset_meta = dict(classes=tuple(meta['classes']))
+    return meta
+
+
+def checkpoint_meta(model: nn.Module, cfg: Config) -> Dict[str, Any]:
+    """Plain metadata stored next to exported weights."""
+    classes = (getattr(model, 'dataset_meta', None) or {}).get('classes')
+    return dict(
+        classes=list(classes) if classes else config_classes(cfg),
+        config=cfg.pretty_text,
+        spikedet_version=spikedet.__version__,
+        mmdet_version=mmdet.__version__,
+        torch_version=torch.__version__)
+
+
+def export_weights(model: nn.Module, cfg: Config,
+                   path: os.PathLike) -> Dict[str, int]:
+    """Write the model's weights as a plain, weights-only-loadable file.
+
+    Returns:
+        ``dict(tensors=..., bytes=...)``.
+    """
+    model = unwrap(model)
+    tensors, size = save_weights(path, model.state_dict(),
+                                 checkpoint_meta(model, cfg))
+    return dict(tensors=tensors, bytes=size)

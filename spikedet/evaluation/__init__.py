@@ -1,0 +1,1 @@
+"""Metrics over timesteps and efficiency reports."""

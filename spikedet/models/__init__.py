@@ -1,0 +1,1 @@
+"""Spiking detectors and classifiers (mmdet glue)."""

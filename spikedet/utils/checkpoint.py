@@ -1,0 +1,170 @@
+"""Safe checkpoint I/O: the one loader every spikedet tool uses.
+
+spikedet's checkpoints are plain: ``{'state_dict': {name: Tensor},
+'meta': {plain python values}}``, so ``torch.load(..., weights_only=True)``
+accepts them. A file that needs arbitrary pickled objects (mmengine's full
+training checkpoints hold a ``HistoryBuffer``, optimizer state and more; a
+malicious file may hold anything) is refused, never loaded with
+``weights_only=False``: unpickling executes code.
+"""
+import os
+import pickle
+import zipfile
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+import torch
+from torch import nn
+
+from .atomic_io import atomic_path
+from .errors import CheckpointError
+
+_MAX_LISTED_KEYS = 5
+
+
+def read_checkpoint(path: os.PathLike) -> Dict[str, Any]:
+    """Load a checkpoint file with ``weights_only=True``.
+
+    Args:
+        path: The file.
+
+    Returns:
+        ``{'state_dict': ..., 'meta': ...}``; a file that holds a bare state
+        dict is returned with ``meta = {}``.
+
+    Raises:
+        CheckpointError: The file is missing, corrupt, not a state dict, or
+            needs arbitrary pickled objects.
+    """
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise CheckpointError(f'checkpoint not found: {path}')
+    try:
+        obj = torch.load(path, map_location='cpu', weights_only=True)
+    except pickle.UnpicklingError as exc:
+        if 'weights only load failed' in str(exc).lower():
+            raise CheckpointError(
+                f'refusing to load {path}: it contains pickled Python objects '
+                'beyond plain tensors, and unpickling can run arbitrary code. '
+                'If you trust the file, export its weights as a plain state '
+                'dict (see README, "Checkpoints").') from None
+        raise CheckpointError(
+            f'{path} is not a readable PyTorch checkpoint '
+            f'(corrupt or truncated: {exc})') from None
+    except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError,
+            OSError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CheckpointError(f'{path} is not a readable PyTorch checkpoint '
+                              f'(corrupt or truncated: {reason})') from None
+    return _normalise(obj, path)
+
+
+def _normalise(obj: Any, path: str) -> Dict[str, Any]:
+    if isinstance(obj, Mapping) and 'state_dict' in obj:
+        state, meta = obj['state_dict'], obj.get('meta') or {}
+    else:
+        state, meta = obj, {}
+    if not isinstance(state, Mapping) or not all(
+            isinstance(v, torch.Tensor) for v in state.values()):
+        raise CheckpointError(f'{path} holds no state dict of tensors')
+    state = {_strip_prefix(k): v for k, v in state.items()}
+    return dict(state_dict=state, meta=dict(meta))
+
+
+def _strip_prefix(key: str) -> str:
+    return key[len('module.'):] if key.startswith('module.') else key
+
+
+def _listed(keys: List[str]) -> str:
+    shown = ', '.join(keys[:_MAX_LISTED_KEYS])
+    more = len(keys) - _MAX_LISTED_KEYS
+    return shown + (f' (+{more} more)' if more > 0 else '')
+
+
+def mismatch_report(model_state: Mapping[str, torch.Tensor],
+                    file_state: Mapping[str, torch.Tensor]) -> Optional[str]:
+    """Describe how two state dicts differ, or return None if they fit.
+
+    Args:
+        model_state: The model's own ``state_dict()``.
+        file_state: The state dict read from a file.
+
+    Returns:
+        One line naming missing, unexpected and wrongly shaped keys, or None.
+    """
+    missing = [k for k in model_state if k not in file_state]
+    unexpected = [k for k in file_state if k not in model_state]
+    shapes = [f'{k} {tuple(file_state[k].shape)} vs {tuple(v.shape)}'
+              for k, v in model_state.items()
+              if k in file_state and file_state[k].shape != v.shape]
+    parts = []
+    if missing:
+        parts.append(f'missing keys ({len(missing)}): {_listed(missing)}')
+    if unexpected:
+        parts.append(
+            f'unexpected keys ({len(unexpected)}): {_listed(unexpected)}')
+    if shapes:
+        parts.append(f'shape mismatch, file vs model ({len(shapes)}): '
+                     f'{_listed(shapes)}')
+    return '; '.join(parts) if parts else None
+
+
+def load_weights(model: nn.Module, path: os.PathLike) -> Dict[str, Any]:
+    """Load a checkpoint into ``model`` strictly and safely.
+
+    Args:
+        model: The model to fill.
+        path: A checkpoint file.
+
+    Returns:
+        The checkpoint's ``meta`` dict.
+
+    Raises:
+        CheckpointError: See :func:`read_checkpoint`; also when the keys or
+            shapes do not match the model (the message names them).
+    """
+    ckpt = read_checkpoint(path)
+    report = mismatch_report(model.state_dict(), ckpt['state_dict'])
+    if report:
+        raise CheckpointError(
+            f'checkpoint {os.fspath(path)} does not match the model: {report}')
+    model.load_state_dict(ckpt['state_dict'], strict=True)
+    return ckpt['meta']
+
+
+def _check_plain(value: Any, where: str) -> None:
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_plain(item, f'{where}[{i}]')
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise TypeError(f'meta key {where}.{key!r} is not a str')
+            _check_plain(item, f'{where}.{key}')
+        return
+    raise TypeError(f'meta value {where} of type {type(value).__name__} is '
+                    'not plain (None, bool, int, float, str, list, dict)')
+
+
+def save_weights(path: os.PathLike,
+                 state_dict: Mapping[str, torch.Tensor],
+                 meta: Optional[Dict[str, Any]] = None) -> Tuple[int, int]:
+    """Write a plain, weights-only-loadable checkpoint atomically.
+
+    Args:
+        path: Destination file.
+        state_dict: Tensors to store (moved to CPU, made contiguous).
+        meta: Plain metadata (class names, config text, ...).
+
+    Returns:
+        ``(number of tensors, file size in bytes)``.
+    """
+    meta = dict(meta or {})
+    _check_plain(meta, 'meta')
+    state = {k: v.detach().cpu().contiguous() for k, v in state_dict.items()}
+    with atomic_path(path) as tmp:
+        torch.save(dict(state_dict=state, meta=meta), tmp)
+        torch.load(tmp, map_location='cpu', weights_only=True)  # self-check
+    return len(state), os.path.getsize(path)

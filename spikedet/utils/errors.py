@@ -1,0 +1,17 @@
+"""Errors that mean "the user handed us something wrong".
+
+Tools catch :class:`UserInputError` and print its message as one line with a
+non-zero exit; anything else is a bug and keeps its traceback.
+"""
+
+
+class UserInputError(Exception):
+    """Base class of every error caused by user input."""
+
+
+class CheckpointError(UserInputError):
+    """A checkpoint is missing, unreadable, unsafe or does not fit the model."""
+
+
+class ConfigError(UserInputError):
+    """A config file is missing or invalid."""
