@@ -13,8 +13,8 @@ from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
-from spikedet.engine.runner_utils import (build_runner, default_work_dir,
-                                          load_into_runner)
+from spikedet.engine.runner_utils import (default_work_dir,
+                                          evaluate_checkpoint)
 from spikedet.utils.atomic_io import atomic_write_json
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
@@ -36,12 +36,9 @@ def main() -> int:
     register_all_modules()
     cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
-    cfg.load_from = None
-    if uses_embedded_data(cfg):
+    if uses_embedded_data(cfg, keys=['test_dataloader']):
         ensure_embedded_data()
-    runner = build_runner(cfg)
-    load_into_runner(runner, cfg, args.checkpoint)
-    metrics = runner.test()
+    metrics = evaluate_checkpoint(cfg, args.checkpoint)
     out = osp.join(cfg.work_dir, 'metrics.json')
     atomic_write_json(out, metrics, indent=2)
     summary = ', '.join(f'{k}={v:.4f}' for k, v in metrics.items()

@@ -37,7 +37,7 @@ def main() -> int:
     register_all_modules()
     cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
-    if uses_embedded_data(cfg):
+    if uses_embedded_data(cfg, keys=['train_dataloader', 'val_dataloader']):
         ensure_embedded_data()
     runner = build_runner(cfg)
     runner.train()

@@ -11,8 +11,11 @@ from .shapes_generator import ShapesSpec, generate_shapes_dataset
 DEFAULT_ROOT = Path('data/shapes')
 
 
-def _data_roots(cfg: Config) -> Iterable[str]:
-    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+LOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+
+
+def _data_roots(cfg: Config, keys: Iterable[str]) -> Iterable[str]:
+    for key in keys:
         loader = cfg.get(key)
         if loader and loader.get('dataset'):
             root = loader['dataset'].get('data_root')
@@ -20,10 +23,18 @@ def _data_roots(cfg: Config) -> Iterable[str]:
                 yield root
 
 
-def uses_embedded_data(cfg: Config, root: os.PathLike = DEFAULT_ROOT) -> bool:
-    """Whether any dataloader of ``cfg`` reads the embedded shapes data."""
+def uses_embedded_data(cfg: Config,
+                       keys: Iterable[str] = LOADERS,
+                       root: os.PathLike = DEFAULT_ROOT) -> bool:
+    """Whether a dataloader of ``cfg`` reads the embedded shapes data.
+
+    Args:
+        cfg: The config.
+        keys: Which dataloaders to look at. Defaults to all three.
+        root: The embedded data's folder.
+    """
     target = Path(root).resolve()
-    return any(Path(r).resolve() == target for r in _data_roots(cfg))
+    return any(Path(r).resolve() == target for r in _data_roots(cfg, keys))
 
 
 def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,

@@ -76,11 +76,12 @@ def checkpoint_meta(model: nn.Module, cfg: Config) -> Dict[str, Any]:
     """Plain metadata stored next to exported weights."""
     classes = (getattr(model, 'dataset_meta', None) or {}).get('classes')
     return dict(
-        classes=list(classes) if classes else config_classes(cfg),
-        config=cfg.pretty_text,
+        classes=[str(c) for c in classes] if classes else
+        config_classes(cfg),
+        config=str(cfg.pretty_text),
         spikedet_version=spikedet.__version__,
         mmdet_version=mmdet.__version__,
-        torch_version=torch.__version__)
+        torch_version=str(torch.__version__))
 
 
 def export_weights(model: nn.Module, cfg: Config,
@@ -94,3 +95,19 @@ def export_weights(model: nn.Module, cfg: Config,
     tensors, size = save_weights(path, model.state_dict(),
                                  checkpoint_meta(model, cfg))
     return dict(tensors=tensors, bytes=size)
+
+
+def evaluate_checkpoint(cfg: Config, checkpoint: os.PathLike) -> Dict:
+    """Build a runner from ``cfg``, load ``checkpoint`` safely and test it.
+
+    Args:
+        cfg: A complete config (``work_dir`` set).
+        checkpoint: Plain weights file.
+
+    Returns:
+        The metrics dict of ``Runner.test()``.
+    """
+    cfg.load_from = None
+    runner = build_runner(cfg)
+    load_into_runner(runner, cfg, checkpoint)
+    return runner.test()

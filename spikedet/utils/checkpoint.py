@@ -9,6 +9,7 @@ malicious file may hold anything) is refused, never loaded with
 """
 import os
 import pickle
+import re
 import zipfile
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
@@ -19,6 +20,8 @@ from .atomic_io import atomic_path
 from .errors import CheckpointError
 
 _MAX_LISTED_KEYS = 5
+# torch's weights-only unpickler names the global it refused to import.
+_UNSAFE_GLOBAL = re.compile(r'Unsupported (?:global|class):? (?:GLOBAL )?(\S+)')
 
 
 def read_checkpoint(path: os.PathLike) -> Dict[str, Any]:
@@ -41,15 +44,16 @@ def read_checkpoint(path: os.PathLike) -> Dict[str, Any]:
     try:
         obj = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as exc:
-        if 'weights only load failed' in str(exc).lower():
+        found = _UNSAFE_GLOBAL.search(str(exc))
+        if found:
             raise CheckpointError(
                 f'refusing to load {path}: it contains pickled Python objects '
-                'beyond plain tensors, and unpickling can run arbitrary code. '
+                f'({found.group(1)}), and unpickling can run arbitrary code. '
                 'If you trust the file, export its weights as a plain state '
                 'dict (see README, "Checkpoints").') from None
         raise CheckpointError(
-            f'{path} is not a readable PyTorch checkpoint '
-            f'(corrupt or truncated: {exc})') from None
+            f'{path} is not a readable PyTorch checkpoint (corrupt, '
+            'truncated, or not written by torch.save)') from None
     except (RuntimeError, EOFError, zipfile.BadZipFile, ValueError,
             OSError) as exc:
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -132,15 +136,17 @@ def load_weights(model: nn.Module, path: os.PathLike) -> Dict[str, Any]:
 
 
 def _check_plain(value: Any, where: str) -> None:
-    if value is None or isinstance(value, (bool, int, float, str)):
+    # Exact types: a str subclass such as torch.__version__ (TorchVersion) is
+    # a pickled class that weights-only loading refuses.
+    if value is None or type(value) in (bool, int, float, str):
         return
-    if isinstance(value, (list, tuple)):
+    if type(value) in (list, tuple):
         for i, item in enumerate(value):
             _check_plain(item, f'{where}[{i}]')
         return
-    if isinstance(value, dict):
+    if type(value) is dict:
         for key, item in value.items():
-            if not isinstance(key, str):
+            if type(key) is not str:
                 raise TypeError(f'meta key {where}.{key!r} is not a str')
             _check_plain(item, f'{where}.{key}')
         return

@@ -1,0 +1,11 @@
+# YOLOv3 (MobileNetV2 x0.5) on real Pascal VOC 07+12 (data/VOCdevkit).
+_base_ = [
+    '../_base_/models/yolov3_mbv2.py', '../_base_/datasets/voc0712.py',
+    '../_base_/schedules/adamw_shapes.py', '../_base_/default_runtime.py'
+]
+model = dict(
+    bbox_head=dict(
+        num_classes=20,
+        anchor_generator=dict(base_sizes=[[(116, 90), (156, 198), (373, 326)],
+                                          [(30, 61), (62, 45), (59, 119)],
+                                          [(10, 13), (16, 30), (33, 23)]])))

@@ -1,0 +1,1 @@
+"""Drawing detections per timestep (OpenCV) and accuracy-vs-T curves."""

@@ -1,0 +1,128 @@
+import os
+import pickle
+
+import pytest
+import torch
+from torch import nn
+
+from spikedet.utils.checkpoint import (load_weights, read_checkpoint,
+                                       save_weights)
+from spikedet.utils.errors import CheckpointError
+
+
+def _net() -> nn.Module:
+    return nn.Sequential(nn.Conv2d(3, 4, 3), nn.BatchNorm2d(4), nn.ReLU(),
+                         nn.Conv2d(4, 2, 1))
+
+
+class _Payload:
+    """Unpickling this runs ``open(marker, 'w')``: a stand-in for any code."""
+
+    def __init__(self, marker: str) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (self.marker, 'w'))
+
+
+def test_roundtrip_keeps_tensors_and_meta(tmp_path):
+    net = _net()
+    path = tmp_path / 'w.pth'
+    count, size = save_weights(path, net.state_dict(),
+                               dict(classes=['a', 'b'], epochs=3))
+    assert count == len(net.state_dict()) and size == path.stat().st_size
+    other = _net()
+    meta = load_weights(other, path)
+    assert meta == dict(classes=['a', 'b'], epochs=3)
+    for key, value in net.state_dict().items():
+        assert torch.equal(other.state_dict()[key], value)
+
+
+def test_saved_file_loads_with_weights_only(tmp_path):
+    path = tmp_path / 'w.pth'
+    save_weights(path, _net().state_dict(), dict(classes=['a']))
+    torch.load(path, weights_only=True)
+
+
+@pytest.mark.parametrize('value', [object(), torch.__version__])
+def test_meta_must_be_plain(tmp_path, value):
+    # torch.__version__ is a str subclass that weights-only loading refuses.
+    with pytest.raises(TypeError, match='not plain'):
+        save_weights(tmp_path / 'w.pth', _net().state_dict(), dict(v=value))
+    assert not (tmp_path / 'w.pth').exists()
+
+
+@pytest.mark.parametrize('writer', ['torch', 'pickle'])
+def test_malicious_pickle_is_refused_and_not_executed(tmp_path, writer):
+    marker = tmp_path / 'pwned'
+    path = tmp_path / 'evil.pth'
+    payload = dict(state_dict=_net().state_dict(), meta=_Payload(str(marker)))
+    if writer == 'torch':
+        torch.save(payload, path)
+    else:
+        path.write_bytes(pickle.dumps(payload))
+    # torch.save output is refused for its global; a raw pickle stream is not
+    # even a torch file. Either way: a clear error and nothing executed.
+    expected = 'refusing to load.*io.open' if writer == 'torch' else \
+        'not a readable PyTorch checkpoint'
+    with pytest.raises(CheckpointError, match=expected):
+        read_checkpoint(path)
+    assert not marker.exists()
+
+
+def test_runner_style_checkpoint_is_refused(tmp_path):
+    from mmengine.logging import HistoryBuffer
+    path = tmp_path / 'epoch_1.pth'
+    torch.save(dict(state_dict=_net().state_dict(),
+                    message_hub=dict(log_scalars={'loss': HistoryBuffer()})),
+               path)
+    with pytest.raises(CheckpointError, match='pickled Python objects .*HistoryBuffer'):
+        read_checkpoint(path)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(CheckpointError, match='not found'):
+        read_checkpoint(tmp_path / 'nope.pth')
+
+
+@pytest.mark.parametrize('damage', ['garbage', 'truncated', 'empty'])
+def test_corrupt_file_gives_clear_error(tmp_path, damage):
+    path = tmp_path / 'bad.pth'
+    save_weights(path, _net().state_dict())
+    data = path.read_bytes()
+    if damage == 'garbage':
+        path.write_bytes(os.urandom(2048))
+    elif damage == 'truncated':
+        path.write_bytes(data[:len(data) // 2])
+    else:
+        path.write_bytes(b'')
+    with pytest.raises(CheckpointError, match='not a readable PyTorch'):
+        read_checkpoint(path)
+
+
+def test_not_a_state_dict(tmp_path):
+    path = tmp_path / 'list.pth'
+    torch.save([1, 2, 3], path)
+    with pytest.raises(CheckpointError, match='no state dict'):
+        read_checkpoint(path)
+
+
+def test_mismatch_names_the_keys(tmp_path):
+    path = tmp_path / 'w.pth'
+    save_weights(path, _net().state_dict())
+    wider = nn.Sequential(nn.Conv2d(3, 8, 3), nn.BatchNorm2d(8), nn.ReLU(),
+                          nn.Conv2d(8, 2, 1), nn.Conv2d(2, 2, 1))
+    with pytest.raises(CheckpointError) as info:
+        load_weights(wider, path)
+    message = str(info.value)
+    assert 'does not match the model' in message
+    assert 'missing keys (2): 4.weight, 4.bias' in message
+    assert '0.weight (4, 3, 3, 3) vs (8, 3, 3, 3)' in message
+    assert '\n' not in message
+
+
+def test_bare_state_dict_and_module_prefix(tmp_path):
+    net = _net()
+    path = tmp_path / 'bare.pth'
+    torch.save({f'module.{k}': v for k, v in net.state_dict().items()}, path)
+    assert load_weights(_net(), path) == {}
