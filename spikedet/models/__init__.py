@@ -1,1 +1,3 @@
-"""Spiking detectors and classifiers (mmdet glue)."""
+"""Spiking detectors and classifiers, and the registration of spiking
+modules (mmdet / mmengine glue)."""
+from . import neuron_registry  # noqa: F401

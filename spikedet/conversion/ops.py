@@ -1,0 +1,121 @@
+"""Which torch calls are activation sites, pooling sites, or unconvertible.
+
+A *site* is one call of a nonlinear operation during a forward pass. The
+converter gives each site its own spiking replacement. Linear operations
+(conv, linear, add, concat, average pooling, nearest / bilinear upsampling,
+RoIAlign, reshapes) need none: they act on spike trains as they act on rates.
+"""
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Optional
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .clip_floor import ClipFloor
+
+
+@dataclass(frozen=True)
+class ActivationSpec:
+    """What an activation site computes.
+
+    Attributes:
+        kind: ``'relu'``, ``'clip'`` (clamp to ``[0, upper]``: ReLU6,
+            Hardtanh(0, m)), ``'leaky_relu'`` or ``'clip_floor'``.
+        params: ``upper`` for clip, ``slope`` for leaky_relu, ``levels`` for
+            clip_floor.
+    """
+    kind: str
+    params: Dict[str, float] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        args = ', '.join(f'{k}={v:g}' for k, v in self.params.items())
+        return f'{self.kind}({args})' if args else self.kind
+
+
+# Activation modules become sites as a whole (their internals are not traced).
+def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
+    """The :class:`ActivationSpec` of an activation module, else None."""
+    if isinstance(module, ClipFloor):
+        return ActivationSpec('clip_floor', dict(levels=module.levels))
+    if isinstance(module, nn.ReLU6):
+        return ActivationSpec('clip', dict(upper=6.0))
+    if isinstance(module, nn.Hardtanh) and module.min_val == 0:
+        return ActivationSpec('clip', dict(upper=float(module.max_val)))
+    if isinstance(module, nn.ReLU):
+        return ActivationSpec('relu')
+    if isinstance(module, nn.LeakyReLU):
+        return ActivationSpec('leaky_relu',
+                              dict(slope=float(module.negative_slope)))
+    return None
+
+
+def _arg(args, kwargs, index: int, name: str, default: Any) -> Any:
+    if len(args) > index:
+        return args[index]
+    return kwargs.get(name, default)
+
+
+def _hardtanh_spec(args, kwargs) -> Optional[ActivationSpec]:
+    low = _arg(args, kwargs, 1, 'min_val', -1.0)
+    high = _arg(args, kwargs, 2, 'max_val', 1.0)
+    return ActivationSpec('clip', dict(upper=float(high))) if low == 0 else None
+
+
+_FUNCTIONAL_ACTIVATIONS: Dict[Callable, Callable] = {
+    F.relu: lambda a, k: ActivationSpec('relu'),
+    F.relu_: lambda a, k: ActivationSpec('relu'),
+    torch.relu: lambda a, k: ActivationSpec('relu'),
+    torch.relu_: lambda a, k: ActivationSpec('relu'),
+    torch.Tensor.relu: lambda a, k: ActivationSpec('relu'),
+    torch.Tensor.relu_: lambda a, k: ActivationSpec('relu'),
+    F.relu6: lambda a, k: ActivationSpec('clip', dict(upper=6.0)),
+    F.hardtanh: _hardtanh_spec,
+    F.hardtanh_: _hardtanh_spec,
+    F.leaky_relu: lambda a, k: ActivationSpec(
+        'leaky_relu', dict(slope=float(_arg(a, k, 1, 'negative_slope', .01)))),
+    F.leaky_relu_: lambda a, k: ActivationSpec(
+        'leaky_relu', dict(slope=float(_arg(a, k, 1, 'negative_slope', .01)))),
+}
+
+
+def functional_activation_spec(func: Callable, args,
+                               kwargs) -> Optional[ActivationSpec]:
+    """The :class:`ActivationSpec` of a functional activation call, or None."""
+    rule = _FUNCTIONAL_ACTIVATIONS.get(func)
+    return rule(args, kwargs or {}) if rule is not None else None
+
+
+MAX_POOL_FUNCS = (F.max_pool2d, torch.max_pool2d)
+
+
+def is_identity_max_pool(args, kwargs) -> bool:
+    """A 1x1 max-pool is a strided subsampling: linear, no site needed."""
+    kernel = _arg(args, kwargs or {}, 1, 'kernel_size', None)
+    padding = _arg(args, kwargs or {}, 3, 'padding', 0)
+    return kernel in (1, (1, 1)) and padding in (0, (0, 0))
+
+
+# Known nonlinear operations with no spiking counterpart here. Meeting one
+# inside the traced network stops conversion with its module path.
+UNSUPPORTED_FUNCS: Dict[Callable, str] = {
+    F.silu: 'SiLU', F.gelu: 'GELU', F.mish: 'Mish', F.hardswish: 'Hardswish',
+    F.hardsigmoid: 'Hardsigmoid', F.elu: 'ELU', F.selu: 'SELU',
+    F.celu: 'CELU', F.softplus: 'Softplus', F.softsign: 'Softsign',
+    F.prelu: 'PReLU', F.rrelu: 'RReLU', F.glu: 'GLU',
+    F.logsigmoid: 'LogSigmoid', F.tanhshrink: 'Tanhshrink',
+    F.softmax: 'softmax', F.log_softmax: 'log_softmax',
+    F.sigmoid: 'sigmoid', torch.sigmoid: 'sigmoid',
+    torch.Tensor.sigmoid: 'sigmoid', F.tanh: 'tanh', torch.tanh: 'tanh',
+    torch.Tensor.tanh: 'tanh', torch.exp: 'exp', torch.Tensor.exp: 'exp',
+    torch.clamp: 'clamp', torch.Tensor.clamp: 'clamp',
+    torch.clamp_min: 'clamp', torch.Tensor.clamp_min: 'clamp',
+    torch.clip: 'clamp', torch.Tensor.clip: 'clamp',
+    torch.abs: 'abs', torch.Tensor.abs: 'abs',
+    torch.maximum: 'maximum', torch.minimum: 'minimum',
+    F.adaptive_max_pool2d: 'adaptive max-pooling',
+    F.max_pool1d: 'max_pool1d', F.max_pool3d: 'max_pool3d',
+    F.layer_norm: 'LayerNorm', F.group_norm: 'GroupNorm',
+    F.instance_norm: 'InstanceNorm',
+    F.scaled_dot_product_attention: 'attention',
+}

@@ -1,0 +1,42 @@
+"""ANN-side pass: replace every activation site by CASC's clip-floor."""
+from typing import Callable
+
+from torch import nn
+
+from .clip_floor import ClipFloor
+from .site_rewrite import install_sites
+from .sites import Site, trace_sites
+
+
+def quantize_activations(model: nn.Module, forward: Callable[[], object],
+                         levels: int = 8) -> nn.Module:
+    """Make ``model`` quantization-aware for CASC, in place.
+
+    Every activation call site (ReLU, ReLU6, LeakyReLU, functional or
+    shared) becomes its own :class:`ClipFloor` with ``levels`` levels, so the
+    ANN can be fine-tuned for it (straight-through gradient) and then
+    converted with consistent IF neurons and wake-sleep, exactly.
+    Max-pool sites are left as max-pools.
+
+    Args:
+        model: The ANN (modified in place and returned).
+        forward: Runs ``model`` on one example batch (any input size).
+        levels: L, quantisation levels. Defaults to 8.
+
+    Returns:
+        ``model``.
+    """
+    was_training = model.training
+    model.eval()
+    try:
+        table = trace_sites(model, forward)
+    finally:
+        model.train(was_training)
+
+    def make(site: Site) -> nn.Module:
+        if site.is_pool:
+            return nn.MaxPool2d(*site.pool_args)
+        return ClipFloor(levels)
+
+    install_sites(model, table, make)
+    return model

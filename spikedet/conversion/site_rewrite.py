@@ -1,0 +1,147 @@
+"""Install one replacement module per call site.
+
+* An activation / max-pool module called once is swapped for its
+  replacement (the converted model prints ``IFNeuron`` where ``ReLU`` was).
+* A module called at k sites becomes a :class:`SiteSequence` of k
+  replacements, used in turn.
+* Functional calls inside an owner's forward (``F.relu``) are routed to the
+  owner's :class:`FunctionalSites`, whose ``TorchFunctionMode`` is active only
+  while the owner's forward runs.
+
+Both dispatch by ``calls % k``: every forward pass makes the same calls in the
+same order (checked while tracing), so call j always reaches replacement j.
+"""
+from typing import Callable, Dict, List, Sequence
+
+from torch import nn
+from torch.overrides import TorchFunctionMode
+
+from ..neurons.stateful import StatefulModule, in_opaque
+from .ops import MAX_POOL_FUNCS, functional_activation_spec, is_identity_max_pool
+from .sites import Site, SiteTable
+
+SITES_ATTR = 'spikedet_sites'
+
+
+class SiteSequence(StatefulModule):
+    """Stands in for a module called at several sites; call j uses module j.
+
+    Args:
+        modules: One replacement per site, in call order.
+    """
+
+    def __init__(self, modules: Sequence[nn.Module]) -> None:
+        super().__init__()
+        self.sites = nn.ModuleList(modules)
+        self.sleep = False
+        self.reset()
+
+    def forward(self, x):
+        module = self.sites[self.calls % len(self.sites)]
+        self.calls += 1
+        return module(x)
+
+    def reset(self) -> None:
+        self.calls = 0
+
+
+class _RouterMode(TorchFunctionMode):
+
+    def __init__(self, owner: 'FunctionalSites') -> None:
+        super().__init__()
+        self.owner = owner
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if not in_opaque() and self.owner.claims(func, args, kwargs):
+            out = self.owner.next_site()(args[0])
+            if kwargs.get('inplace') or func.__name__.endswith('_'):
+                args[0].copy_(out)
+                return args[0]
+            return out
+        return func(*args, **kwargs)
+
+
+class FunctionalSites(StatefulModule):
+    """Replacements for the functional sites of one owner module.
+
+    Attach with :func:`attach_functional_sites`, which registers the hooks
+    that activate the router while the owner's forward runs.
+
+    Args:
+        modules: One replacement per functional site, in call order.
+    """
+
+    def __init__(self, modules: Sequence[nn.Module]) -> None:
+        super().__init__()
+        self.sites = nn.ModuleList(modules)
+        self.sleep = False
+        self._modes: List[_RouterMode] = []
+        self.reset()
+
+    @staticmethod
+    def claims(func, args, kwargs) -> bool:
+        """Whether a call is one of the site kinds this router replaces."""
+        if functional_activation_spec(func, args, kwargs) is not None:
+            return True
+        return func in MAX_POOL_FUNCS and not is_identity_max_pool(args, kwargs)
+
+    def next_site(self) -> nn.Module:
+        module = self.sites[self.calls % len(self.sites)]
+        self.calls += 1
+        return module
+
+    def enter(self, module: nn.Module, args) -> None:
+        mode = _RouterMode(self)
+        mode.__enter__()
+        self._modes.append(mode)
+
+    def exit(self, module: nn.Module, args, output) -> None:
+        self._modes.pop().__exit__(None, None, None)
+
+    def reset(self) -> None:
+        self.calls = 0
+
+
+def attach_functional_sites(owner: nn.Module, router: FunctionalSites) -> None:
+    """Make ``router`` handle the functional sites of ``owner``."""
+    if hasattr(owner, SITES_ATTR):
+        raise ValueError(f'{type(owner).__name__} already has functional sites')
+    owner.add_module(SITES_ATTR, router)
+    owner.register_forward_pre_hook(router.enter)
+    owner.register_forward_hook(router.exit, always_call=True)
+
+
+def set_submodule(model: nn.Module, path: str, module: nn.Module) -> None:
+    """Replace the submodule at dotted ``path`` (not the root)."""
+    parent_path, _, name = path.rpartition('.')
+    parent = model.get_submodule(parent_path) if parent_path else model
+    setattr(parent, name, module)
+
+
+def install_sites(model: nn.Module, table: SiteTable,
+                  make: Callable[[Site], nn.Module]) -> Dict[str, nn.Module]:
+    """Give every site of ``table`` its own module built by ``make(site)``.
+
+    Args:
+        model: The model the table was traced on (modified in place).
+        table: Its sites.
+        make: Builds the replacement of one site.
+
+    Returns:
+        ``{site.name: replacement}``.
+    """
+    made: Dict[str, nn.Module] = {}
+    for owner, sites in table.by_owner().items():
+        modules = [make(site) for site in sites]
+        made.update({s.name: m for s, m in zip(sites, modules)})
+        if sites[0].functional:
+            target = model.get_submodule(owner) if owner else model
+            attach_functional_sites(target, FunctionalSites(modules))
+        elif not owner:
+            raise ValueError('the root module itself is an activation')
+        else:
+            set_submodule(model, owner,
+                          modules[0] if len(modules) == 1 else
+                          SiteSequence(modules))
+    return made

@@ -1,0 +1,21 @@
+"""Spiking neurons and other stateful spiking layers (pure torch)."""
+from .base import BaseNeuron
+from .cif_neuron import ConsistentIFNeuron
+from .if_neuron import IFNeuron
+from .signed_if_neuron import SignedIFNeuron
+from .spiking_max_pool import SpikingMaxPool2d
+from .stateful import StatefulModule, reset_states, set_sleep
+
+# Every neuron class, by registry name (registered in spikedet's MODELS by
+# spikedet.models, so that this package imports torch only).
+NEURONS = {
+    'IFNeuron': IFNeuron,
+    'SignedIFNeuron': SignedIFNeuron,
+    'ConsistentIFNeuron': ConsistentIFNeuron,
+}
+
+__all__ = [
+    'BaseNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
+    'SpikingMaxPool2d', 'StatefulModule', 'reset_states', 'set_sleep',
+    'NEURONS'
+]

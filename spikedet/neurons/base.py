@@ -1,0 +1,101 @@
+"""BaseNeuron: the machinery every spiking neuron shares."""
+from typing import Optional, Union
+
+import torch
+from torch import Tensor
+
+from .stateful import StatefulModule, opaque
+
+
+class BaseNeuron(StatefulModule):
+    """A single-step spiking neuron layer.
+
+    A subclass implements only :meth:`fire`: charge the membrane with the
+    input current, decide the (signed, integer-valued) spike tensor, reset.
+    This base owns the rest:
+
+    * ``threshold``: a buffer, scalar or one value per channel (so it is saved
+      in the state dict and follows ``.to()``);
+    * the membrane ``v``: a plain attribute, ``None`` after :meth:`reset`,
+      created lazily with the first input's shape, dtype and device, at
+      ``v_init`` times the threshold;
+    * the emitted value ``spikes * threshold``, so the next layer's weights
+      stay those of the ANN;
+    * statistics: ``spike_count`` (sum of ``|spikes|``, i.e. a multi-valued
+      spike counts as its coefficient), ``event_count`` (non-zero entries),
+      ``steps`` and ``neurons`` (per sample), all reset by :meth:`reset`.
+
+    Args:
+        threshold: Firing threshold, a float or a 1-D tensor with one value
+            per channel. Defaults to 1.0.
+        v_init: Initial membrane as a fraction of the threshold (0 or 0.5 in
+            the literature). Defaults to 0.0.
+        channel_dim: Dimension a per-channel threshold runs along.
+            Defaults to 1 (``[N, C, ...]``).
+    """
+
+    def __init__(self,
+                 threshold: Union[float, Tensor] = 1.0,
+                 v_init: float = 0.0,
+                 channel_dim: int = 1) -> None:
+        super().__init__()
+        threshold = torch.as_tensor(threshold, dtype=torch.float32).clone()
+        if threshold.dim() > 1:
+            raise ValueError('threshold must be a scalar or 1-D per channel, '
+                             f'got shape {tuple(threshold.shape)}')
+        if (threshold <= 0).any():
+            raise ValueError('thresholds must be positive')
+        self.register_buffer('threshold', threshold)
+        self.v_init = float(v_init)
+        self.channel_dim = channel_dim
+        self.sleep = False
+        self.record_stats = True
+        self.v: Optional[Tensor] = None
+        self.reset()
+
+    def theta(self, x: Tensor) -> Tensor:
+        """The threshold, broadcastable against ``x`` in ``x``'s dtype."""
+        theta = self.threshold.to(device=x.device, dtype=x.dtype)
+        if theta.dim() == 0:
+            return theta
+        shape = [1] * x.dim()
+        shape[self.channel_dim] = theta.numel()
+        return theta.view(shape)
+
+    def init_state(self, x: Tensor) -> None:
+        """Create the membrane for input ``x``; subclasses add their state."""
+        self.v = torch.zeros_like(x) + self.v_init * self.theta(x)
+
+    def fire(self, x: Tensor) -> Tensor:
+        """Charge with ``x``, fire and reset; return the integer spikes."""
+        raise NotImplementedError
+
+    def forward(self, x: Tensor) -> Tensor:
+        """One timestep: return ``spikes * threshold``."""
+        with opaque():
+            if self.v is None:
+                self.init_state(x)
+            spikes = self.fire(x)
+        if self.record_stats:
+            with torch.no_grad():
+                self.spike_count += float(spikes.abs().sum())
+                self.event_count += int(torch.count_nonzero(spikes))
+                self.steps += 1
+                self.neurons = x[0].numel() if x.dim() > 0 else 1
+        return spikes * self.theta(x)
+
+    def reset(self) -> None:
+        """Drop the membrane and statistics of the current input."""
+        self.v = None
+        self.spike_count = 0.0
+        self.event_count = 0
+        self.steps = 0
+        self.neurons = 0
+
+    def extra_repr(self) -> str:
+        t = self.threshold
+        if t.dim() == 0:
+            theta = f'{float(t):.4g}'
+        else:
+            theta = f'[{float(t.min()):.4g}..{float(t.max()):.4g}] x{t.numel()}'
+        return f'threshold={theta}, v_init={self.v_init}'

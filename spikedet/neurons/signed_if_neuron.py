@@ -1,0 +1,48 @@
+"""Spiking-YOLO's signed neuron with imbalanced threshold (IBT)."""
+from typing import Union
+
+import torch
+from torch import Tensor
+
+from .base import BaseNeuron
+
+
+class SignedIFNeuron(BaseNeuron):
+    """Signed IF neuron for LeakyReLU(alpha) (Kim et al., AAAI 2020).
+
+    ``v <- v + x``; a ``+1`` spike when ``v >= theta`` (then ``v -= theta``), a
+    ``-1`` spike when ``v <= -theta / alpha`` (then ``v += theta / alpha``).
+    Both spikes carry amplitude ``theta``, so a negative input ``x`` is
+    transmitted at rate ``alpha * x / theta``: LeakyReLU on average, with the
+    ANN's weights unchanged. ``alpha = 1`` gives the symmetric signed neuron.
+
+    Args:
+        threshold: Positive threshold (scalar or per channel).
+        alpha: The LeakyReLU negative slope, in (0, 1]. Defaults to 0.1.
+        v_init: Initial membrane as a fraction of the threshold.
+        channel_dim: See :class:`BaseNeuron`.
+    """
+
+    def __init__(self,
+                 threshold: Union[float, Tensor] = 1.0,
+                 alpha: float = 0.1,
+                 v_init: float = 0.0,
+                 channel_dim: int = 1) -> None:
+        if not 0 < alpha <= 1:
+            raise ValueError(f'alpha must be in (0, 1], got {alpha}')
+        super().__init__(threshold, v_init, channel_dim)
+        self.alpha = float(alpha)
+
+    def fire(self, x: Tensor) -> Tensor:
+        theta = self.theta(x)
+        neg_theta = theta / self.alpha
+        self.v = self.v + x
+        pos = self.v >= theta
+        neg = self.v <= -neg_theta
+        spikes = pos.to(x.dtype) - neg.to(x.dtype)
+        self.v = self.v - torch.where(pos, theta, torch.zeros_like(self.v))
+        self.v = self.v + torch.where(neg, neg_theta, torch.zeros_like(self.v))
+        return spikes
+
+    def extra_repr(self) -> str:
+        return f'{super().extra_repr()}, alpha={self.alpha}'

@@ -1,0 +1,71 @@
+"""Modules that carry state across timesteps, and the one reset walk."""
+import threading
+from contextlib import contextmanager
+from typing import Iterator
+
+from torch import nn
+
+_LOCAL = threading.local()
+
+
+@contextmanager
+def opaque() -> Iterator[None]:
+    """Mark torch calls made inside a spiking module as its own internals.
+
+    Call-site routers (:mod:`spikedet.conversion.site_rewrite`) pass such
+    calls through untouched: a spiking max-pool's ``F.max_pool2d`` is not a
+    site of the module that called the pool.
+    """
+    _LOCAL.depth = getattr(_LOCAL, 'depth', 0) + 1
+    try:
+        yield
+    finally:
+        _LOCAL.depth -= 1
+
+
+def in_opaque() -> bool:
+    """Whether the current call runs inside :func:`opaque`."""
+    return getattr(_LOCAL, 'depth', 0) > 0
+
+
+class StatefulModule(nn.Module):
+    """A module whose output depends on earlier timesteps.
+
+    Subclasses keep their per-sample state in plain attributes (never in the
+    state dict) and restore the initial state in :meth:`reset`.
+    """
+
+    def reset(self) -> None:
+        """Forget all state of the current input."""
+        raise NotImplementedError
+
+
+def reset_states(model: nn.Module) -> int:
+    """Reset every :class:`StatefulModule` inside ``model``.
+
+    Walks ``model.modules()`` on every call (no cache, no duck typing), so
+    modules swapped in after a previous reset are never missed.
+
+    Args:
+        model: Any module.
+
+    Returns:
+        The number of modules reset.
+    """
+    count = 0
+    for module in model.modules():
+        if isinstance(module, StatefulModule):
+            module.reset()
+            count += 1
+    return count
+
+
+def set_sleep(model: nn.Module, sleep: bool) -> None:
+    """Tell every stateful module whether the current step is a sleep step.
+
+    Sleep steps belong to CASC's wake-sleep schedule; neurons that do not
+    distinguish them ignore the flag.
+    """
+    for module in model.modules():
+        if isinstance(module, StatefulModule):
+            module.sleep = sleep

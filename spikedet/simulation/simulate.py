@@ -1,0 +1,118 @@
+"""The timestep loop: one pass, read-outs at many T, memory flat in T."""
+from contextlib import ExitStack
+from dataclasses import dataclass
+from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
+
+import torch
+from torch import nn
+
+from ..neurons.stateful import reset_states, set_sleep
+from ..utils.errors import UserInputError
+from .bias_control import zeroed_constant_currents
+from .schedules import Schedule, build_schedule
+from .trees import tree_add_, tree_map
+
+Forward = Callable[[nn.Module, Any], Any]
+
+
+class SimulationError(UserInputError):
+    """Invalid simulation request (e.g. a timestep that is not positive)."""
+
+
+@dataclass
+class ReadOut:
+    """The network output at one read-out.
+
+    Attributes:
+        output: Accumulated raw output divided by ``wake_steps``.
+        wake_steps: Wake steps so far (the T of the read-out).
+        total_steps: All simulated steps so far (wake + sleep).
+    """
+    output: Any
+    wake_steps: int
+    total_steps: int
+
+
+def check_timesteps(timesteps: Sequence[int]) -> Tuple[int, ...]:
+    """Sorted unique read-out timesteps.
+
+    Raises:
+        SimulationError: Empty, or a value that is not a positive integer.
+    """
+    if not timesteps:
+        raise SimulationError('no read-out timesteps given')
+    bad = [t for t in timesteps
+           if isinstance(t, bool) or not isinstance(t, int) or t <= 0]
+    if bad:
+        raise SimulationError(f'timesteps must be positive integers, got {bad}')
+    return tuple(sorted(set(timesteps)))
+
+
+def _default_forward(snn: nn.Module, inputs: Any) -> Any:
+    return snn(inputs)
+
+
+def iterate_readouts(snn: nn.Module,
+                     inputs: Any,
+                     timesteps: Sequence[int],
+                     schedule: Optional[Schedule] = None,
+                     forward: Optional[Forward] = None
+                     ) -> Iterator[Tuple[int, ReadOut]]:
+    """Simulate ``snn`` on constant ``inputs``, yielding read-outs as reached.
+
+    One loop of single steps: no tensor with a time dimension is built; the
+    only state is the neurons' and one accumulator of the output, so memory
+    does not grow with T. Every stateful module is reset before the first
+    step (and after the last), so batches never leak into each other.
+
+    Args:
+        snn: A converted network.
+        inputs: The analog input, fed at every wake step (zeros in sleep).
+        timesteps: Wake-step counts at which to read out.
+        schedule: Plain (default) or wake-sleep.
+        forward: ``forward(snn, inputs)`` runs one step; defaults to
+            ``snn(inputs)``. Its output may be any nest of tensors.
+
+    Yields:
+        ``(T, ReadOut)`` in increasing T.
+    """
+    wanted = check_timesteps(timesteps)
+    schedule = build_schedule(schedule)
+    forward = forward or _default_forward
+    sleep_inputs = None
+    acc = None
+    reset_states(snn)
+    try:
+        with torch.no_grad(), ExitStack() as sleeping:
+            asleep = False
+            for sleep, wake, total, due in schedule.steps(wanted[-1]):
+                if sleep != asleep:
+                    asleep = sleep
+                    set_sleep(snn, sleep)
+                    if sleep:
+                        sleeping.enter_context(zeroed_constant_currents(snn))
+                    else:
+                        sleeping.close()
+                if sleep and sleep_inputs is None:
+                    sleep_inputs = tree_map(torch.zeros_like, inputs)
+                out = forward(snn, sleep_inputs if sleep else inputs)
+                acc = tree_map(torch.clone, out) if acc is None else \
+                    tree_add_(acc, out)
+                if due and wake in wanted:
+                    yield wake, ReadOut(tree_map(lambda a: a / wake, acc),
+                                        wake, total)
+    finally:
+        set_sleep(snn, False)
+        reset_states(snn)
+
+
+def simulate(snn: nn.Module,
+             inputs: Any,
+             timesteps: Sequence[int],
+             schedule: Optional[Schedule] = None,
+             forward: Optional[Forward] = None) -> Dict[int, ReadOut]:
+    """Simulate once and return ``{T: ReadOut}`` for every requested T.
+
+    See :func:`iterate_readouts` for the arguments.
+    """
+    return dict(iterate_readouts(snn, inputs, timesteps, schedule, forward))

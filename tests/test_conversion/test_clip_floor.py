@@ -1,0 +1,33 @@
+import torch
+
+from spikedet.conversion import ClipFloor, quantize_activations
+from spikedet.neurons import ConsistentIFNeuron
+
+
+def test_values_and_straight_through_gradient():
+    q = ClipFloor(8)
+    x = torch.linspace(-1, 2, 301, requires_grad=True)
+    y = q(x)
+    assert set((y * 8).round().tolist()) <= set(range(9))
+    assert (y[x < 1 / 8] == 0).all() and (y[x >= 1] == 1).all()
+    (y * torch.linspace(-3, 3, 301)).sum().backward()
+    assert torch.equal(x.grad, torch.clamp(torch.linspace(-3, 3, 301), -1, 1))
+
+
+def test_cif_reproduces_clip_floor_at_t_equal_l():
+    z = torch.rand(1000, dtype=torch.float64) * 1.4 - 0.2
+    neuron = ConsistentIFNeuron(1.0)
+    rate = sum(neuron(z) for _ in range(8)) / 8
+    assert torch.equal(rate, ClipFloor(8)(z))
+
+
+def test_quantize_replaces_every_activation_site():
+    import torchvision
+    model = torchvision.models.resnet18(num_classes=3)
+    x = torch.randn(2, 3, 32, 32)
+    quantize_activations(model, lambda: model(x), levels=4)
+    quants = [m for m in model.modules() if isinstance(m, ClipFloor)]
+    assert len(quants) == 17
+    assert not any(isinstance(m, torch.nn.ReLU) for m in model.modules())
+    model.train()
+    model(x).sum().backward()  # trainable through the STE

@@ -1,0 +1,134 @@
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from spikedet.conversion import (ConversionError, ClipFloor, convert,
+                                 quantize_activations)
+from spikedet.neurons import (BaseNeuron, ConsistentIFNeuron, IFNeuron,
+                              SpikingMaxPool2d)
+from spikedet.simulation import simulate
+
+
+def _batches(shape, n=2, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    return [torch.randn(*shape, generator=g) for _ in range(n)]
+
+
+@pytest.mark.parametrize('name,size', [('resnet18', 32), ('vgg11', 32)])
+def test_torchvision_models_convert_and_simulate(name, size):
+    import torchvision
+    model = getattr(torchvision.models, name)(num_classes=10).eval()
+    batches = _batches((2, 3, size, size))
+    snn = convert(model, batches, method='if')
+    neurons = [m for m in snn.modules() if isinstance(m, BaseNeuron)]
+    assert len(neurons) == (17 if name == 'resnet18' else 10)
+    assert any(isinstance(m, SpikingMaxPool2d) for m in snn.modules())
+    assert not any(isinstance(m, nn.ReLU) for m in snn.modules())
+    out = simulate(snn, batches[0], [1, 4])
+    assert out[4].output.shape == (2, 10)
+    assert model.layer1[0].relu.__class__ is nn.ReLU if name == 'resnet18' \
+        else True  # the ANN is untouched
+
+
+class SmallCNN(nn.Module):
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.c2 = nn.Conv2d(8, 8, 3, padding=1)
+        self.fc = nn.Linear(8 * 4 * 4, 5)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.c1(x)))
+        x = F.max_pool2d(F.relu(self.c2(x)), 2)
+        return self.fc(torch.flatten(x, 1))
+
+
+def test_error_shrinks_with_t_and_ends_below_two_percent():
+    torch.manual_seed(0)
+    model = SmallCNN().eval()
+    calib = _batches((16, 3, 8, 8), n=2, seed=1)
+    snn = convert(model, calib, method='if', threshold='max')
+    x = _batches((16, 3, 8, 8), n=1, seed=2)[0]
+    with torch.no_grad():
+        ann = model(x)
+    span = float(ann.max() - ann.min())
+    out = simulate(snn, x, [4, 16, 64, 256])
+    errors = {T: float((r.output - ann).abs().max()) / span
+              for T, r in out.items()}
+    assert errors[4] > errors[16] > errors[64] > errors[256]
+    assert errors[256] < 0.02
+
+
+def test_cif_wake_sleep_reproduces_quantized_mlp_exactly():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 16),
+                          nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
+                          nn.Linear(16, 16), nn.ReLU(), nn.Linear(16, 3))
+    for layer in model:
+        if isinstance(layer, nn.Linear):
+            nn.init.normal_(layer.weight, 0, 0.6)
+            nn.init.normal_(layer.bias, 0.2, 0.3)
+    x = torch.randn(64, 6, dtype=torch.float64)
+    model = model.double()
+    quantize_activations(model, lambda: model(x), levels=8)
+    with torch.no_grad():
+        ann = model(x)
+    snn = convert(model, [x], method='cif_wsc')
+    assert all(isinstance(m, ConsistentIFNeuron) for m in snn.modules()
+               if isinstance(m, BaseNeuron))
+    exact = simulate(snn, x, [8], dict(type='wake_sleep', margin=8,
+                                       sleep=40))[8]
+    assert (exact.wake_steps, exact.total_steps) == (8, 48)
+    assert torch.allclose(exact.output, ann, atol=1e-5)
+    no_sleep = simulate(snn, x, [8], dict(type='plain'))[8]
+    assert (no_sleep.output - ann).abs().max() > 1e-3
+
+
+def test_methods_map_sites():
+    class Mixed(nn.Module):
+
+        def __init__(self):
+            super().__init__()
+            self.a = nn.Conv2d(3, 4, 1)
+            self.act = nn.LeakyReLU(0.1)
+            self.b = nn.Conv2d(4, 4, 1)
+            self.six = nn.ReLU6()
+
+        def forward(self, x):
+            return self.six(self.b(self.act(self.a(x))))
+
+    model = Mixed().eval()
+    snn = convert(model, _batches((2, 3, 4, 4)), method='if')
+    assert type(snn.act).__name__ == 'SignedIFNeuron'
+    assert snn.act.alpha == pytest.approx(0.1)
+    assert isinstance(snn.six, IFNeuron) and float(snn.six.threshold) <= 6
+    with pytest.raises(ConversionError, match='LeakyReLU'):
+        convert(model, _batches((2, 3, 4, 4)), method='cif_wsc')
+
+
+def test_channel_wise_thresholds():
+    model = SmallCNN().eval()
+    snn = convert(model, _batches((4, 3, 8, 8)), channel_wise=True)
+    neuron = snn.spikedet_sites.sites[0]
+    assert neuron.threshold.shape == (8,)
+
+
+def test_bad_requests_are_clear():
+    model = SmallCNN().eval()
+    with pytest.raises(ConversionError, match='calibration set is empty'):
+        convert(model, [])
+    with pytest.raises(ConversionError, match='unknown conversion method'):
+        convert(model, _batches((2, 3, 8, 8)), method='magic')
+    with pytest.raises(ConversionError, match="unknown option"):
+        convert(model, _batches((2, 3, 8, 8)), percentil=99)
+
+
+def test_converted_state_dict_round_trips_thresholds():
+    model = SmallCNN().eval()
+    snn = convert(model, _batches((4, 3, 8, 8)))
+    keys = [k for k in snn.state_dict() if k.endswith('threshold')]
+    assert keys == ['spikedet_sites.sites.0.threshold',
+                    'spikedet_sites.sites.1.threshold']

@@ -1,0 +1,67 @@
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from spikedet.conversion import UnsupportedLayerError, trace_sites
+
+
+class Functional(nn.Module):
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 1)
+        self.head = nn.Conv2d(4, 2, 1)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        x = F.leaky_relu(x, 0.1) + F.relu6(x)
+        x = F.max_pool2d(x, 2)
+        x = F.max_pool2d(x, 1, 2)  # 1x1: linear subsampling, no site
+        return self.head(x)
+
+
+def test_functional_sites_are_found_in_order():
+    model = Functional()
+    table = trace_sites(model, lambda: model(torch.randn(1, 3, 8, 8)))
+    assert [(s.name, str(s.spec) if s.spec else 'pool', s.functional)
+            for s in table.sites] == [
+        ('<root>#0', 'relu', True),
+        ('<root>#1', 'leaky_relu(slope=0.1)', True),
+        ('<root>#2', 'clip(upper=6)', True),
+        ('<root>#3', 'pool', True)]
+
+
+def test_shared_module_gives_one_site_per_call():
+    import torchvision
+    model = torchvision.models.resnet18(num_classes=3).eval()
+    table = trace_sites(model, lambda: model(torch.randn(1, 3, 32, 32)))
+    owners = table.by_owner()
+    assert len(owners['layer1.0.relu']) == 2
+    assert len(table.sites) == 18  # 17 ReLU calls + the stem max-pool
+
+
+@pytest.mark.parametrize('act,name', [(nn.SiLU(), 'SiLU'), (nn.GELU(), 'GELU'),
+                                      (nn.Sigmoid(), 'sigmoid')])
+def test_unsupported_activation_names_path_and_remedy(act, name):
+    model = nn.Sequential(nn.Conv2d(3, 3, 1),
+                          nn.Sequential(nn.Conv2d(3, 3, 1), act))
+    with pytest.raises(UnsupportedLayerError) as info:
+        trace_sites(model, lambda: model(torch.randn(1, 3, 4, 4)))
+    message = str(info.value)
+    assert message.startswith('1.1 (') and name in message
+    assert 'replace it by ReLU' in message
+
+
+def test_call_count_change_is_refused():
+    class Dynamic(nn.Module):
+
+        def forward(self, x):
+            for _ in range(int(x.shape[0])):
+                x = F.relu(x)
+            return x
+
+    model = Dynamic()
+    table = trace_sites(model, lambda: model(torch.randn(1, 2)))
+    with pytest.raises(RuntimeError, match='data-dependent control flow'):
+        trace_sites(model, lambda: model(torch.randn(2, 2)), table)

@@ -1,0 +1,78 @@
+"""Contract every registered neuron must honour."""
+import pytest
+import torch
+
+from spikedet.neurons import NEURONS, BaseNeuron
+from spikedet.registry import MODELS
+
+
+def _registered_neurons():
+    import spikedet.models  # noqa: F401  (registers the neurons)
+    found = {}
+    for name in list(MODELS.module_dict):
+        cls = MODELS.get(name)
+        if isinstance(cls, type) and issubclass(cls, BaseNeuron):
+            found[name] = cls
+    return found
+
+
+def test_every_neuron_is_registered():
+    assert set(NEURONS) <= set(_registered_neurons())
+
+
+@pytest.fixture(params=sorted(NEURONS))
+def neuron(request) -> BaseNeuron:
+    return MODELS.build(dict(type=request.param, threshold=0.5))
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
+def test_shape_dtype_device(neuron, dtype):
+    x = torch.randn(2, 3, 4, 5, dtype=dtype)
+    out = neuron(x)
+    assert out.shape == x.shape and out.dtype == dtype
+    assert out.device == x.device
+    assert neuron.v.dtype == dtype
+
+
+def test_emits_multiples_of_threshold(neuron):
+    torch.manual_seed(0)
+    for _ in range(5):
+        out = neuron(torch.randn(4, 3) * 2)
+        spikes = out / 0.5
+        assert torch.allclose(spikes, spikes.round())
+
+
+def test_reset_restores_initial_state(neuron):
+    x = torch.rand(3, 4) * 3
+    first = [neuron(x).clone() for _ in range(4)]
+    assert neuron.steps == 4 and neuron.v is not None
+    neuron.reset()
+    assert neuron.v is None and neuron.steps == 0 and neuron.spike_count == 0
+    again = [neuron(x).clone() for _ in range(4)]
+    for a, b in zip(first, again):
+        assert torch.equal(a, b)
+
+
+def test_per_channel_threshold_and_state_dict(neuron):
+    cls = type(neuron)
+    per_channel = cls(threshold=torch.tensor([0.5, 1.0, 2.0]))
+    x = torch.full((1, 3, 2, 2), 4.0)
+    out = per_channel(x)
+    assert torch.equal(out[0, :, 0, 0], torch.tensor([0.5, 1.0, 2.0]))
+    assert 'threshold' in per_channel.state_dict()
+    assert 'v' not in per_channel.state_dict()
+
+
+def test_rejects_bad_thresholds(neuron):
+    with pytest.raises(ValueError):
+        type(neuron)(threshold=0.0)
+    with pytest.raises(ValueError):
+        type(neuron)(threshold=torch.ones(2, 2))
+
+
+def test_statistics_count_spikes(neuron):
+    x = torch.full((2, 5), 10.0)
+    for _ in range(3):
+        neuron(x)
+    assert neuron.steps == 3 and neuron.neurons == 5
+    assert neuron.spike_count >= neuron.event_count > 0
