@@ -1,10 +1,16 @@
-"""Evaluate a checkpoint on a config's test split with mmdet's own metric.
+"""Evaluate a checkpoint on a config's test split.
 
     python tools/test.py configs/yolov3/yolov3_mbv2_shapes.py \
         data/checkpoints/yolov3_mbv2_shapes.pth
+    python tools/test.py work_dirs/snn/config.py work_dirs/snn/snn.pth \
+        --timesteps 1 2 4 8 16 32 64
 
 The checkpoint goes through spikedet's safe loader (weights only). Metrics
-are logged by mmengine and written to WORK_DIR/metrics.json.
+come from the config's evaluator (mmdet's CocoMetric / VOCMetric, or
+spikedet's per-T metrics) and are written to WORK_DIR/metrics.json. For a
+spiking config every T is read out from ONE simulation pass; the tool prints
+a table (T, wake and total steps, metrics, the ANN last) and writes
+WORK_DIR/curve.json and WORK_DIR/curve.png.
 """
 import argparse
 import os.path as osp
@@ -15,7 +21,12 @@ from mmengine.logging import MMLogger
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
 from spikedet.engine.runner_utils import (default_work_dir,
                                           evaluate_checkpoint)
+from spikedet.evaluation.curve import extract_curve
+from spikedet.evaluation.report import format_curve_table, main_metric
+from spikedet.simulation import check_timesteps
 from spikedet.utils.atomic_io import atomic_write_json
+from spikedet.utils.errors import UserInputError
+from spikedet.visualization.curves import plot_curve
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
 from spikedet.utils.setup_env import register_all_modules
@@ -26,6 +37,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='test config file')
     parser.add_argument('checkpoint', help='checkpoint file (plain weights)')
     parser.add_argument('--work-dir', help='where logs and metrics.json go')
+    parser.add_argument('--timesteps', type=int, nargs='+',
+                        help='read-out timesteps of a spiking config')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries, key=value')
     return parser.parse_args()
@@ -36,13 +49,26 @@ def main() -> int:
     register_all_modules()
     cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
+    if args.timesteps:
+        if 'timesteps' not in cfg.model:
+            raise UserInputError('--timesteps needs a spiking config '
+                                 '(made by tools/convert.py)')
+        check_timesteps(args.timesteps)
+        cfg.model.timesteps = args.timesteps
     if uses_embedded_data(cfg, keys=['test_dataloader']):
         ensure_embedded_data()
     metrics = evaluate_checkpoint(cfg, args.checkpoint)
     out = osp.join(cfg.work_dir, 'metrics.json')
     atomic_write_json(out, metrics, indent=2)
+    curve = extract_curve(metrics)
+    if curve['timesteps']:
+        print(format_curve_table(curve))
+        atomic_write_json(osp.join(cfg.work_dir, 'curve.json'), curve, 2)
+        name = main_metric(curve)
+        plot_curve(curve, name, osp.join(cfg.work_dir, 'curve.png'),
+                   title=osp.basename(osp.dirname(osp.abspath(args.config))))
     summary = ', '.join(f'{k}={v:.4f}' for k, v in metrics.items()
-                        if isinstance(v, float))
+                        if isinstance(v, float) and '/T' not in k)
     MMLogger.get_current_instance().info(f'{summary} (written to {out})')
     return 0
 

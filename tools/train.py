@@ -39,6 +39,11 @@ def main() -> int:
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
     if uses_embedded_data(cfg, keys=['train_dataloader', 'val_dataloader']):
         ensure_embedded_data()
+    if cfg.get('load_from'):
+        # Initial weights go through the safe loader, never mmengine's.
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='SafeLoadHook', checkpoint=cfg.load_from)]
+        cfg.load_from = None
     runner = build_runner(cfg)
     runner.train()
     stem = osp.splitext(osp.basename(args.config))[0]

@@ -1,1 +1,4 @@
 """mmengine glue: hooks and runner helpers."""
+from .hooks import SafeLoadHook
+
+__all__ = ['SafeLoadHook']

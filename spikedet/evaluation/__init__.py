@@ -1,1 +1,6 @@
-"""Metrics over timesteps and efficiency reports."""
+"""Metrics over timesteps and accuracy-vs-T curves."""
+from .curve import extract_curve, first_reaching, metric_key
+from .metrics import TimestepAccuracy
+
+__all__ = ['extract_curve', 'first_reaching', 'metric_key',
+           'TimestepAccuracy']

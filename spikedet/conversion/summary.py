@@ -1,0 +1,44 @@
+"""A table of the spiking layers of a converted network."""
+from typing import Dict, List
+
+from torch import nn
+
+from ..neurons import BaseNeuron, SpikingMaxPool2d
+
+
+def spiking_layers(net: nn.Module) -> List[Dict]:
+    """One row per neuron layer or spiking max-pool, in module order.
+
+    Returns:
+        Dicts with ``path``, ``type``, ``theta_min``, ``theta_max`` and
+        ``channels`` (1 for a layer-wise threshold; None for pools).
+    """
+    rows = []
+    for path, module in net.named_modules():
+        if isinstance(module, BaseNeuron):
+            theta = module.threshold
+            rows.append(dict(path=path, type=type(module).__name__,
+                             theta_min=float(theta.min()),
+                             theta_max=float(theta.max()),
+                             channels=int(theta.numel())))
+        elif isinstance(module, SpikingMaxPool2d):
+            rows.append(dict(path=path, type=type(module).__name__,
+                             theta_min=None, theta_max=None, channels=None))
+    return rows
+
+
+def format_spiking_layers(rows: List[Dict]) -> str:
+    """Render :func:`spiking_layers` as a fixed-width text table."""
+    width = max([len(r['path']) for r in rows] + [6])
+    lines = [f'{"module":<{width}}  {"neuron":<20} {"threshold":>21}',
+             '-' * (width + 44)]
+    for r in rows:
+        if r['theta_min'] is None:
+            theta = '-'
+        elif r['channels'] == 1:
+            theta = f'{r["theta_min"]:.4g}'
+        else:
+            theta = (f'{r["theta_min"]:.3g}..{r["theta_max"]:.3g} '
+                     f'(x{r["channels"]})')
+        lines.append(f'{r["path"]:<{width}}  {r["type"]:<20} {theta:>21}')
+    return '\n'.join(lines)

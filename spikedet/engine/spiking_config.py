@@ -1,0 +1,65 @@
+"""Turn an ANN config into the config of its spiking counterpart."""
+import copy
+from pathlib import Path
+from typing import Dict, List, Sequence
+
+from mmengine.config import Config
+
+from ..utils.atomic_io import atomic_write_text
+from ..utils.errors import ConfigError
+
+CONVERSION_DIR = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / 'conversion'
+DEFAULT_TIMESTEPS = tuple(2**k for k in range(9))  # 1 .. 256
+
+# ANN model type -> spiking wrapper type.
+WRAPPERS = {'ImageClassifier': 'SpikingClassifier'}
+
+
+def available_methods() -> List[str]:
+    """Names of the conversion presets under ``configs/_base_/conversion``."""
+    return sorted(p.stem for p in CONVERSION_DIR.glob('*.py'))
+
+
+def load_method(name: str) -> Dict:
+    """The ``conversion`` and ``schedule`` dicts of preset ``name``.
+
+    Raises:
+        ConfigError: No such preset.
+    """
+    path = CONVERSION_DIR / f'{name}.py'
+    if not path.is_file():
+        raise ConfigError(f'unknown conversion method {name!r}; choose from '
+                          f'{available_methods()} (configs/_base_/conversion)')
+    preset = Config.fromfile(str(path))
+    return dict(conversion=dict(preset.conversion),
+                schedule=dict(preset.get('schedule', dict(type='plain'))))
+
+
+def spiking_config(cfg: Config, method: str,
+                   timesteps: Sequence[int] = DEFAULT_TIMESTEPS) -> Config:
+    """A copy of ``cfg`` whose model is the spiking wrapper of its model.
+
+    Raises:
+        ConfigError: The model type has no spiking wrapper, or is one.
+    """
+    ann = copy.deepcopy(cfg.model)
+    kind = ann.get('type')
+    if kind in WRAPPERS.values():
+        raise ConfigError('this config already describes a spiking model; '
+                          'pass the ANN config')
+    if kind not in WRAPPERS:
+        raise ConfigError(f'no spiking wrapper for model type {kind!r}; '
+                          f'supported: {sorted(WRAPPERS)}')
+    preset = load_method(method)
+    out = copy.deepcopy(cfg)
+    out.model = dict(type=WRAPPERS[kind], ann=ann,
+                     conversion=preset['conversion'],
+                     schedule=preset['schedule'],
+                     timesteps=list(timesteps))
+    out.conversion_method = method
+    return out
+
+
+def dump_config(cfg: Config, path: str) -> None:
+    """Write ``cfg`` as a self-contained python config file (atomically)."""
+    atomic_write_text(path, cfg.pretty_text)

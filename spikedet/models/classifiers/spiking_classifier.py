@@ -1,0 +1,73 @@
+"""SpikingClassifier: a converted classifier simulated over timesteps."""
+from typing import Dict, Iterable, List, Optional, Sequence
+
+import torch
+from mmengine.model import BaseModel
+from torch import Tensor
+
+from ...conversion import convert
+from ...conversion.methods import METHODS
+from ...simulation import build_schedule, check_timesteps, iterate_readouts
+from ...registry import MODELS
+
+
+@MODELS.register_module()
+class SpikingClassifier(BaseModel):
+    """Wraps an :class:`ImageClassifier` converted with ``conversion``.
+
+    Building it converts the ANN's structure (sites found on a random batch
+    of ``input_size``, placeholder thresholds); the real thresholds come with
+    the converted weights (``tools/convert.py`` writes them). ``predict``
+    resets the neurons, runs one simulation and attaches the scores of every
+    T in ``timesteps``, plus the ANN's scores on the same batch (the ANN is
+    kept as ``self.ann``, so every accuracy curve carries its reference).
+    The preprocessor is the ANN's.
+
+    Args:
+        ann: Config of the ANN classifier.
+        conversion: ``dict(method=..., **options)`` for :func:`convert`.
+        timesteps: Read-out wake steps. Defaults to 1, 2, 4, ..., 256.
+        schedule: Simulation schedule; defaults to the method's own.
+    """
+
+    def __init__(self,
+                 ann: Dict,
+                 conversion: Dict,
+                 timesteps: Sequence[int] = tuple(2**k for k in range(9)),
+                 schedule: Optional[Dict] = None,
+                 init_cfg: Optional[Dict] = None) -> None:
+        ann_model = MODELS.build(ann)
+        super().__init__(init_cfg=init_cfg)
+        self.data_preprocessor = ann_model.data_preprocessor
+        conversion = dict(conversion)
+        self.method = conversion.pop('method', 'if')
+        self.conversion_options = conversion
+        self.timesteps = check_timesteps(list(timesteps))
+        self.schedule = build_schedule(schedule or
+                                       METHODS[self.method].schedule)
+        self.ann = ann_model
+        example = torch.randn(2, 3, *ann_model.input_size)
+        self.calibrate([example])
+
+    def calibrate(self, batches: Iterable[Tensor]) -> None:
+        """(Re)convert ``self.ann`` with calibration ``batches`` of
+        preprocessed inputs; replaces ``self.net``."""
+        self.net = convert(self.ann.net, batches, self.method,
+                           **self.conversion_options)
+
+    def forward(self,
+                inputs: Tensor,
+                data_samples: Optional[List] = None,
+                mode: str = 'predict') -> List[Dict]:
+        if mode != 'predict':
+            raise ValueError('a SpikingClassifier only predicts; train the '
+                             'ANN and convert it')
+        scores, steps = {'ann': self.ann.net(inputs)}, {}
+        for t, readout in iterate_readouts(self.net, inputs, self.timesteps,
+                                           self.schedule):
+            scores[t] = readout.output
+            steps[t] = (readout.wake_steps, readout.total_steps)
+        return [dict(gt_label=int(s.gt_label),
+                     pred_scores={t: scores[t][i] for t in scores},
+                     steps=steps)
+                for i, s in enumerate(data_samples)]
