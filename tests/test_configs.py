@@ -16,7 +16,10 @@ def test_there_are_configs():
     names = {p.name for p in CONFIGS}
     assert {'yolov3_mbv2_shapes.py', 'yolov3_mbv2_shapes-voc.py',
             'faster-rcnn_r18_fpn_shapes.py',
-            'faster-rcnn_r18_fpn_shapes-voc.py'} <= names
+            'faster-rcnn_r18_fpn_shapes-voc.py', 'resnet18_shapes.py',
+            'vgg11_shapes.py', 'resnet18_shapes_casc-l8.py',
+            'vgg11_shapes_casc-l8.py'} <= names
+    assert len(DETECTOR_CONFIGS) == 2
 
 
 @pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
@@ -30,9 +33,11 @@ def test_config_loads_and_model_builds(path):
     assert 'Pretrained' not in cfg.pretty_text
 
 
-@pytest.mark.parametrize(
-    'path', [p for p in CONFIGS if 'shapes' in p.name and 'voc' not in p.name],
-    ids=lambda p: p.name)
+DETECTOR_CONFIGS = [p for p in CONFIGS if p.parent.name in ('yolov3', 'faster_rcnn')
+                    and p.name.endswith('_shapes.py')]
+
+
+@pytest.mark.parametrize('path', DETECTOR_CONFIGS, ids=lambda p: p.name)
 def test_shapes_models_run_and_fit_the_size_budget(path):
     from mmdet.structures import DetDataSample
     cfg = load_config(path)

@@ -1,0 +1,84 @@
+"""tools/convert.py and tools/test.py end to end on a tiny data set."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from spikedet.registry import MODELS
+from spikedet.utils.checkpoint import save_weights
+from spikedet.utils.config import load_config
+
+REPO = Path(__file__).resolve().parents[2]
+CFG = 'configs/classification/vgg11_shapes.py'
+
+
+def _run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *args], cwd=REPO, text=True,
+                          capture_output=True, timeout=600)
+
+
+def _data_opts(root: Path):
+    root = f'{root}/'
+    return ['--cfg-options', f'train_dataloader.dataset.data_root={root}',
+            f'test_dataloader.dataset.data_root={root}',
+            'train_dataloader.batch_size=4', 'test_dataloader.batch_size=6',
+            'train_dataloader.num_workers=0', 'test_dataloader.num_workers=0',
+            'train_dataloader.persistent_workers=False',
+            'test_dataloader.persistent_workers=False']
+
+
+@pytest.fixture(scope='module')
+def ann_checkpoint(tmp_path_factory) -> Path:
+    torch.manual_seed(0)
+    model = MODELS.build(load_config(REPO / CFG).model)
+    path = tmp_path_factory.mktemp('ckpt') / 'vgg.pth'
+    save_weights(path, model.state_dict(), dict(classes=None))
+    return path
+
+
+def test_convert_then_test_gives_a_curve(tmp_path, tiny_shapes,
+                                         ann_checkpoint):
+    out = tmp_path / 'snn'
+    proc = _run('tools/convert.py', CFG, str(ann_checkpoint), '--method',
+                'if', '--out', str(out), '--calib-batches', '2',
+                *_data_opts(tiny_shapes))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'features.2' in proc.stdout and 'IFNeuron' in proc.stdout
+    assert (out / 'snn.pth').is_file() and (out / 'config.py').is_file()
+    torch.load(out / 'snn.pth', weights_only=True)
+    work = tmp_path / 'test'
+    proc = _run('tools/test.py', str(out / 'config.py'), str(out / 'snn.pth'),
+                '--work-dir', str(work), '--timesteps', '1', '2', '4')
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    curve = json.loads((work / 'curve.json').read_text())
+    assert list(curve['timesteps']) == ['1', '2', '4']
+    assert 'top1' in curve['ann']
+    assert (work / 'curve.png').stat().st_size > 1000
+    assert '  ANN' in proc.stdout
+
+
+@pytest.mark.parametrize('kind', ['missing', 'other-model', 'bad-method',
+                                  'zero-batches'])
+def test_convert_bad_input(tmp_path, tiny_shapes, ann_checkpoint, kind):
+    ckpt, extra = str(ann_checkpoint), []
+    if kind == 'missing':
+        ckpt = str(tmp_path / 'nope.pth')
+    elif kind == 'other-model':
+        ckpt = str(tmp_path / 'other.pth')
+        save_weights(ckpt, {'w': torch.zeros(1)})
+    elif kind == 'bad-method':
+        extra = ['--method', 'warp-drive']
+    else:
+        extra = ['--calib-batches', '0']
+    proc = _run('tools/convert.py', CFG, ckpt, '--out', str(tmp_path / 'o'),
+                *extra, *_data_opts(tiny_shapes))
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: ') and 'Traceback' not in proc.stderr
+    needle = {'missing': 'not found', 'other-model': 'does not match',
+              'bad-method': 'unknown conversion method',
+              'zero-batches': '--calib-batches'}[kind]
+    assert needle in last
