@@ -2,7 +2,7 @@
 _base_ = [
     '../_base_/models/faster-rcnn_r18_fpn.py',
     '../_base_/datasets/coco_detection.py',
-    '../_base_/schedules/adamw_shapes.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/adamw_24e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
     rpn_head=dict(anchor_generator=dict(scales=[8])),

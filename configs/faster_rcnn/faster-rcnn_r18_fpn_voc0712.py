@@ -1,7 +1,7 @@
 # Faster R-CNN (ResNet-18 x0.375 + FPN) on real Pascal VOC 07+12.
 _base_ = [
     '../_base_/models/faster-rcnn_r18_fpn.py', '../_base_/datasets/voc0712.py',
-    '../_base_/schedules/adamw_shapes.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/adamw_24e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
     rpn_head=dict(anchor_generator=dict(scales=[8])),

@@ -1,7 +1,7 @@
 # YOLOv3 (MobileNetV2 x0.5) on real COCO 2017 (data/coco, mmdet's layout).
 _base_ = [
     '../_base_/models/yolov3_mbv2.py', '../_base_/datasets/coco_detection.py',
-    '../_base_/schedules/adamw_shapes.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/adamw_24e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
     bbox_head=dict(

@@ -1,7 +1,7 @@
 # YOLOv3 (MobileNetV2 x0.5) on real Pascal VOC 07+12 (data/VOCdevkit).
 _base_ = [
     '../_base_/models/yolov3_mbv2.py', '../_base_/datasets/voc0712.py',
-    '../_base_/schedules/adamw_shapes.py', '../_base_/default_runtime.py'
+    '../_base_/schedules/adamw_24e.py', '../_base_/default_runtime.py'
 ]
 model = dict(
     bbox_head=dict(
