@@ -1,0 +1,202 @@
+"""SpikingDetector: any mmdet single- or two-stage detector, converted."""
+import copy
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+import torch
+from mmdet.models.detectors import BaseDetector
+from mmdet.models.utils import empty_instances
+from mmdet.structures.bbox import bbox2roi
+from torch import Tensor
+from torch.nn.modules.utils import _pair
+
+from ...conversion import convert
+from ...conversion.methods import METHODS
+from ...registry import MODELS
+from ...simulation import build_schedule, check_timesteps, iterate_readouts
+from ...simulation import simulate
+from .stages import BoxStage, DenseStage, ProposalStage
+
+MAX_CALIB_ROIS = 512  # RoIs per calibration batch kept for stage 2
+
+
+@MODELS.register_module()
+class SpikingDetector(BaseDetector):
+    """Wraps a converted mmdet detector; keeps its preprocessor and decoding.
+
+    *Single-stage* (YOLOv3 and any detector with ``bbox_head``): backbone,
+    neck and head run at every step; the head's raw maps are integrated and,
+    at every requested T, decoded by the head's own ``predict_by_feat``
+    (anchors, score thresholds, NMS unchanged).
+
+    *Two-stage* (Faster R-CNN and any detector with ``rpn_head`` and
+    ``roi_head``): stage 1 (backbone, neck, RPN) is simulated; at each T the
+    proposals come from the RPN read-out and the RoI features are pooled from
+    the neck read-out (RoIAlign is linear, so pooling the time average equals
+    averaging the pooled spikes); the RoI box head is spiking too and is
+    simulated for T steps on those features. A read-out's ``total_steps``
+    counts both stages.
+
+    The ANN is kept (``self.ann``) and predicted on the same batch: its
+    results go to ``pred_instances``, the SNN's to ``timestep_preds[T]``.
+
+    Args:
+        ann: Config of the mmdet detector.
+        conversion: ``dict(method=..., **options)`` for :func:`convert`.
+        timesteps: Read-out wake steps. Defaults to 1, 2, 4, ..., 256.
+        schedule: Simulation schedule; defaults to the method's own.
+        input_size: ``(H, W)`` of the random input used to build the
+            structure before calibration. Defaults to (64, 64).
+    """
+
+    def __init__(self,
+                 ann: Dict,
+                 conversion: Dict,
+                 timesteps: Sequence[int] = tuple(2**k for k in range(9)),
+                 schedule: Optional[Dict] = None,
+                 input_size: Sequence[int] = (64, 64),
+                 init_cfg: Optional[Dict] = None) -> None:
+        detector = MODELS.build(ann)
+        super().__init__(init_cfg=init_cfg)
+        self.data_preprocessor = detector.data_preprocessor
+        self.ann = detector
+        conversion = dict(conversion)
+        self.method = conversion.pop('method', 'if')
+        self.conversion_options = conversion
+        self.timesteps = check_timesteps(list(timesteps))
+        self.schedule = build_schedule(schedule or
+                                       METHODS[self.method].schedule)
+        self.two_stage = hasattr(detector, 'rpn_head') and \
+            hasattr(detector, 'roi_head')
+        example = torch.randn(2, 3, *input_size)
+        self.calibrate([dict(inputs=example, data_samples=None)])
+
+    @property
+    def dataset_meta(self):
+        return getattr(self.ann, 'dataset_meta', None)
+
+    @dataset_meta.setter
+    def dataset_meta(self, value) -> None:
+        self.ann.dataset_meta = value
+
+    # -- conversion ----------------------------------------------------------
+    def _convert(self, module, batches):
+        return convert(module, batches, self.method, **self.conversion_options)
+
+    def calibrate(self, batches: Iterable[Dict]) -> None:
+        """(Re)convert from ``self.ann`` with preprocessed batches
+        (``dict(inputs=..., data_samples=...)``); replaces the spiking
+        stages. Without data samples, stage 2 calibrates on random RoI
+        features (structure only)."""
+        batches = list(batches)
+        inputs = [b['inputs'] for b in batches]
+        self.ann.eval()
+        if not self.two_stage:
+            self.net = self._convert(DenseStage(self.ann), inputs)
+            return
+        self.net = self._convert(ProposalStage(self.ann), inputs)
+        self.box_net = self._convert(BoxStage(self.ann.roi_head),
+                                     self._calibration_rois(batches))
+
+    @torch.no_grad()
+    def _calibration_rois(self, batches: List[Dict]) -> List[Tensor]:
+        """RoI features the ANN's stage 2 sees on the calibration images."""
+        extractor = self.ann.roi_head.bbox_roi_extractor
+        if batches[0]['data_samples'] is None:
+            size = _pair(self.ann.roi_head.bbox_head.roi_feat_size)
+            return [torch.randn(8, extractor.out_channels, *size)]
+        feats_list = []
+        generator = torch.Generator().manual_seed(0)
+        for batch in batches:
+            feats = self.ann.extract_feat(batch['inputs'])
+            proposals = self.ann.rpn_head.predict(
+                feats, batch['data_samples'], rescale=False)
+            rois = bbox2roi([p.bboxes for p in proposals])
+            if len(rois) > MAX_CALIB_ROIS:
+                keep = torch.randperm(len(rois), generator=generator)
+                rois = rois[keep[:MAX_CALIB_ROIS]]
+            if len(rois):
+                feats_list.append(extractor(feats[:extractor.num_inputs],
+                                            rois))
+        return feats_list
+
+    # -- inference -------------------------------------------------------------
+    def predict(self, batch_inputs: Tensor, batch_data_samples,
+                rescale: bool = True):
+        """ANN results in ``pred_instances``; SNN results per T in
+        ``timestep_preds`` and ``(wake, total)`` steps in ``timestep_steps``."""
+        metas = [s.metainfo for s in batch_data_samples]
+        ann_samples = self.ann.predict(batch_inputs,
+                                       copy.deepcopy(batch_data_samples),
+                                       rescale=rescale)
+        runs = self._predict_two_stage(batch_inputs, metas, rescale) \
+            if self.two_stage else \
+            self._predict_one_stage(batch_inputs, metas, rescale)
+        for i, sample in enumerate(batch_data_samples):
+            sample.pred_instances = ann_samples[i].pred_instances
+            sample.timestep_preds = {t: res[i] for t, (res, _) in runs.items()}
+            sample.timestep_steps = {t: steps for t, (_, steps) in runs.items()}
+        return batch_data_samples
+
+    def _predict_one_stage(self, inputs: Tensor, metas: List[Dict],
+                           rescale: bool) -> Dict[int, Tuple]:
+        runs = {}
+        head = self.ann.bbox_head
+        for t, readout in iterate_readouts(self.net, inputs, self.timesteps,
+                                           self.schedule):
+            results = head.predict_by_feat(*readout.output,
+                                           batch_img_metas=metas,
+                                           rescale=rescale)
+            runs[t] = (results, (readout.wake_steps, readout.total_steps))
+        return runs
+
+    def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
+                           rescale: bool) -> Dict[int, Tuple]:
+        runs = {}
+        for t, readout in iterate_readouts(self.net, inputs, self.timesteps,
+                                           self.schedule):
+            feats, rpn_outs = readout.output
+            proposals = self.ann.rpn_head.predict_by_feat(
+                *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
+                rescale=False)
+            results, box_steps = self._predict_boxes(feats, proposals, metas,
+                                                     t, rescale)
+            runs[t] = (results, (readout.wake_steps,
+                                 readout.total_steps + box_steps))
+        return runs
+
+    def _predict_boxes(self, feats, proposals, metas: List[Dict], t: int,
+                       rescale: bool):
+        """Stage 2 for one read-out, mirroring StandardRoIHead.predict_bbox
+        with the spiking box head simulated for ``t`` steps."""
+        roi_head = self.ann.roi_head
+        rcnn_cfg = self.ann.test_cfg.rcnn
+        rois = bbox2roi([p.bboxes for p in proposals])
+        if rois.shape[0] == 0:
+            return empty_instances(
+                metas, rois.device, task_type='bbox',
+                box_type=roi_head.bbox_head.predict_box_type,
+                num_classes=roi_head.bbox_head.num_classes,
+                score_per_cls=rcnn_cfg is None), 0
+        extractor = roi_head.bbox_roi_extractor
+        roi_feats = extractor(feats[:extractor.num_inputs], rois)
+        readout = simulate(self.box_net, roi_feats, [t], self.schedule)[t]
+        cls_score, bbox_pred = readout.output
+        counts = tuple(len(p) for p in proposals)
+        results = roi_head.bbox_head.predict_by_feat(
+            rois=rois.split(counts, 0), cls_scores=cls_score.split(counts, 0),
+            bbox_preds=bbox_pred.split(counts, 0), batch_img_metas=metas,
+            rcnn_test_cfg=rcnn_cfg, rescale=rescale)
+        return results, readout.total_steps
+
+    # -- BaseDetector interface -------------------------------------------------
+    def loss(self, batch_inputs, batch_data_samples):
+        raise ValueError('a SpikingDetector only predicts; train the ANN '
+                         'and convert it')
+
+    def _forward(self, batch_inputs, batch_data_samples=None):
+        """Raw outputs of the SNN at the largest T (``mode='tensor'``)."""
+        t = self.timesteps[-1]
+        return simulate(self.net, batch_inputs, [t], self.schedule)[t].output
+
+    def extract_feat(self, batch_inputs):
+        return self.ann.extract_feat(batch_inputs)

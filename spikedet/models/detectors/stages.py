@@ -1,0 +1,75 @@
+"""The parts of an mmdet detector that run at every timestep.
+
+Each stage is a plain ``nn.Module`` over the detector's own submodules, so
+:func:`spikedet.conversion.convert` sees exactly what is simulated and
+nothing of the data samples, anchors or NMS around it.
+"""
+from typing import Tuple
+
+from torch import Tensor, nn
+
+
+class DenseStage(nn.Module):
+    """Backbone, neck and dense head; returns the head's raw output maps.
+
+    Args:
+        detector: A single-stage mmdet detector (``backbone``, optional
+            ``neck``, ``bbox_head``).
+    """
+
+    def __init__(self, detector: nn.Module) -> None:
+        super().__init__()
+        self.backbone = detector.backbone
+        self.neck = detector.neck if getattr(detector, 'with_neck',
+                                             False) else None
+        self.bbox_head = detector.bbox_head
+
+    def forward(self, x: Tensor):
+        feats = self.backbone(x)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        return self.bbox_head(feats)
+
+
+class ProposalStage(nn.Module):
+    """Stage 1 of a two-stage detector: backbone, neck and RPN head.
+
+    Returns ``(features, rpn_outputs)``: the neck's maps (pooled by RoIAlign
+    for stage 2) and the RPN head's raw ``(cls_scores, bbox_preds)``.
+
+    Args:
+        detector: A two-stage mmdet detector.
+    """
+
+    def __init__(self, detector: nn.Module) -> None:
+        super().__init__()
+        self.backbone = detector.backbone
+        self.neck = detector.neck if detector.with_neck else None
+        self.rpn_head = detector.rpn_head
+
+    def forward(self, x: Tensor) -> Tuple:
+        feats = self.backbone(x)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        return tuple(feats), self.rpn_head(tuple(feats))
+
+
+class BoxStage(nn.Module):
+    """Stage 2: the RoI head's (shared head and) box head on RoI features.
+
+    Returns the raw ``(cls_score, bbox_pred)``.
+
+    Args:
+        roi_head: A ``StandardRoIHead``-like module.
+    """
+
+    def __init__(self, roi_head: nn.Module) -> None:
+        super().__init__()
+        self.shared_head = roi_head.shared_head if getattr(
+            roi_head, 'with_shared_head', False) else None
+        self.bbox_head = roi_head.bbox_head
+
+    def forward(self, roi_feats: Tensor) -> Tuple[Tensor, Tensor]:
+        if self.shared_head is not None:
+            roi_feats = self.shared_head(roi_feats)
+        return self.bbox_head(roi_feats)
