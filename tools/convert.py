@@ -2,6 +2,8 @@
 
     python tools/convert.py configs/classification/resnet18_shapes.py \
         data/checkpoints/resnet18_shapes.pth --method if --out work_dirs/snn
+    python tools/convert.py configs/yolov3/yolov3_mbv2_shapes.py \
+        data/checkpoints/yolov3_mbv2_shapes.pth --method if_channel --out DIR
 
 Calibrates thresholds on training batches (test-time pipeline, no
 augmentation), then writes
@@ -67,7 +69,7 @@ def calibration_batches(cfg, model, count: int, logger):
     progress = ProgressBar(min(count, len(loader)))
     for data in loader:
         with torch.no_grad():
-            batches.append(model.data_preprocessor(data, False)['inputs'])
+            batches.append(model.data_preprocessor(data, False))
         progress.update()
         if len(batches) == count:
             break

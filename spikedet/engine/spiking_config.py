@@ -11,8 +11,35 @@ from ..utils.errors import ConfigError
 CONVERSION_DIR = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / 'conversion'
 DEFAULT_TIMESTEPS = tuple(2**k for k in range(9))  # 1 .. 256
 
-# ANN model type -> spiking wrapper type.
-WRAPPERS = {'ImageClassifier': 'SpikingClassifier'}
+SPIKING_TYPES = ('SpikingClassifier', 'SpikingDetector')
+
+
+def wrapper_type(model: Dict) -> str:
+    """The spiking wrapper of an ANN model config.
+
+    Raises:
+        ConfigError: No wrapper fits, or the model already is spiking.
+    """
+    kind = model.get('type')
+    if kind in SPIKING_TYPES:
+        raise ConfigError('this config already describes a spiking model; '
+                          'pass the ANN config')
+    if kind == 'ImageClassifier':
+        return 'SpikingClassifier'
+    if 'bbox_head' in model or ('rpn_head' in model and 'roi_head' in model):
+        return 'SpikingDetector'
+    raise ConfigError(f'no spiking wrapper for model type {kind!r}: '
+                      'spikedet converts image classifiers, single-stage '
+                      'detectors (bbox_head) and two-stage detectors '
+                      '(rpn_head + roi_head)')
+
+
+def _wrap_evaluator(evaluator):
+    if isinstance(evaluator, (list, tuple)):
+        return [_wrap_evaluator(e) for e in evaluator]
+    if evaluator.get('type') in ('TimestepMetric', 'TimestepAccuracy'):
+        return evaluator
+    return dict(type='TimestepMetric', metric=evaluator)
 
 
 def available_methods() -> List[str]:
@@ -43,16 +70,13 @@ def spiking_config(cfg: Config, method: str,
         ConfigError: The model type has no spiking wrapper, or is one.
     """
     ann = copy.deepcopy(cfg.model)
-    kind = ann.get('type')
-    if kind in WRAPPERS.values():
-        raise ConfigError('this config already describes a spiking model; '
-                          'pass the ANN config')
-    if kind not in WRAPPERS:
-        raise ConfigError(f'no spiking wrapper for model type {kind!r}; '
-                          f'supported: {sorted(WRAPPERS)}')
+    kind = wrapper_type(ann)
     preset = load_method(method)
     out = copy.deepcopy(cfg)
-    out.model = dict(type=WRAPPERS[kind], ann=ann,
+    for key in ('val_evaluator', 'test_evaluator'):
+        if key in out:
+            out[key] = _wrap_evaluator(out[key])
+    out.model = dict(type=kind, ann=ann,
                      conversion=preset['conversion'],
                      schedule=preset['schedule'],
                      timesteps=list(timesteps))

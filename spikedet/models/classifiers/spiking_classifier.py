@@ -49,10 +49,12 @@ class SpikingClassifier(BaseModel):
         example = torch.randn(2, 3, *ann_model.input_size)
         self.calibrate([example])
 
-    def calibrate(self, batches: Iterable[Tensor]) -> None:
+    def calibrate(self, batches: Iterable) -> None:
         """(Re)convert ``self.ann`` with calibration ``batches`` of
-        preprocessed inputs; replaces ``self.net``."""
-        self.net = convert(self.ann.net, batches, self.method,
+        preprocessed inputs (tensors, or dicts with ``inputs``); replaces
+        ``self.net``."""
+        inputs = [b['inputs'] if isinstance(b, dict) else b for b in batches]
+        self.net = convert(self.ann.net, inputs, self.method,
                            **self.conversion_options)
 
     def forward(self,

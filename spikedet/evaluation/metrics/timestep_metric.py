@@ -1,0 +1,96 @@
+"""One real mmdet metric per read-out timestep (and one for the ANN)."""
+import copy
+import os
+import os.path as osp
+from typing import Dict, Optional, Sequence, Union
+
+from mmengine.evaluator import BaseMetric
+
+from ...registry import METRICS
+from ..curve import metric_key
+
+Key = Union[str, int]
+
+
+@METRICS.register_module()
+class TimestepMetric(BaseMetric):
+    """Evaluate a spiking detector at every T with an unmodified mmdet metric.
+
+    Expects the predictions of :class:`SpikingDetector`: the ANN's in
+    ``pred_instances`` and the SNN's per T in ``timestep_preds`` with steps in
+    ``timestep_steps``. For each key (``'ann'``, then every T) it keeps its
+    own instance of the wrapped metric (``CocoMetric``, ``VOCMetric``, ...),
+    feeds it the matching predictions and reports
+    ``<prefix>/ann/<name>`` and ``<prefix>/T<t>/<name>``, plus
+    ``T<t>/wake_steps`` and ``T<t>/total_steps``. mAP is never recomputed
+    here.
+
+    Args:
+        metric: Config of the wrapped metric.
+        dump_dir: If set, each T's metric writes its results file with the
+            prefix ``<dump_dir>/T<t>`` (CocoMetric: ``T<t>.bbox.json``).
+        collect_device: See :class:`BaseMetric`.
+        prefix: Defaults to the wrapped metric's prefix.
+    """
+
+    def __init__(self,
+                 metric: Dict,
+                 dump_dir: Optional[str] = None,
+                 collect_device: str = 'cpu',
+                 prefix: Optional[str] = None) -> None:
+        self.metric_cfg = dict(metric)
+        probe = METRICS.build(copy.deepcopy(self.metric_cfg))
+        super().__init__(collect_device=collect_device,
+                         prefix=prefix or probe.prefix)
+        self.dump_dir = dump_dir
+        self.metrics: Dict[Key, BaseMetric] = {'ann': probe}
+        self.steps: Dict[int, Sequence[int]] = {}
+
+    @property
+    def dataset_meta(self) -> Optional[dict]:
+        return self._dataset_meta
+
+    @dataset_meta.setter
+    def dataset_meta(self, meta: dict) -> None:
+        self._dataset_meta = meta
+        for metric in getattr(self, 'metrics', {}).values():
+            metric.dataset_meta = meta
+
+    def _metric(self, key: Key) -> BaseMetric:
+        if key not in self.metrics:
+            cfg = copy.deepcopy(self.metric_cfg)
+            if self.dump_dir:
+                os.makedirs(self.dump_dir, exist_ok=True)
+                cfg['outfile_prefix'] = osp.join(self.dump_dir, f'T{key}')
+            metric = METRICS.build(cfg)
+            metric.dataset_meta = self._dataset_meta
+            self.metrics[key] = metric
+        return self.metrics[key]
+
+    @staticmethod
+    def _plain(instances) -> dict:
+        return instances.to_dict() if hasattr(instances, 'to_dict') else \
+            dict(instances)
+
+    def process(self, data_batch, data_samples: Sequence[dict]) -> None:
+        self._metric('ann').process(data_batch, data_samples)
+        for t in sorted(data_samples[0].get('timestep_preds', {})):
+            per_t = [dict(s, pred_instances=self._plain(s['timestep_preds'][t]))
+                     for s in data_samples]
+            self._metric(t).process(data_batch, per_t)
+            self.steps[t] = tuple(data_samples[0]['timestep_steps'][t])
+        self.results.extend([None] * len(data_samples))  # sample count
+
+    def compute_metrics(self, results: list) -> Dict[str, float]:
+        out: Dict[str, float] = {}
+        for key, metric in self.metrics.items():
+            if not metric.results:
+                continue
+            values = metric.compute_metrics(metric.results)
+            metric.results.clear()
+            for name, value in values.items():
+                out[metric_key(key, name)] = value
+        for t, (wake, total) in sorted(self.steps.items()):
+            out[metric_key(t, 'wake_steps')] = float(wake)
+            out[metric_key(t, 'total_steps')] = float(total)
+        return out
