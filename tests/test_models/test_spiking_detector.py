@@ -1,0 +1,84 @@
+"""SpikingDetector on our detectors and on mmdet's own shipped configs."""
+import os.path as osp
+
+import mmdet
+import pytest
+import torch
+from mmdet.structures import DetDataSample
+from mmengine.config import Config
+
+from spikedet.neurons import BaseNeuron, SignedIFNeuron
+from spikedet.registry import MODELS
+from spikedet.utils.config import load_config
+
+MMDET_CONFIGS = osp.join(osp.dirname(mmdet.__file__), '.mim', 'configs')
+
+
+def _data(h=96, w=128):
+    sample = DetDataSample(metainfo=dict(
+        img_shape=(h, w), ori_shape=(h, w), scale_factor=(1.0, 1.0),
+        pad_shape=(h, w), batch_input_shape=(h, w)))
+    g = torch.Generator().manual_seed(0)
+    return dict(inputs=[torch.randint(0, 255, (3, h, w), generator=g,
+                                      dtype=torch.uint8)],
+                data_samples=[sample])
+
+
+def _spiking(model_cfg, timesteps=(1, 3)):
+    return MODELS.build(dict(type='SpikingDetector', ann=model_cfg,
+                             conversion=dict(method='if'),
+                             timesteps=list(timesteps))).eval()
+
+
+def _mmdet_model(rel_path):
+    cfg = Config.fromfile(osp.join(MMDET_CONFIGS, rel_path))
+    cfg.model.backbone.init_cfg = None
+    return cfg.model
+
+
+@pytest.mark.parametrize('model', [
+    'configs/yolov3/yolov3_mbv2_shapes.py',
+    'yolo/yolov3_mobilenetv2_8xb24-320-300e_coco.py'])
+def test_single_stage(model):
+    cfg = load_config(model).model if model.startswith('configs') else \
+        _mmdet_model(model)
+    snn = _spiking(cfg)
+    assert not snn.two_stage
+    neurons = [m for m in snn.net.modules() if isinstance(m, BaseNeuron)]
+    assert any(isinstance(m, SignedIFNeuron) for m in neurons)  # LeakyReLU
+    with torch.no_grad():
+        out = snn.test_step(_data())[0]
+    assert set(out.timestep_preds) == {1, 3}
+    assert out.timestep_steps == {1: (1, 1), 3: (3, 3)}
+    assert 'bboxes' in out.pred_instances
+
+
+@pytest.mark.parametrize('model', [
+    'configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py',
+    'faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py'])
+def test_two_stage(model):
+    cfg = load_config(model).model if model.startswith('configs') else \
+        _mmdet_model(model)
+    snn = _spiking(cfg)
+    assert snn.two_stage
+    rpn_sites = [n for n, m in snn.net.named_modules()
+                 if n.startswith('rpn_head.spikedet_sites.sites.')]
+    assert len(rpn_sites) == 5  # F.relu once per FPN level
+    box_neurons = [m for m in snn.box_net.modules()
+                   if isinstance(m, BaseNeuron)]
+    assert len(box_neurons) == 2  # the shared ReLU of Shared2FCBBoxHead
+    with torch.no_grad():
+        out = snn.test_step(_data(64, 64))[0]
+    # Latency counts both stages.
+    assert out.timestep_steps == {1: (1, 2), 3: (3, 6)}
+
+
+def test_state_dict_round_trip_rebuilds_structure():
+    cfg = load_config('configs/yolov3/yolov3_mbv2_shapes.py').model
+    a, b = _spiking(cfg), _spiking(cfg)
+    for module in a.net.modules():
+        if isinstance(module, BaseNeuron):
+            module.threshold.mul_(3.0)
+    b.load_state_dict(a.state_dict())
+    for (_, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items()):
+        assert torch.equal(x, y)
