@@ -21,6 +21,8 @@ def wrapper_type(model: Dict) -> str:
         ConfigError: No wrapper fits, or the model already is spiking.
     """
     kind = model.get('type')
+    if kind == 'QuantizedModel':
+        return wrapper_type(model['model'])
     if kind in SPIKING_TYPES:
         raise ConfigError('this config already describes a spiking model; '
                           'pass the ANN config')

@@ -4,6 +4,8 @@ from . import neuron_registry  # noqa: F401
 from .backbones import ResNet18Cifar, VGG11Cifar
 from .classifiers import ImageClassifier, SpikingClassifier
 from .detectors import SpikingDetector
+from .quantized_model import QuantizedModel, quantize_detector
 
 __all__ = ['ResNet18Cifar', 'VGG11Cifar', 'ImageClassifier',
-           'SpikingClassifier', 'SpikingDetector']
+           'SpikingClassifier', 'SpikingDetector', 'QuantizedModel',
+           'quantize_detector']

@@ -82,3 +82,22 @@ def test_state_dict_round_trip_rebuilds_structure():
     b.load_state_dict(a.state_dict())
     for (_, x), (_, y) in zip(a.state_dict().items(), b.state_dict().items()):
         assert torch.equal(x, y)
+
+
+@pytest.mark.parametrize('model,sites', [
+    ('configs/yolov3/yolov3_mbv2_shapes_casc-l8.py', 55),
+    ('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes_casc-l8.py', 24)])
+def test_quantized_detectors_convert_to_consistent_neurons(model, sites):
+    from spikedet.conversion import ClipFloor
+    from spikedet.neurons import ConsistentIFNeuron
+    cfg = load_config(model).model
+    ann = MODELS.build(cfg)
+    assert sum(isinstance(m, ClipFloor) for m in ann.modules()) == sites
+    snn = MODELS.build(dict(type='SpikingDetector', ann=cfg,
+                            conversion=dict(method='cif_wsc'),
+                            timesteps=[2])).eval()
+    nets = [snn.net] + ([snn.box_net] if snn.two_stage else [])
+    cif = [m for net in nets for m in net.modules()
+           if isinstance(m, ConsistentIFNeuron)]
+    assert len(cif) == sites
+    assert all(float(m.threshold) == 1.0 for m in cif)

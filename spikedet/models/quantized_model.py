@@ -1,0 +1,52 @@
+"""Build any model with CASC's clip-floor activations (quantization-aware)."""
+from typing import Dict, Sequence
+
+import torch
+from mmengine.model import BaseModel
+from torch.nn.modules.utils import _pair
+
+from ..conversion.quantize import quantize_activations
+from ..registry import MODELS
+from .detectors.stages import BoxStage, DenseStage, ProposalStage
+
+
+def quantize_detector(detector: BaseModel, levels: int,
+                      input_size: Sequence[int]) -> BaseModel:
+    """Replace every activation site of an mmdet detector by a clip-floor.
+
+    The sites are traced through the parts that run per image (backbone,
+    neck, dense or RPN head, RoI box head) on random inputs, so functional
+    and shared activations are found too. Parameters are untouched: a plain
+    checkpoint of the detector loads into the result.
+
+    Args:
+        detector: A single- or two-stage mmdet detector (modified in place).
+        levels: Clip-floor levels L.
+        input_size: ``(H, W)`` of the random tracing input.
+
+    Returns:
+        ``detector``.
+    """
+    image = torch.randn(2, 3, *input_size)
+    if hasattr(detector, 'rpn_head') and hasattr(detector, 'roi_head'):
+        stage = ProposalStage(detector)
+        quantize_activations(stage, lambda: stage(image), levels)
+        box = BoxStage(detector.roi_head)
+        size = _pair(detector.roi_head.bbox_head.roi_feat_size)
+        rois = torch.randn(4, detector.roi_head.bbox_roi_extractor.out_channels,
+                           *size)
+        quantize_activations(box, lambda: box(rois), levels)
+    else:
+        stage = DenseStage(detector)
+        quantize_activations(stage, lambda: stage(image), levels)
+    return detector
+
+
+@MODELS.register_module()
+def QuantizedModel(model: Dict, levels: int = 8,
+                   input_size: Sequence[int] = (64, 64)) -> BaseModel:
+    """Config builder: ``dict(type='QuantizedModel', model=..., levels=8)``
+    builds ``model`` and makes it quantization-aware
+    (:func:`quantize_detector`). The result is the detector itself, with its
+    own type and state-dict keys."""
+    return quantize_detector(MODELS.build(model), levels, input_size)
