@@ -16,18 +16,15 @@ augmentation), then writes
 and prints the converted layers (module path, neuron type, thresholds).
 """
 import argparse
-import copy
 import os.path as osp
 import time
 
-import torch
 from mmengine.config import DictAction
 from mmengine.logging import MMLogger
-from mmengine.runner import Runner
-from mmengine.utils import ProgressBar
 
 from spikedet.conversion.summary import format_spiking_layers, spiking_layers
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
+from spikedet.engine.calibration import calibration_batches
 from spikedet.engine.runner_utils import check_classes, checkpoint_meta
 from spikedet.engine.spiking_config import (DEFAULT_TIMESTEPS, dump_config,
                                             spiking_config)
@@ -56,31 +53,8 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def calibration_batches(cfg, model, count: int, logger):
-    """``count`` preprocessed training batches with the test pipeline."""
-    loader_cfg = copy.deepcopy(cfg.train_dataloader)
-    loader_cfg.dataset.pipeline = copy.deepcopy(
-        cfg.test_dataloader.dataset.pipeline)
-    loader_cfg.persistent_workers = False
-    loader = Runner.build_dataloader(loader_cfg, seed=0)
-    if len(loader) == 0:
-        raise UserInputError('the calibration (train) split is empty')
-    batches = []
-    progress = ProgressBar(min(count, len(loader)))
-    for data in loader:
-        with torch.no_grad():
-            batches.append(model.data_preprocessor(data, False))
-        progress.update()
-        if len(batches) == count:
-            break
-    logger.info(f'calibrating on {len(batches)} training batches')
-    return batches
-
-
 def main() -> int:
     args = parse_args()
-    if args.calib_batches < 1:
-        raise UserInputError('--calib-batches must be >= 1')
     if min(args.timesteps) < 1:
         raise UserInputError('--timesteps must be positive integers')
     register_all_modules()
@@ -93,7 +67,7 @@ def main() -> int:
     meta = load_weights(model.ann, args.checkpoint)
     check_classes(meta, cfg, args.checkpoint)
     model.eval()
-    batches = calibration_batches(cfg, model, args.calib_batches, logger)
+    batches = calibration_batches(cfg, model, args.calib_batches)
     start = time.time()
     model.calibrate(batches)
     logger.info(f'converted with method {args.method!r} in '

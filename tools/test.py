@@ -3,7 +3,8 @@
     python tools/test.py configs/yolov3/yolov3_mbv2_shapes.py \
         data/checkpoints/yolov3_mbv2_shapes.pth
     python tools/test.py work_dirs/snn/config.py work_dirs/snn/snn.pth \
-        --timesteps 1 2 4 8 16 32 64
+        --timesteps 1 2 4 8 16 32 64 --dump work_dirs/snn/dets
+    python tools/test.py ANN_CONFIG ANN_CKPT --snn if_channel   # convert on the fly
 
 The checkpoint goes through spikedet's safe loader (weights only). Metrics
 come from the config's evaluator (mmdet's CocoMetric / VOCMetric, or
@@ -21,6 +22,7 @@ from mmengine.logging import MMLogger
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
 from spikedet.engine.runner_utils import (default_work_dir,
                                           evaluate_checkpoint)
+from spikedet.engine.spiking_config import DEFAULT_TIMESTEPS, spiking_config
 from spikedet.evaluation.curve import extract_curve
 from spikedet.evaluation.report import format_curve_table, main_metric
 from spikedet.simulation import check_timesteps
@@ -39,9 +41,42 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--work-dir', help='where logs and metrics.json go')
     parser.add_argument('--timesteps', type=int, nargs='+',
                         help='read-out timesteps of a spiking config')
+    parser.add_argument('--snn', metavar='METHOD',
+                        help='convert the ANN with this preset after the '
+                        'checkpoint loads (configs/_base_/conversion)')
+    parser.add_argument('--calib-batches', type=int, default=10,
+                        help='calibration batches for --snn')
+    parser.add_argument('--dump', metavar='DIR',
+                        help='write each T\'s detections as a COCO results '
+                        'file DIR/T<t>.bbox.json')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries, key=value')
     return parser.parse_args()
+
+
+def convert_on_the_fly(cfg, args) -> None:
+    """Wrap the evaluator per T and add a ConversionHook for ``--snn``."""
+    if args.calib_batches < 1:
+        raise UserInputError('--calib-batches must be >= 1')
+    timesteps = check_timesteps(args.timesteps) if args.timesteps else \
+        DEFAULT_TIMESTEPS
+    snn_cfg = spiking_config(cfg, args.snn, timesteps)
+    cfg.test_evaluator = snn_cfg.test_evaluator
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+        dict(type='ConversionHook', snn_model=snn_cfg.model,
+             calib_batches=args.calib_batches)]
+
+
+def set_dump_dir(cfg, folder: str) -> None:
+    """Point every per-T detection metric at ``folder``."""
+    evaluators = cfg.test_evaluator if isinstance(
+        cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
+    found = [e for e in evaluators if e.get('type') == 'TimestepMetric']
+    if not found:
+        raise UserInputError('--dump needs a spiking detector config (or '
+                             '--snn)')
+    for evaluator in found:
+        evaluator['dump_dir'] = folder
 
 
 def main() -> int:
@@ -49,13 +84,17 @@ def main() -> int:
     register_all_modules()
     cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
-    if args.timesteps:
+    if args.snn:
+        convert_on_the_fly(cfg, args)
+    elif args.timesteps:
         if 'timesteps' not in cfg.model:
             raise UserInputError('--timesteps needs a spiking config '
-                                 '(made by tools/convert.py)')
-        check_timesteps(args.timesteps)
-        cfg.model.timesteps = args.timesteps
-    if uses_embedded_data(cfg, keys=['test_dataloader']):
+                                 '(made by tools/convert.py) or --snn')
+        cfg.model.timesteps = list(check_timesteps(args.timesteps))
+    if args.dump:
+        set_dump_dir(cfg, args.dump)
+    if uses_embedded_data(cfg, keys=['train_dataloader', 'test_dataloader']
+                          if args.snn else ['test_dataloader']):
         ensure_embedded_data()
     metrics = evaluate_checkpoint(cfg, args.checkpoint)
     out = osp.join(cfg.work_dir, 'metrics.json')

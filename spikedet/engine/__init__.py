@@ -1,4 +1,4 @@
 """mmengine glue: hooks and runner helpers."""
-from .hooks import SafeLoadHook
+from .hooks import ConversionHook, SafeLoadHook
 
-__all__ = ['SafeLoadHook']
+__all__ = ["ConversionHook", "SafeLoadHook"]

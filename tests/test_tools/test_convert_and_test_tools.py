@@ -82,3 +82,20 @@ def test_convert_bad_input(tmp_path, tiny_shapes, ann_checkpoint, kind):
               'bad-method': 'unknown conversion method',
               'zero-batches': '--calib-batches'}[kind]
     assert needle in last
+
+
+def test_test_tool_converts_on_the_fly(tmp_path, tiny_shapes, ann_checkpoint):
+    work = tmp_path / 'fly'
+    proc = _run('tools/test.py', CFG, str(ann_checkpoint), '--snn', 'if',
+                '--timesteps', '2', '4', '--calib-batches', '1',
+                '--work-dir', str(work), *_data_opts(tiny_shapes))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    curve = json.loads((work / 'curve.json').read_text())
+    assert list(curve['timesteps']) == ['2', '4'] and 'top1' in curve['ann']
+
+
+def test_dump_needs_a_detector(tmp_path, tiny_shapes, ann_checkpoint):
+    proc = _run('tools/test.py', CFG, str(ann_checkpoint), '--dump',
+                str(tmp_path / 'd'), *_data_opts(tiny_shapes))
+    assert proc.returncode == 2
+    assert '--dump needs a spiking detector' in proc.stderr.splitlines()[-1]

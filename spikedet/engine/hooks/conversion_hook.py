@@ -1,0 +1,40 @@
+"""Convert the runner's ANN into its spiking wrapper right before testing."""
+from typing import Dict
+
+from mmengine.hooks import Hook
+
+from ...registry import HOOKS, MODELS
+from ..calibration import calibration_batches
+from ..runner_utils import unwrap
+
+
+@HOOKS.register_module()
+class ConversionHook(Hook):
+    """Replace ``runner.model`` by its spiking counterpart in ``before_test``.
+
+    ``Runner.test`` loads the checkpoint before ``before_test``, so the hook
+    sees the trained ANN; the test evaluator must already be a per-T metric
+    (``tools/test.py --snn`` wraps it).
+
+    Args:
+        snn_model: Config of the spiking wrapper (``SpikingDetector`` or
+            ``SpikingClassifier``) whose ``ann`` is the runner's model config.
+        calib_batches: Training batches for threshold calibration.
+            Defaults to 10.
+    """
+    priority = 'VERY_HIGH'
+
+    def __init__(self, snn_model: Dict, calib_batches: int = 10) -> None:
+        self.snn_model = snn_model
+        self.calib_batches = calib_batches
+
+    def before_test(self, runner) -> None:
+        ann = unwrap(runner.model)
+        snn = MODELS.build(self.snn_model)
+        snn.ann.load_state_dict(ann.state_dict())
+        snn.dataset_meta = getattr(ann, 'dataset_meta', None)
+        snn.eval()
+        snn.calibrate(calibration_batches(runner.cfg, snn, self.calib_batches))
+        runner.model = snn
+        runner.logger.info(f'converted the ANN with {snn.method!r} before '
+                           'testing')
