@@ -1,0 +1,37 @@
+"""tools/convert.py on detectors: bad input gives one clear line."""
+import subprocess
+import sys
+from pathlib import Path
+
+import torch
+
+from spikedet.registry import MODELS
+from spikedet.utils.checkpoint import save_weights
+from spikedet.utils.config import load_config
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def test_unsupported_activation_names_the_module(tmp_path, tiny_shapes):
+    cfg_path = tmp_path / 'yolo_silu.py'
+    cfg_path.write_text(
+        f"_base_ = ['{REPO}/configs/yolov3/yolov3_mbv2_shapes.py']\n"
+        "model = dict(backbone=dict(act_cfg=dict(type='SiLU')))\n")
+    torch.manual_seed(0)
+    model = MODELS.build(load_config(cfg_path).model)
+    ckpt = tmp_path / 'w.pth'
+    save_weights(ckpt, model.state_dict(), dict(classes=None))
+    root = f'{tiny_shapes}/'
+    proc = subprocess.run(
+        [sys.executable, 'tools/convert.py', str(cfg_path), str(ckpt),
+         '--out', str(tmp_path / 'out'), '--calib-batches', '1',
+         '--cfg-options', f'train_dataloader.dataset.data_root={root}',
+         f'test_dataloader.dataset.data_root={root}',
+         'train_dataloader.num_workers=0',
+         'train_dataloader.persistent_workers=False'],
+        cwd=REPO, text=True, capture_output=True, timeout=600)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: backbone.conv1.activate (SiLU) calls SiLU')
+    assert 'replace it by ReLU' in last and 'Traceback' not in proc.stderr
+    assert not (tmp_path / 'out' / 'snn.pth').exists()
