@@ -3,22 +3,28 @@ import torch
 from torch import Tensor, nn
 
 
-class _ClipFloorSTE(torch.autograd.Function):
-    """floor(clamp(x, 0, 1) * L) / L with a straight-through gradient."""
+class _FloorSTE(torch.autograd.Function):
+    """floor(x * L) / L with a straight-through gradient."""
 
     @staticmethod
     def forward(ctx, x: Tensor, levels: int) -> Tensor:
-        return torch.floor(torch.clamp(x, 0, 1) * levels) / levels
+        return torch.floor(x * levels) / levels
 
     @staticmethod
     def backward(ctx, grad: Tensor):
-        # The authors' code passes hardtanh(grad): the upstream gradient
-        # clipped to [-1, 1], with no mask on the clipped region.
+        # As in the authors' code: hardtanh of the upstream gradient.
         return torch.clamp(grad, -1, 1), None
 
 
 class ClipFloor(nn.Module):
     """``ClipQuan_L(x) = floor(clamp(x, 0, 1) * L) / L`` (CASC, §1.2).
+
+    The clamp is an ordinary autograd op (no gradient outside ``[0, 1]``);
+    only the floor is straight-through, passing the upstream gradient clipped
+    to ``[-1, 1]``. This is the authors' ``ClipQuan`` (src/clipquantization.py
+    of Brain-Cog-Lab/casc). A straight-through gradient over the clamp as
+    well lets clipped units keep receiving gradient; on our ResNet-18 that
+    collapsed fine-tuning to a constant output.
 
     Outputs lie in ``{0, 1/L, ..., 1}``; the clip top is fixed at 1, so the
     consistent IF neuron that replaces it uses threshold 1 and needs no data
@@ -36,7 +42,7 @@ class ClipFloor(nn.Module):
         self.levels = int(levels)
 
     def forward(self, x: Tensor) -> Tensor:
-        return _ClipFloorSTE.apply(x, self.levels)
+        return _FloorSTE.apply(torch.clamp(x, 0, 1), self.levels)
 
     def extra_repr(self) -> str:
         return f'levels={self.levels}'
