@@ -26,7 +26,8 @@ def plot_curve(curve: Dict, name: str, path: os.PathLike,
     ax.plot(ts, ys, 'o-', label='SNN')
     if name in curve['ann']:
         ax.axhline(curve['ann'][name], color='k', ls='--', label='ANN')
-    ax.set_xscale('log', base=2)
+    if ts:
+        ax.set_xscale('log', base=2)
     ax.set_xlabel('timesteps T (wake steps)')
     ax.set_ylabel(name)
     ax.set_title(title)

@@ -53,3 +53,20 @@ def test_per_t_coco_metrics_and_dump(tiny_shapes, tmp_path):
     assert len(dumped) == sum(len(s['timestep_preds'][4]) for s in samples)
     assert (tmp_path / 'T1.bbox.json').is_file()
     assert np.isclose(dumped[0]['score'], 1.0)
+
+
+def test_a_readout_without_detections_scores_zero(tiny_shapes):
+    ann_file = str(tiny_shapes / 'annotations' / 'instances_val.json')
+    metric = TimestepMetric(dict(type='CocoMetric', ann_file=ann_file,
+                                 metric='bbox'))
+    metric.dataset_meta = dict(classes=SHAPE_CLASSES)
+    samples = _samples(ann_file, shift=0.0)
+    empty = InstanceData(bboxes=torch.zeros(0, 4), scores=torch.zeros(0),
+                         labels=torch.zeros(0, dtype=torch.long))
+    for sample in samples:
+        sample['timestep_preds'][1] = empty
+    metric.process({}, samples)
+    result = metric.evaluate(len(samples))
+    assert result['coco/T1/bbox_mAP'] == 0.0
+    assert result['coco/T1/bbox_mAP_50'] == 0.0
+    assert result['coco/T4/bbox_mAP'] == 1.0

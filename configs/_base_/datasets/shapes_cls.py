@@ -2,6 +2,8 @@
 # each, 500 / 100 per class (data/shapes/cls).
 dataset_type = 'ShapesClassification'
 data_root = 'data/shapes/'
+classes = ('circle', 'rectangle', 'triangle', 'star', 'hexagon', 'cross')
+metainfo = dict(classes=classes)
 
 train_pipeline = [
     dict(type='LoadImageFromFile'),
@@ -18,7 +20,7 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(type=dataset_type, data_root=data_root, split='train',
-                 pipeline=train_pipeline))
+                 metainfo=metainfo, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=100,
     num_workers=1,
@@ -26,7 +28,8 @@ val_dataloader = dict(
     drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(type=dataset_type, data_root=data_root, split='val',
-                 test_mode=True, pipeline=test_pipeline))
+                 metainfo=metainfo, test_mode=True,
+                 pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(type='TimestepAccuracy')
 test_evaluator = val_evaluator

@@ -5,6 +5,7 @@ import os.path as osp
 from typing import Dict, Optional, Sequence, Union
 
 from mmengine.evaluator import BaseMetric
+from mmengine.logging import MMLogger
 
 from ...registry import METRICS
 from ..curve import metric_key
@@ -82,12 +83,22 @@ class TimestepMetric(BaseMetric):
         self.results.extend([None] * len(data_samples))  # sample count
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
+        """Per-key metrics. A read-out with no detections at all (mmdet's
+        CocoMetric then logs an error and returns nothing) scores 0.0 on
+        every metric the ANN reported: AP of an empty result is zero."""
         out: Dict[str, float] = {}
+        ann_names = []
         for key, metric in self.metrics.items():
             if not metric.results:
                 continue
             values = metric.compute_metrics(metric.results)
             metric.results.clear()
+            if key == 'ann':
+                ann_names = list(values)
+            elif not values and ann_names:
+                MMLogger.get_current_instance().warning(
+                    f'no detections at T={key}: reporting 0 for {ann_names}')
+                values = {name: 0.0 for name in ann_names}
             for name, value in values.items():
                 out[metric_key(key, name)] = value
         for t, (wake, total) in sorted(self.steps.items()):
