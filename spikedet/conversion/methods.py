@@ -85,8 +85,11 @@ def _build_cif(site: Site, threshold: Optional[Tensor],
 
 
 METHODS: Dict[str, Method] = {
+    # The spec's baseline defaults (algorithms_others.md 6.0): reset by
+    # subtraction, initial membrane theta / 2 (the count rounds instead of
+    # flooring, so the per-layer quantization error has zero mean).
     'if': Method(_build_if,
-                 dict(reset='subtract', v_init=0.0, max_spikes=1)),
+                 dict(reset='subtract', v_init=0.5, max_spikes=1)),
     'cif_wsc': Method(_build_cif, dict(v_init=0.0, max_spikes=1),
                       dict(type='wake_sleep', margin=8, sleep=56)),
 }
