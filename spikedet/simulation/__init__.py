@@ -1,11 +1,12 @@
 """The timestep loop, schedules and read-outs (pure torch)."""
 from .bias_control import constant_currents, zeroed_constant_currents
-from .schedules import PlainSchedule, WakeSleepSchedule, build_schedule
+from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
+                        build_schedule)
 from .simulate import (ReadOut, SimulationError, check_timesteps,
                        iterate_readouts, simulate)
 
 __all__ = [
     'constant_currents', 'zeroed_constant_currents', 'PlainSchedule',
-    'WakeSleepSchedule', 'build_schedule', 'ReadOut', 'SimulationError',
+    'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
     'check_timesteps', 'iterate_readouts', 'simulate'
 ]

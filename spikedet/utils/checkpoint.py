@@ -4,8 +4,8 @@ spikedet's checkpoints are plain: ``{'state_dict': {name: Tensor},
 'meta': {plain python values}}``, so ``torch.load(..., weights_only=True)``
 accepts them. A file that needs arbitrary pickled objects (mmengine's full
 training checkpoints hold a ``HistoryBuffer``, optimizer state and more; a
-malicious file may hold anything) is refused, never loaded with
-``weights_only=False``: unpickling executes code.
+malicious file may hold anything) is refused, never loaded with the
+weights-only guard switched off: unpickling executes code.
 """
 import os
 import pickle

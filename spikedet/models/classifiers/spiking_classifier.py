@@ -6,9 +6,9 @@ from mmengine.model import BaseModel
 from torch import Tensor
 
 from ...conversion import convert
-from ...conversion.methods import METHODS
-from ...simulation import build_schedule, check_timesteps, iterate_readouts
 from ...registry import MODELS
+from ...simulation import iterate_readouts
+from ..spiking_setup import SpikingSetup
 
 
 @MODELS.register_module()
@@ -39,12 +39,9 @@ class SpikingClassifier(BaseModel):
         ann_model = MODELS.build(ann)
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = ann_model.data_preprocessor
-        conversion = dict(conversion)
-        self.method = conversion.pop('method', 'if')
-        self.conversion_options = conversion
-        self.timesteps = check_timesteps(list(timesteps))
-        self.schedule = build_schedule(schedule or
-                                       METHODS[self.method].schedule)
+        setup = SpikingSetup.from_config(conversion, timesteps, schedule)
+        self.method, self.conversion_options = setup.method, setup.options
+        self.timesteps, self.schedule = setup.timesteps, setup.schedule
         self.ann = ann_model
         example = torch.randn(2, 3, *ann_model.input_size)
         self.calibrate([example])

@@ -10,10 +10,9 @@ from torch import Tensor
 from torch.nn.modules.utils import _pair
 
 from ...conversion import convert
-from ...conversion.methods import METHODS
 from ...registry import MODELS
-from ...simulation import build_schedule, check_timesteps, iterate_readouts
-from ...simulation import simulate
+from ...simulation import iterate_readouts, simulate
+from ..spiking_setup import SpikingSetup
 from .stages import BoxStage, DenseStage, ProposalStage
 
 MAX_CALIB_ROIS = 512  # RoIs per calibration batch kept for stage 2
@@ -59,12 +58,9 @@ class SpikingDetector(BaseDetector):
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = detector.data_preprocessor
         self.ann = detector
-        conversion = dict(conversion)
-        self.method = conversion.pop('method', 'if')
-        self.conversion_options = conversion
-        self.timesteps = check_timesteps(list(timesteps))
-        self.schedule = build_schedule(schedule or
-                                       METHODS[self.method].schedule)
+        setup = SpikingSetup.from_config(conversion, timesteps, schedule)
+        self.method, self.conversion_options = setup.method, setup.options
+        self.timesteps, self.schedule = setup.timesteps, setup.schedule
         self.two_stage = hasattr(detector, 'rpn_head') and \
             hasattr(detector, 'roi_head')
         example = torch.randn(2, 3, *input_size)
