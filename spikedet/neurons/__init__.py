@@ -4,7 +4,8 @@ from .cif_neuron import ConsistentIFNeuron
 from .if_neuron import IFNeuron
 from .signed_if_neuron import SignedIFNeuron
 from .spiking_max_pool import SpikingMaxPool2d
-from .stateful import StatefulModule, reset_states, set_sleep
+from .stateful import (StatefulModule, record_statistics, reset_states,
+                       set_sleep)
 
 # Every neuron class, by registry name (registered in spikedet's MODELS by
 # spikedet.models, so that this package imports torch only).
@@ -16,6 +17,7 @@ NEURONS = {
 
 __all__ = [
     'BaseNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
-    'SpikingMaxPool2d', 'StatefulModule', 'reset_states', 'set_sleep',
+    'SpikingMaxPool2d', 'StatefulModule', 'record_statistics',
+    'reset_states', 'set_sleep',
     'NEURONS'
 ]

@@ -21,9 +21,13 @@ class BaseNeuron(StatefulModule):
       ``v_init`` times the threshold;
     * the emitted value ``spikes * threshold``, so the next layer's weights
       stay those of the ANN;
-    * statistics: ``spike_count`` (sum of ``|spikes|``, i.e. a multi-valued
-      spike counts as its coefficient), ``event_count`` (non-zero entries),
-      ``steps`` and ``neurons`` (per sample), all reset by :meth:`reset`.
+    * statistics, when ``record_stats`` is set (off by default, so the
+      timestep loop pays nothing for them; see
+      :func:`spikedet.neurons.record_statistics`): ``spike_count`` (sum of
+      ``|spikes|``: a multi-valued spike counts as its coefficient),
+      ``event_count`` (non-zero entries), both 0-dim tensors accumulated
+      without a host sync, plus ``steps`` and ``neurons`` (per sample); all
+      reset by :meth:`reset`.
 
     Args:
         threshold: Firing threshold, a float or a 1-D tensor with one value
@@ -49,7 +53,7 @@ class BaseNeuron(StatefulModule):
         self.v_init = float(v_init)
         self.channel_dim = channel_dim
         self.sleep = False
-        self.record_stats = True
+        self.record_stats = False
         self.v: Optional[Tensor] = None
         self.reset()
 
@@ -78,8 +82,9 @@ class BaseNeuron(StatefulModule):
             spikes = self.fire(x)
         if self.record_stats:
             with torch.no_grad():
-                self.spike_count += float(spikes.abs().sum())
-                self.event_count += int(torch.count_nonzero(spikes))
+                self.spike_count = self.spike_count + spikes.abs().sum()
+                self.event_count = self.event_count + \
+                    torch.count_nonzero(spikes)
                 self.steps += 1
                 self.neurons = x[0].numel() if x.dim() > 0 else 1
         return spikes * self.theta(x)
@@ -87,8 +92,8 @@ class BaseNeuron(StatefulModule):
     def reset(self) -> None:
         """Drop the membrane and statistics of the current input."""
         self.v = None
-        self.spike_count = 0.0
-        self.event_count = 0
+        self.spike_count = torch.zeros(())
+        self.event_count = torch.zeros((), dtype=torch.long)
         self.steps = 0
         self.neurons = 0
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from spikedet.neurons import NEURONS, BaseNeuron
+from spikedet.neurons import NEURONS, BaseNeuron, record_statistics
 from spikedet.registry import MODELS
 
 
@@ -44,10 +44,12 @@ def test_emits_multiples_of_threshold(neuron):
 
 def test_reset_restores_initial_state(neuron):
     x = torch.rand(3, 4) * 3
+    record_statistics(neuron)
     first = [neuron(x).clone() for _ in range(4)]
     assert neuron.steps == 4 and neuron.v is not None
     neuron.reset()
-    assert neuron.v is None and neuron.steps == 0 and neuron.spike_count == 0
+    assert neuron.v is None and neuron.steps == 0
+    assert float(neuron.spike_count) == 0
     again = [neuron(x).clone() for _ in range(4)]
     for a, b in zip(first, again):
         assert torch.equal(a, b)
@@ -70,9 +72,12 @@ def test_rejects_bad_thresholds(neuron):
         type(neuron)(threshold=torch.ones(2, 2))
 
 
-def test_statistics_count_spikes(neuron):
+def test_statistics_are_off_by_default_and_count_when_on(neuron):
     x = torch.full((2, 5), 10.0)
+    neuron(x)
+    assert neuron.steps == 0 and float(neuron.spike_count) == 0
+    assert record_statistics(neuron) == 1
     for _ in range(3):
         neuron(x)
     assert neuron.steps == 3 and neuron.neurons == 5
-    assert neuron.spike_count >= neuron.event_count > 0
+    assert float(neuron.spike_count) >= int(neuron.event_count) > 0
