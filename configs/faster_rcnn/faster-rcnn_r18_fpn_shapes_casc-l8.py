@@ -4,7 +4,7 @@
 #   python tools/train.py configs/faster_rcnn/faster-rcnn_r18_fpn_shapes_casc-l8.py
 _base_ = [
     '../_base_/models/faster-rcnn_r18_fpn.py',
-    '../_base_/datasets/shapes_coco.py', '../_base_/schedules/adamw_12e.py',
+    '../_base_/datasets/shapes_coco.py', '../_base_/schedules/adamw_24e.py',
     '../_base_/default_runtime.py'
 ]
 _detector = {{_base_.model}}
