@@ -46,7 +46,7 @@ def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
 
     table: Optional[SiteTable] = None
     for batch in calib_data:
-        table = trace_sites(model, lambda: forward(model, batch), table,
+        table = trace_sites(model, lambda b=batch: forward(model, b), table,
                             observe)
     if table is None:
         raise ConversionError('the calibration set is empty: conversion '

@@ -99,7 +99,7 @@ def iterate_readouts(snn: nn.Module,
                 acc = tree_map(torch.clone, out) if acc is None else \
                     tree_add_(acc, out)
                 if due and wake in wanted:
-                    yield wake, ReadOut(tree_map(lambda a: a / wake, acc),
+                    yield wake, ReadOut(tree_map(lambda a, w=wake: a / w, acc),
                                         wake, total)
     finally:
         set_sleep(snn, False)

@@ -33,6 +33,7 @@ def register_all_modules(init_default_scope: bool = True) -> None:
         DefaultScope.get_instance(SCOPE, scope_name=SCOPE)
     elif current.scope_name != SCOPE:
         warnings.warn(f'The current default scope "{current.scope_name}" is '
-                      f'not "{SCOPE}"; a new "{SCOPE}" scope is made current.')
+                      f'not "{SCOPE}"; a new "{SCOPE}" scope is made current.',
+                      stacklevel=2)
         stamp = datetime.datetime.now().strftime('%Y%m%d-%H%M%S%f')
         DefaultScope.get_instance(f'{SCOPE}-{stamp}', scope_name=SCOPE)

@@ -3,7 +3,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from spikedet.conversion import (ConversionError, ClipFloor, convert,
+from spikedet.conversion import (ConversionError, convert,
                                  quantize_activations)
 from spikedet.neurons import (BaseNeuron, ConsistentIFNeuron, IFNeuron,
                               SpikingMaxPool2d)

@@ -20,7 +20,7 @@ def _samples(ann_file, shift):
                              dtype=torch.float32)
         labels = torch.tensor([a['category_id'] - 1 for a in anns])
 
-        def pred(offset):
+        def pred(offset, boxes=boxes, anns=anns, labels=labels):
             inst = InstanceData()
             inst.bboxes = boxes + offset
             inst.scores = torch.ones(len(anns))
