@@ -70,3 +70,15 @@ def test_a_readout_without_detections_scores_zero(tiny_shapes):
     assert result['coco/T1/bbox_mAP'] == 0.0
     assert result['coco/T1/bbox_mAP_50'] == 0.0
     assert result['coco/T4/bbox_mAP'] == 1.0
+
+
+def test_only_processed_images_are_scored(tiny_shapes):
+    ann_file = str(tiny_shapes / 'annotations' / 'instances_val.json')
+    metric = TimestepMetric(dict(type='CocoMetric', ann_file=ann_file,
+                                 metric='bbox'))
+    metric.dataset_meta = dict(classes=SHAPE_CLASSES)
+    samples = _samples(ann_file, shift=0.0)[:3]  # a subset of the split
+    metric.process({}, samples)
+    result = metric.evaluate(len(samples))
+    assert result['coco/ann/bbox_mAP'] == 1.0
+    assert result['coco/T4/bbox_mAP'] == 1.0

@@ -2,7 +2,7 @@
 import copy
 import os
 import os.path as osp
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, List, Optional, Sequence, Union
 
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
@@ -26,6 +26,12 @@ class TimestepMetric(BaseMetric):
     ``T<t>/wake_steps`` and ``T<t>/total_steps``. mAP is never recomputed
     here.
 
+    Only the images that were processed are scored: a CocoMetric's
+    ``img_ids`` (all images of its annotation file by default) is set to the
+    processed ones, so a fixed val subset (``test_dataloader.dataset.indices``)
+    gets correct absolute numbers instead of counting unseen images as
+    misses.
+
     Args:
         metric: Config of the wrapped metric.
         dump_dir: If set, each T's metric writes its results file with the
@@ -45,6 +51,7 @@ class TimestepMetric(BaseMetric):
                          prefix=prefix or probe.prefix)
         self.dump_dir = dump_dir
         self.metrics: Dict[Key, BaseMetric] = {'ann': probe}
+        self.img_ids: List[int] = []
         self.steps: Dict[int, Sequence[int]] = {}
 
     @property
@@ -80,6 +87,7 @@ class TimestepMetric(BaseMetric):
                      for s in data_samples]
             self._metric(t).process(data_batch, per_t)
             self.steps[t] = tuple(data_samples[0]['timestep_steps'][t])
+        self.img_ids.extend(s['img_id'] for s in data_samples if 'img_id' in s)
         self.results.extend([None] * len(data_samples))  # sample count
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
@@ -91,6 +99,8 @@ class TimestepMetric(BaseMetric):
         for key, metric in self.metrics.items():
             if not metric.results:
                 continue
+            if hasattr(metric, 'img_ids') and self.img_ids:
+                metric.img_ids = sorted(set(self.img_ids))
             values = metric.compute_metrics(metric.results)
             metric.results.clear()
             if key == 'ann':
@@ -104,4 +114,5 @@ class TimestepMetric(BaseMetric):
         for t, (wake, total) in sorted(self.steps.items()):
             out[metric_key(t, 'wake_steps')] = float(wake)
             out[metric_key(t, 'total_steps')] = float(total)
+        self.img_ids = []
         return out
