@@ -3,11 +3,11 @@ from typing import Dict, Sequence
 
 import torch
 from mmengine.model import BaseModel
-from torch.nn.modules.utils import _pair
 
 from ..conversion.quantize import quantize_activations
 from ..registry import MODELS
-from .detectors.stages import BoxStage, DenseStage, ProposalStage
+from .detectors.stages import (BoxStage, DenseStage, ProposalStage,
+                               random_roi_features)
 
 
 def quantize_detector(detector: BaseModel, levels: int,
@@ -32,9 +32,7 @@ def quantize_detector(detector: BaseModel, levels: int,
         stage = ProposalStage(detector)
         quantize_activations(stage, lambda: stage(image), levels)
         box = BoxStage(detector.roi_head)
-        size = _pair(detector.roi_head.bbox_head.roi_feat_size)
-        rois = torch.randn(4, detector.roi_head.bbox_roi_extractor.out_channels,
-                           *size)
+        rois = random_roi_features(detector.roi_head, 4)
         quantize_activations(box, lambda: box(rois), levels)
     else:
         stage = DenseStage(detector)

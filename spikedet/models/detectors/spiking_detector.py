@@ -7,13 +7,13 @@ from mmdet.models.detectors import BaseDetector
 from mmdet.models.utils import empty_instances
 from mmdet.structures.bbox import bbox2roi
 from torch import Tensor
-from torch.nn.modules.utils import _pair
 
 from ...conversion import convert
 from ...registry import MODELS
 from ...simulation import iterate_readouts, simulate
 from ..spiking_setup import SpikingSetup
-from .stages import BoxStage, DenseStage, ProposalStage
+from .stages import (BoxStage, DenseStage, ProposalStage,
+                     random_roi_features)
 
 MAX_CALIB_ROIS = 512  # RoIs per calibration batch kept for stage 2
 
@@ -98,8 +98,7 @@ class SpikingDetector(BaseDetector):
         """RoI features the ANN's stage 2 sees on the calibration images."""
         extractor = self.ann.roi_head.bbox_roi_extractor
         if batches[0]['data_samples'] is None:
-            size = _pair(self.ann.roi_head.bbox_head.roi_feat_size)
-            return [torch.randn(8, extractor.out_channels, *size)]
+            return [random_roi_features(self.ann.roi_head, 8)]
         feats_list = []
         generator = torch.Generator().manual_seed(0)
         for batch in batches:

@@ -6,7 +6,15 @@ nothing of the data samples, anchors or NMS around it.
 """
 from typing import Tuple
 
+import torch
 from torch import Tensor, nn
+from torch.nn.modules.utils import _pair
+
+
+def random_roi_features(roi_head: nn.Module, count: int) -> Tensor:
+    """Random RoI features of the shape the box head expects (for tracing)."""
+    size = _pair(roi_head.bbox_head.roi_feat_size)
+    return torch.randn(count, roi_head.bbox_roi_extractor.out_channels, *size)
 
 
 class DenseStage(nn.Module):
