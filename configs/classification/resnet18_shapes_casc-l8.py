@@ -3,7 +3,11 @@
 #   python tools/train.py configs/classification/resnet18_shapes_casc-l8.py
 _base_ = ['./resnet18_shapes.py']
 model = dict(act_quant=dict(levels=8))
-load_from = 'data/checkpoints/resnet18_shapes.pth'
+# The paper's fixed clip top 1; the plain checkpoint has no `top` buffers.
+custom_hooks = [
+    dict(type='SafeLoadHook', checkpoint='data/checkpoints/resnet18_shapes.pth',
+         allow_missing=['.top'])
+]
 
 max_epochs = 15
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)

@@ -3,7 +3,11 @@
 #   python tools/train.py configs/classification/vgg11_shapes_casc-l8.py
 _base_ = ['./vgg11_shapes.py']
 model = dict(act_quant=dict(levels=8))
-load_from = 'data/checkpoints/vgg11_shapes.pth'
+# The paper's fixed clip top 1; the plain checkpoint has no `top` buffers.
+custom_hooks = [
+    dict(type='SafeLoadHook', checkpoint='data/checkpoints/vgg11_shapes.pth',
+         allow_missing=['.top'])
+]
 
 max_epochs = 15
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)

@@ -1,4 +1,5 @@
 """ANN-to-SNN conversion passes (pure torch)."""
+from .clip_calibration import calibrate_clip_tops
 from .clip_floor import ClipFloor
 from .converter import calibrate, convert
 from .errors import ConversionError, UnsupportedLayerError
@@ -10,7 +11,7 @@ from .site_rewrite import FunctionalSites, SiteSequence, install_sites
 from .sites import Site, SiteTable, trace_sites
 
 __all__ = [
-    'ClipFloor', 'calibrate', 'convert', 'ConversionError',
+    'calibrate_clip_tops', 'ClipFloor', 'calibrate', 'convert', 'ConversionError',
     'UnsupportedLayerError', 'find_conv_bn_pairs', 'fold_batchnorm',
     'METHODS', 'OBSERVER_OPTIONS', 'resolve_options', 'ActivationObserver',
     'quantize_activations', 'FunctionalSites', 'SiteSequence',

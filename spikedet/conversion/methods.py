@@ -48,12 +48,12 @@ def _build_if(site: Site, threshold: Optional[Tensor],
     the same (calibrated on clipped outputs, so the threshold never exceeds
     the clip and the one-spike-per-step ceiling is the clip). LeakyReLU:
     Spiking-YOLO's signed IBT neuron. Clip-floor (quantized ANN): IF with
-    threshold 1, the clip top."""
+    the clip top as threshold."""
     if site.is_pool:
         return _pool(site)
     kind = site.spec.kind
     if kind == 'clip_floor':
-        threshold = 1.0
+        threshold = site.spec.params['top']
     if kind == 'leaky_relu':
         if opts['reset'] != 'subtract':
             raise ConversionError(
@@ -67,8 +67,9 @@ def _build_if(site: Site, threshold: Optional[Tensor],
 
 def _build_cif(site: Site, threshold: Optional[Tensor],
                opts: Dict[str, Any]) -> nn.Module:
-    """CASC: consistent IF neurons. Clip-floor sites get threshold 1 (exact
-    with wake-sleep). Plain ReLU / clip sites get the calibrated threshold:
+    """CASC: consistent IF neurons. Clip-floor sites get their clip top as
+    threshold (1 in the paper) and their rounding shift as initial membrane
+    (0 in the paper): exact with wake-sleep. Plain ReLU / clip sites get the calibrated threshold:
     our "CIF + data-based threshold" variant for ANNs that were not
     quantization-aware. LeakyReLU has no consistent signed neuron."""
     if site.is_pool:
@@ -79,9 +80,14 @@ def _build_cif(site: Site, threshold: Optional[Tensor],
             f'{site.name}: CASC has no consistent neuron for LeakyReLU; '
             'fine-tune the ANN with clip-floor activations first '
             '(spikedet.conversion.quantize_activations) or use method "if"')
-    return ConsistentIFNeuron(1.0 if kind == 'clip_floor' else threshold,
-                              max_spikes=opts['max_spikes'],
-                              v_init=opts['v_init'])
+    v_init = opts['v_init']
+    if kind == 'clip_floor':
+        # The neuron starts at shift x top: its count is then the ANN's
+        # floor(L x / top + shift), exactly.
+        threshold = site.spec.params['top']
+        v_init = site.spec.params['shift']
+    return ConsistentIFNeuron(threshold, max_spikes=opts['max_spikes'],
+                              v_init=v_init)
 
 
 METHODS: Dict[str, Method] = {

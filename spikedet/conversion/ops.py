@@ -22,8 +22,8 @@ class ActivationSpec:
     Attributes:
         kind: ``'relu'``, ``'clip'`` (clamp to ``[0, upper]``: ReLU6,
             Hardtanh(0, m)), ``'leaky_relu'`` or ``'clip_floor'``.
-        params: ``upper`` for clip, ``slope`` for leaky_relu, ``levels`` for
-            clip_floor.
+        params: ``upper`` for clip, ``slope`` for leaky_relu, ``levels``,
+            ``top`` and ``shift`` for clip_floor.
     """
     kind: str
     params: Dict[str, float] = field(default_factory=dict)
@@ -37,7 +37,9 @@ class ActivationSpec:
 def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     """The :class:`ActivationSpec` of an activation module, else None."""
     if isinstance(module, ClipFloor):
-        return ActivationSpec('clip_floor', dict(levels=module.levels))
+        return ActivationSpec('clip_floor', dict(levels=module.levels,
+                                                top=float(module.top),
+                                                shift=module.shift))
     if isinstance(module, nn.ReLU6):
         return ActivationSpec('clip', dict(upper=6.0))
     if isinstance(module, nn.Hardtanh) and module.min_val == 0:

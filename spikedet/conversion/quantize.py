@@ -9,7 +9,8 @@ from .sites import Site, trace_sites
 
 
 def quantize_activations(model: nn.Module, forward: Callable[[], object],
-                         levels: int = 8) -> nn.Module:
+                         levels: int = 8, learn_top: bool = False,
+                         shift: float = 0.0) -> nn.Module:
     """Make ``model`` quantization-aware for CASC, in place.
 
     Every activation call site (ReLU, ReLU6, LeakyReLU, functional or
@@ -22,6 +23,11 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
         model: The ANN (modified in place and returned).
         forward: Runs ``model`` on one example batch (any input size).
         levels: L, quantisation levels. Defaults to 8.
+        learn_top: Trainable clip tops (see :class:`ClipFloor`; calibrate
+            them with :func:`calibrate_clip_tops`). Defaults to False (the
+            paper's fixed top 1).
+        shift: Rounding shift of the levels (see :class:`ClipFloor`).
+            Defaults to 0 (the paper's floor).
 
     Returns:
         ``model``.
@@ -36,7 +42,7 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
     def make(site: Site) -> nn.Module:
         if site.is_pool:
             return nn.MaxPool2d(*site.pool_args)
-        return ClipFloor(levels)
+        return ClipFloor(levels, learn_top=learn_top, shift=shift)
 
     install_sites(model, table, make)
     return model

@@ -1,4 +1,4 @@
 """mmengine glue: hooks and runner helpers."""
-from .hooks import ConversionHook, SafeLoadHook
+from .hooks import ClipCalibrationHook, ConversionHook, SafeLoadHook
 
-__all__ = ["ConversionHook", "SafeLoadHook"]
+__all__ = ["ClipCalibrationHook", "ConversionHook", "SafeLoadHook"]

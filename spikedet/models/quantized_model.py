@@ -11,7 +11,9 @@ from .detectors.stages import (BoxStage, DenseStage, ProposalStage,
 
 
 def quantize_detector(detector: BaseModel, levels: int,
-                      input_size: Sequence[int]) -> BaseModel:
+                      input_size: Sequence[int],
+                      learn_top: bool = False,
+                      shift: float = 0.0) -> BaseModel:
     """Replace every activation site of an mmdet detector by a clip-floor.
 
     The sites are traced through the parts that run per image (backbone,
@@ -23,6 +25,8 @@ def quantize_detector(detector: BaseModel, levels: int,
         detector: A single- or two-stage mmdet detector (modified in place).
         levels: Clip-floor levels L.
         input_size: ``(H, W)`` of the random tracing input.
+        learn_top, shift: See
+            :func:`spikedet.conversion.quantize_activations`.
 
     Returns:
         ``detector``.
@@ -30,21 +34,26 @@ def quantize_detector(detector: BaseModel, levels: int,
     image = torch.randn(2, 3, *input_size)
     if hasattr(detector, 'rpn_head') and hasattr(detector, 'roi_head'):
         stage = ProposalStage(detector)
-        quantize_activations(stage, lambda: stage(image), levels)
+        quantize_activations(stage, lambda: stage(image), levels, learn_top,
+                             shift)
         box = BoxStage(detector.roi_head)
         rois = random_roi_features(detector.roi_head, 4)
-        quantize_activations(box, lambda: box(rois), levels)
+        quantize_activations(box, lambda: box(rois), levels, learn_top,
+                             shift)
     else:
         stage = DenseStage(detector)
-        quantize_activations(stage, lambda: stage(image), levels)
+        quantize_activations(stage, lambda: stage(image), levels, learn_top,
+                             shift)
     return detector
 
 
 @MODELS.register_module()
-def QuantizedModel(model: Dict, levels: int = 8,
+def QuantizedModel(model: Dict, levels: int = 8, learn_top: bool = False,
+                   shift: float = 0.0,
                    input_size: Sequence[int] = (64, 64)) -> BaseModel:
     """Config builder: ``dict(type='QuantizedModel', model=..., levels=8)``
     builds ``model`` and makes it quantization-aware
     (:func:`quantize_detector`). The result is the detector itself, with its
-    own type and state-dict keys."""
-    return quantize_detector(MODELS.build(model), levels, input_size)
+    own type and state-dict keys plus one ``top`` per clip-floor."""
+    return quantize_detector(MODELS.build(model), levels, input_size,
+                             learn_top, shift)

@@ -11,7 +11,7 @@ import os
 import pickle
 import re
 import zipfile
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import torch
 from torch import nn
@@ -112,12 +112,17 @@ def mismatch_report(model_state: Mapping[str, torch.Tensor],
     return '; '.join(parts) if parts else None
 
 
-def load_weights(model: nn.Module, path: os.PathLike) -> Dict[str, Any]:
+def load_weights(model: nn.Module, path: os.PathLike,
+                 allow_missing: Sequence[str] = ()) -> Dict[str, Any]:
     """Load a checkpoint into ``model`` strictly and safely.
 
     Args:
         model: The model to fill.
         path: A checkpoint file.
+        allow_missing: Key suffixes the file may lack (the model keeps its
+            own values for them), e.g. ``('.top',)`` for the clip tops of a
+            quantization-aware model started from a plain ANN. Everything
+            else must match exactly.
 
     Returns:
         The checkpoint's ``meta`` dict.
@@ -127,11 +132,15 @@ def load_weights(model: nn.Module, path: os.PathLike) -> Dict[str, Any]:
             shapes do not match the model (the message names them).
     """
     ckpt = read_checkpoint(path)
-    report = mismatch_report(model.state_dict(), ckpt['state_dict'])
+    state = dict(ckpt['state_dict'])
+    for key, value in model.state_dict().items():
+        if key not in state and key.endswith(tuple(allow_missing)):
+            state[key] = value
+    report = mismatch_report(model.state_dict(), state)
     if report:
         raise CheckpointError(
             f'checkpoint {os.fspath(path)} does not match the model: {report}')
-    model.load_state_dict(ckpt['state_dict'], strict=True)
+    model.load_state_dict(state, strict=True)
     return ckpt['meta']
 
 

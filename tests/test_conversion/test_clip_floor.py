@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from spikedet.conversion import ClipFloor, quantize_activations
@@ -36,3 +37,31 @@ def test_quantize_replaces_every_activation_site():
     assert not any(isinstance(m, torch.nn.ReLU) for m in model.modules())
     model.train()
     model(x).sum().backward()  # trainable through the STE
+
+
+def test_top_scales_the_levels_and_is_learnable():
+    q = ClipFloor(8, top=2.0, learn_top=True)
+    x = torch.linspace(-1, 3, 401)
+    y = q(x)
+    assert set((y * 4).round().tolist()) <= set(range(9))  # steps of 2/8
+    assert (y[x >= 2] == 2).all() and (y[x < 0.25] == 0).all()
+    y.sum().backward()
+    assert q.top.grad is not None and q.top.grad != 0
+
+
+def test_shift_rounds_to_the_nearest_level():
+    q = ClipFloor(4, shift=0.5)
+    x = torch.tensor([0.1, 0.13, 0.3, 0.9, 1.5])
+    assert torch.equal(q(x), torch.tensor([0.0, 0.25, 0.25, 1.0, 1.0]))
+    with pytest.raises(ValueError):
+        ClipFloor(4, shift=1.0)
+
+
+@pytest.mark.parametrize('top,shift', [(1.0, 0.0), (2.5, 0.0), (2.5, 0.5)])
+def test_cif_with_top_threshold_and_shift_start_reproduces_clip_floor(
+        top, shift):
+    z = torch.rand(1000, dtype=torch.float64) * 1.4 * top - 0.2 * top
+    neuron = ConsistentIFNeuron(top, v_init=shift)
+    rate = sum(neuron(z) for _ in range(8)) / 8
+    ann = ClipFloor(8, top=top, shift=shift).double()(z)
+    assert torch.allclose(rate, ann, atol=1e-12)

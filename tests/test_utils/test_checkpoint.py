@@ -126,3 +126,16 @@ def test_bare_state_dict_and_module_prefix(tmp_path):
     path = tmp_path / 'bare.pth'
     torch.save({f'module.{k}': v for k, v in net.state_dict().items()}, path)
     assert load_weights(_net(), path) == {}
+
+
+def test_allow_missing_keeps_the_models_own_values_for_those_keys(tmp_path):
+    from spikedet.conversion import ClipFloor
+    plain = nn.Sequential(nn.Linear(2, 2), nn.ReLU())
+    path = tmp_path / 'plain.pth'
+    save_weights(path, plain.state_dict())
+    quant = nn.Sequential(nn.Linear(2, 2), ClipFloor(8, top=3.0))
+    with pytest.raises(CheckpointError, match='missing keys.*1.top'):
+        load_weights(quant, path)
+    load_weights(quant, path, allow_missing=['.top'])
+    assert float(quant[1].top) == 3.0
+    assert torch.equal(quant[0].weight, plain[0].weight)

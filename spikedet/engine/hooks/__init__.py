@@ -1,5 +1,6 @@
 """spikedet's hooks."""
+from .clip_calibration_hook import ClipCalibrationHook
 from .conversion_hook import ConversionHook
 from .safe_load_hook import SafeLoadHook
 
-__all__ = ['ConversionHook', 'SafeLoadHook']
+__all__ = ['ClipCalibrationHook', 'ConversionHook', 'SafeLoadHook']

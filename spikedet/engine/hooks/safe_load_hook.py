@@ -1,4 +1,6 @@
 """Load initial weights for training through spikedet's safe loader."""
+from typing import Sequence
+
 from mmengine.hooks import Hook
 
 from ...registry import HOOKS
@@ -16,12 +18,17 @@ class SafeLoadHook(Hook):
 
     Args:
         checkpoint: Plain weights file (see :mod:`spikedet.utils.checkpoint`).
+        allow_missing: Key suffixes the file may lack (see
+            :func:`spikedet.utils.checkpoint.load_weights`). Defaults to none.
     """
     priority = 'VERY_HIGH'
 
-    def __init__(self, checkpoint: str) -> None:
+    def __init__(self, checkpoint: str,
+                 allow_missing: Sequence[str] = ()) -> None:
         self.checkpoint = checkpoint
+        self.allow_missing = tuple(allow_missing)
 
     def before_train(self, runner) -> None:
-        load_weights(unwrap(runner.model), self.checkpoint)
+        load_weights(unwrap(runner.model), self.checkpoint,
+                     self.allow_missing)
         runner.logger.info(f'loaded initial weights from {self.checkpoint}')

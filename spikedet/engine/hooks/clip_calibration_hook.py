@@ -1,0 +1,44 @@
+"""Calibrate a quantization-aware detector's clip tops before fine-tuning."""
+from typing import Dict
+
+from mmengine.hooks import Hook
+
+from ...conversion import calibrate_clip_tops
+from ...registry import HOOKS
+from ..calibration import calibration_batches
+from ..runner_utils import unwrap
+
+
+def _tensor_forward(model, batch: Dict) -> object:
+    return model(batch['inputs'], batch['data_samples'], mode='tensor')
+
+
+@HOOKS.register_module()
+class ClipCalibrationHook(Hook):
+    """Set every clip-floor's top from training data in ``before_train``.
+
+    Runs after :class:`SafeLoadHook` (lower priority), so it observes the
+    loaded ANN's activations; see
+    :func:`spikedet.conversion.calibrate_clip_tops`.
+
+    Args:
+        calib_batches: Training batches (test pipeline). Defaults to 10.
+        percentile: Percentile of the positive activations. Defaults to
+            99.9.
+    """
+    priority = 'HIGH'
+
+    def __init__(self, calib_batches: int = 10,
+                 percentile: float = 99.9) -> None:
+        self.calib_batches = calib_batches
+        self.percentile = percentile
+
+    def before_train(self, runner) -> None:
+        model = unwrap(runner.model)
+        batches = calibration_batches(runner.cfg, model, self.calib_batches)
+        tops = calibrate_clip_tops(model, batches, _tensor_forward,
+                                   self.percentile)
+        values = sorted(tops.values())
+        runner.logger.info(
+            f'calibrated {len(tops)} clip tops ({self.percentile} %): '
+            f'{values[0]:.3g} .. {values[-1]:.3g}')
