@@ -8,10 +8,11 @@ never change.
 from dataclasses import dataclass, field
 from typing import Any, Callable, Dict, Optional
 
+import torch
 from torch import Tensor, nn
 
-from ..neurons import (ConsistentIFNeuron, IFNeuron, SignedIFNeuron,
-                       SpikingMaxPool2d)
+from ..neurons import (ConsistentIFNeuron, DoubleThresholdNeuron, IFNeuron,
+                       SignedIFNeuron, SpikeCalibration, SpikingMaxPool2d)
 from .errors import ConversionError
 from .sites import Site
 
@@ -62,7 +63,59 @@ def _build_if(site: Site, threshold: Optional[Tensor],
         return SignedIFNeuron(threshold, alpha=site.spec.params['slope'],
                               v_init=opts['v_init'])
     return IFNeuron(threshold, reset=opts['reset'], v_init=opts['v_init'],
-                    max_spikes=opts['max_spikes'])
+                    max_spikes=_clip_cap(site, threshold, opts['max_spikes']))
+
+
+def _clip_cap(site: Site, threshold: Tensor, cap: Optional[int]) -> int:
+    """Largest per-step count that keeps a clip site (ReLU6) under its clip:
+    ``floor(upper / theta)`` (at least 1) for the largest threshold."""
+    if site.spec.kind != 'clip':
+        return cap
+    fits = max(1, int(site.spec.params['upper'] //
+                      float(torch.as_tensor(threshold).max())))
+    return fits if cap is None else min(cap, fits)
+
+
+def _build_spicalib(site: Site, threshold: Optional[Tensor],
+                    opts: Dict[str, Any]) -> nn.Module:
+    """IF baseline + Spike Calibration: every neuron of a ReLU-type site
+    (ReLU, ReLU6, clip-floor) gets a :class:`SpikeCalibration` filter.
+    LeakyReLU sites keep the signed IBT neuron without it: a LeakyReLU
+    neuron is never "inactivated" (its activation is 0 only at input 0),
+    so the rule, which retracts spikes of neurons whose ANN output is 0,
+    does not apply there; the converted-layer table shows which neurons
+    carry the filter."""
+    module = _build_if(site, threshold, opts)
+    if isinstance(module, IFNeuron):
+        module.spike_filter = SpikeCalibration(opts['allowance'])
+    return module
+
+
+def _build_double(site: Site, threshold: Optional[Tensor],
+                  opts: Dict[str, Any]) -> nn.Module:
+    """TerMapping (``c_max = 1``) / AugMapping (``c_max > 1`` or None).
+    ReLU-type sites: gated double-threshold neurons. LeakyReLU sites:
+    ungated, negative threshold imbalanced by ``1 / slope`` (Spiking-YOLO's
+    IBT with ternary or augmented spikes). AugMapping splits the calibrated
+    threshold into ``c_max`` levels (``theta = lambda / c_max``), so one
+    step carries up to ``c_max`` levels of ``lambda / c_max`` (algorithms_
+    others.md §3.3, our reading). At ReLU6 sites the cap is lowered so one
+    step never exceeds the clip."""
+    if site.is_pool:
+        return _pool(site)
+    kind = site.spec.kind
+    cap = opts['c_max']
+    if kind == 'clip_floor':
+        threshold = site.spec.params['top']
+    if cap is not None and cap > 1 and opts['split_threshold']:
+        threshold = threshold / cap
+    cap = _clip_cap(site, threshold, cap)
+    if kind == 'leaky_relu':
+        return DoubleThresholdNeuron(threshold, c_max=cap, gate=False,
+                                     alpha=site.spec.params['slope'],
+                                     v_init=opts['v_init'])
+    return DoubleThresholdNeuron(threshold, c_max=cap, gate=True,
+                                 v_init=opts['v_init'])
 
 
 def _build_cif(site: Site, threshold: Optional[Tensor],
@@ -98,6 +151,16 @@ METHODS: Dict[str, Method] = {
                  dict(reset='subtract', v_init=0.5, max_spikes=1)),
     'cif_wsc': Method(_build_cif, dict(v_init=0.0, max_spikes=1),
                       dict(type='wake_sleep', margin=8, sleep=56)),
+    # Spike Calibration (algorithms_casc.md §2.3) on the IF baseline; burst
+    # spikes are max_spikes > 1 (the 'burst' preset).
+    'spicalib': Method(_build_spicalib,
+                       dict(reset='subtract', v_init=0.5, max_spikes=1,
+                            allowance=32)),
+    # TerMapping / AugMapping (algorithms_others.md §3).
+    'termapping': Method(_build_double,
+                         dict(c_max=1, split_threshold=False, v_init=0.5)),
+    'augmapping': Method(_build_double,
+                         dict(c_max=4, split_threshold=True, v_init=0.5)),
 }
 
 

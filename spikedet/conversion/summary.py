@@ -17,12 +17,18 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
     for path, module in net.named_modules():
         if isinstance(module, BaseNeuron):
             theta = module.threshold
-            rows.append(dict(path=path, type=type(module).__name__,
+            kind = type(module).__name__
+            if module.spike_filter is not None:
+                kind += '+' + type(module.spike_filter).__name__
+            rows.append(dict(path=path, type=kind,
                              theta_min=float(theta.min()),
                              theta_max=float(theta.max()),
                              channels=int(theta.numel())))
         elif isinstance(module, SpikingMaxPool2d):
-            rows.append(dict(path=path, type=type(module).__name__,
+            kind = type(module).__name__
+            if module.spike_filter is not None:
+                kind += '+' + type(module.spike_filter).__name__
+            rows.append(dict(path=path, type=kind,
                              theta_min=None, theta_max=None, channels=None))
     return rows
 

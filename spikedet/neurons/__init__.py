@@ -1,8 +1,10 @@
 """Spiking neurons and other stateful spiking layers (pure torch)."""
 from .base import BaseNeuron
 from .cif_neuron import ConsistentIFNeuron
+from .double_threshold_neuron import DoubleThresholdNeuron
 from .if_neuron import IFNeuron
 from .signed_if_neuron import SignedIFNeuron
+from .spike_calibration import SpikeCalibration
 from .spiking_max_pool import SpikingMaxPool2d
 from .stateful import (StatefulModule, record_statistics, reset_states,
                        set_sleep)
@@ -13,11 +15,13 @@ NEURONS = {
     'IFNeuron': IFNeuron,
     'SignedIFNeuron': SignedIFNeuron,
     'ConsistentIFNeuron': ConsistentIFNeuron,
+    'DoubleThresholdNeuron': DoubleThresholdNeuron,
 }
 
 __all__ = [
     'BaseNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
-    'SpikingMaxPool2d', 'StatefulModule', 'record_statistics',
+    'DoubleThresholdNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
+    'StatefulModule', 'record_statistics',
     'reset_states', 'set_sleep',
     'NEURONS'
 ]

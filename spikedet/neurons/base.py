@@ -2,7 +2,7 @@
 from typing import Optional, Union
 
 import torch
-from torch import Tensor
+from torch import Tensor, nn
 
 from .stateful import StatefulModule, opaque
 
@@ -21,6 +21,8 @@ class BaseNeuron(StatefulModule):
       ``v_init`` times the threshold;
     * the emitted value ``spikes * threshold``, so the next layer's weights
       stay those of the ANN;
+    * an optional ``spike_filter`` submodule applied to the spikes before
+      they are emitted and counted (e.g. :class:`SpikeCalibration`);
     * statistics, when ``record_stats`` is set (off by default, so the
       timestep loop pays nothing for them; see
       :func:`spikedet.neurons.record_statistics`): ``spike_count`` (sum of
@@ -54,6 +56,7 @@ class BaseNeuron(StatefulModule):
         self.channel_dim = channel_dim
         self.sleep = False
         self.record_stats = False
+        self.spike_filter: Optional[nn.Module] = None
         self.v: Optional[Tensor] = None
         self.reset()
 
@@ -80,6 +83,8 @@ class BaseNeuron(StatefulModule):
             if self.v is None:
                 self.init_state(x)
             spikes = self.fire(x)
+            if self.spike_filter is not None:
+                spikes = self.spike_filter(spikes)
         if self.record_stats:
             with torch.no_grad():
                 self.spike_count = self.spike_count + spikes.abs().sum()
@@ -92,6 +97,8 @@ class BaseNeuron(StatefulModule):
     def reset(self) -> None:
         """Drop the membrane and statistics of the current input."""
         self.v = None
+        if getattr(self, 'spike_filter', None) is not None:
+            self.spike_filter.reset()
         self.spike_count = torch.zeros(())
         self.event_count = torch.zeros((), dtype=torch.long)
         self.steps = 0

@@ -1,0 +1,88 @@
+"""Every conversion preset on one mixed network; method-specific mapping."""
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from spikedet.conversion import ConversionError, convert
+from spikedet.engine.spiking_config import available_methods, load_method
+from spikedet.neurons import (DoubleThresholdNeuron, IFNeuron, SignedIFNeuron,
+                              SpikeCalibration)
+from spikedet.simulation import simulate
+
+
+class Mixed(nn.Module):
+    """ReLU, ReLU6, LeakyReLU and a max-pool, as in our detectors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.a = nn.Conv2d(3, 8, 3, padding=1)
+        self.relu = nn.ReLU()
+        self.b = nn.Conv2d(8, 8, 3, padding=1)
+        self.six = nn.ReLU6()
+        self.c = nn.Conv2d(8, 8, 1)
+        self.leaky = nn.LeakyReLU(0.1)
+        self.fc = nn.Linear(8 * 4 * 4, 4)
+
+    def forward(self, x):
+        x = self.six(self.b(self.relu(self.a(x))))
+        x = self.leaky(self.c(F.max_pool2d(x, 2)))
+        return self.fc(x.flatten(1))
+
+
+def _data(seed: int, n: int = 16):
+    return torch.randn(n, 3, 8, 8, generator=torch.Generator().manual_seed(seed))
+
+
+def _convert(model, name: str):
+    preset = load_method(name)
+    options = dict(preset['conversion'])
+    return convert(model, [_data(1), _data(2)], options.pop('method'),
+                   **options), preset['schedule']
+
+
+@pytest.mark.parametrize('name', sorted(available_methods()))
+def test_every_preset_converts_or_refuses_clearly(name):
+    model = Mixed().eval()
+    if load_method(name)['conversion']['method'] == 'cif_wsc':
+        with pytest.raises(ConversionError, match='leaky.*LeakyReLU'):
+            _convert(model, name)
+        return
+    snn, schedule = _convert(model, name)
+    x = _data(3)
+    with torch.no_grad():
+        ann = model(x)
+    out = simulate(snn, x, [4, 256], schedule)
+    err = {t: float((r.output - ann).abs().mean()) for t, r in out.items()}
+    assert err[256] < err[4]
+    assert err[256] < 0.1 * float(ann.abs().mean())
+
+
+def test_termapping_and_augmapping_neurons():
+    model = Mixed().eval()
+    ter, _ = _convert(model, 'termapping')
+    aug, _ = _convert(model, 'augmapping')
+    assert isinstance(ter.relu, DoubleThresholdNeuron) and ter.relu.c_max == 1
+    assert ter.relu.gate and not ter.leaky.gate
+    assert ter.leaky.alpha == pytest.approx(0.1)
+    assert aug.relu.c_max == 4
+    assert torch.allclose(aug.relu.threshold * 4, ter.relu.threshold)
+    # At the ReLU6 site one step never carries more than the clip.
+    assert float(aug.six.threshold.max()) * aug.six.c_max <= 6
+
+
+def test_spicalib_filters_relu_type_neurons_only():
+    snn, _ = _convert(Mixed().eval(), 'spicalib')
+    assert isinstance(snn.relu, IFNeuron)
+    assert isinstance(snn.relu.spike_filter, SpikeCalibration)
+    assert isinstance(snn.six.spike_filter, SpikeCalibration)
+    assert isinstance(snn.leaky, SignedIFNeuron)
+    assert snn.leaky.spike_filter is None
+
+
+def test_burst_cap_respects_relu6():
+    snn, _ = _convert(Mixed().eval(), 'burst')
+    assert snn.relu.max_spikes == 5
+    theta = float(snn.six.threshold.max())
+    assert snn.six.max_spikes == max(1, min(5, int(6 // theta)))
