@@ -1,43 +1,86 @@
-"""The main job on the embedded data: evaluate the committed detectors.
+"""The main job on the embedded data: ANN detectors, then their SNNs.
 
-    make demo        (or: python tools/demo.py)
+    make demo        (or: python tools/demo.py [--images 24])
 
-Generates ``data/shapes`` if it is missing, then evaluates each committed ANN
-checkpoint with its COCO config (bbox mAP, mAP@0.5) and its VOC config
-(VOC07 11-point mAP@0.5) on the val split, and prints one table. Per-run logs
-and metrics.json files go to ``work_dirs/demo/``.
+1. Generates ``data/shapes`` if it is missing and evaluates each committed
+   ANN checkpoint on the whole val split, with its COCO config (bbox mAP,
+   mAP@0.5) and its VOC config (VOC07 11-point mAP@0.5).
+2. Converts both detectors twice with the same commands a user runs,
+   ``tools/convert.py`` then ``tools/test.py`` on the converted config:
+   the IF baseline (channel-wise 99.9 % thresholds) from the plain ANN, and
+   CASC (consistent IF neurons + wake-sleep) from the quantization-aware
+   checkpoint, and prints their mAP-vs-T tables on the first ``--images``
+   val images (fixed, so runs compare; the COCO metric scores exactly those
+   images). Each run writes ``curve.json`` and ``curve.png``.
+3. Draws the ANN's and the SNNs' detections on two val images with
+   ``tools/visualize.py``.
+
+Everything goes to ``--work-dir`` (default ``work_dirs/demo``); each tool's
+full log is in ``logs/``. On 2 CPU cores the whole run takes a few minutes.
 """
 import argparse
+import json
+import os
 import os.path as osp
-from typing import Dict, List
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Sequence
 
 from spikedet.datasets import ensure_embedded_data
 from spikedet.engine.runner_utils import evaluate_checkpoint
+from spikedet.evaluation.report import format_curve_table
 from spikedet.utils.atomic_io import atomic_write_json
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
 from spikedet.utils.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 
+CHECKPOINTS = 'data/checkpoints'
+
+
+@dataclass(frozen=True)
+class Detector:
+    """A committed detector: its plain and its CASC config stems."""
+    name: str
+    folder: str
+    stem: str
+
+    def config(self, suffix: str = '') -> str:
+        return osp.join('configs', self.folder, f'{self.stem}{suffix}.py')
+
+    def checkpoint(self, suffix: str = '') -> str:
+        return osp.join(CHECKPOINTS, f'{self.stem}{suffix}.pth')
+
+
+@dataclass(frozen=True)
+class SnnRun:
+    """One conversion shown by the demo."""
+    label: str
+    method: str
+    suffix: str  # config / checkpoint suffix of the ANN it converts
+    timesteps: Sequence[int]
+    vis_timesteps: Sequence[int]
+
+
 DETECTORS = [
-    ('YOLOv3 MobileNetV2', 'configs/yolov3/yolov3_mbv2_shapes.py'),
-    ('Faster R-CNN R18-FPN', 'configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py'),
+    Detector('YOLOv3 MobileNetV2', 'yolov3', 'yolov3_mbv2_shapes'),
+    Detector('Faster R-CNN R18-FPN', 'faster_rcnn',
+             'faster-rcnn_r18_fpn_shapes'),
+]
+RUNS = [
+    SnnRun('IF, channel-wise 99.9 %', 'if_channel', '',
+           (1, 2, 4, 8, 16, 32, 64), (8, 64)),
+    SnnRun('CASC L=8, CIF + wake-sleep', 'cif_wsc', '_casc-l8',
+           (1, 2, 4, 8), (2, 8)),
 ]
 
 
-def _voc_config(coco_config: str) -> str:
-    return coco_config.replace('_shapes.py', '_shapes-voc.py')
-
-
-def _checkpoint(coco_config: str) -> str:
-    stem = osp.splitext(osp.basename(coco_config))[0]
-    return osp.join('data', 'checkpoints', f'{stem}.pth')
-
-
-def _evaluate(config: str, checkpoint: str, work_root: str) -> Dict:
+def _evaluate_ann(config: str, checkpoint: str, work_root: str) -> Dict:
     cfg = load_config(config)
     stem = osp.splitext(osp.basename(config))[0]
-    cfg.work_dir = osp.join(work_root, stem)
+    cfg.work_dir = osp.join(work_root, 'ann', stem)
     cfg.log_level = 'WARNING'
     cfg.visualizer.pop('name', None)
     metrics = evaluate_checkpoint(cfg, checkpoint)
@@ -45,7 +88,7 @@ def _evaluate(config: str, checkpoint: str, work_root: str) -> Dict:
     return metrics
 
 
-def _table(rows: List[Dict]) -> str:
+def _ann_table(rows: List[Dict]) -> str:
     head = f'{"detector":<22} {"bbox mAP":>9} {"mAP@0.5":>8} {"VOC mAP":>8}'
     lines = [head, '-' * len(head)]
     for row in rows:
@@ -54,27 +97,90 @@ def _table(rows: List[Dict]) -> str:
     return '\n'.join(lines)
 
 
+def _tool(args: Sequence[str], log: str) -> None:
+    """Run ``python tools/<...>`` and keep its output in ``log``."""
+    os.makedirs(osp.dirname(log), exist_ok=True)
+    with open(log, 'w') as out:
+        proc = subprocess.run([sys.executable, *args], stdout=out,
+                              stderr=subprocess.STDOUT)
+    if proc.returncode != 0:
+        with open(log) as f:
+            last = [line for line in f.read().splitlines() if line.strip()]
+        reason = last[-1] if last else f'exit {proc.returncode}'
+        raise UserInputError(f'{" ".join(args[:1])} failed ({reason}); '
+                             f'full log: {log}')
+
+
+def _snn_run(det: Detector, run: SnnRun, images: int, vis_images: List[str],
+             root: str) -> Dict:
+    ckpt = det.checkpoint(run.suffix)
+    if not osp.isfile(ckpt):
+        raise UserInputError(f'committed checkpoint missing: {ckpt}')
+    out = osp.join(root, f'{det.stem}_{run.method}')
+    logs = osp.join(root, 'logs')
+    _tool(['tools/convert.py', det.config(run.suffix), ckpt, '--method',
+           run.method, '--out', out, '--calib-batches', '5'],
+          osp.join(logs, f'{det.stem}_{run.method}_convert.log'))
+    _tool(['tools/test.py', osp.join(out, 'config.py'),
+           osp.join(out, 'snn.pth'), '--work-dir', out, '--timesteps',
+           *map(str, run.timesteps), '--cfg-options',
+           f'test_dataloader.dataset.indices={images}'],
+          osp.join(logs, f'{det.stem}_{run.method}_test.log'))
+    _tool(['tools/visualize.py', osp.join(out, 'config.py'),
+           osp.join(out, 'snn.pth'), *vis_images, '--timesteps',
+           *map(str, run.vis_timesteps), '--out-dir', osp.join(out, 'vis')],
+          osp.join(logs, f'{det.stem}_{run.method}_visualize.log'))
+    with open(osp.join(out, 'curve.json')) as f:
+        return json.load(f)
+
+
+def _val_images(count: int) -> List[str]:
+    with open('data/shapes/annotations/instances_val.json') as f:
+        images = json.load(f)['images'][:count]
+    return [osp.join('data/shapes/VOC2007/JPEGImages', im['file_name'])
+            for im in images]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--work-dir', default='work_dirs/demo')
+    parser.add_argument('--images', type=int, default=24,
+                        help='val images for the SNN curves (the first N)')
     args = parser.parse_args()
+    if args.images < 1:
+        raise UserInputError('--images must be >= 1')
+    start = time.perf_counter()
     register_all_modules()
     ensure_embedded_data()
     rows = []
-    for name, config in DETECTORS:
-        ckpt = _checkpoint(config)
-        if not osp.isfile(ckpt):
-            raise UserInputError(f'committed checkpoint missing: {ckpt}')
-        coco = _evaluate(config, ckpt, args.work_dir)
-        voc = _evaluate(_voc_config(config), ckpt, args.work_dir)
-        rows.append(dict(name=name, bbox_mAP=coco['coco/bbox_mAP'],
+    for det in DETECTORS:
+        if not osp.isfile(det.checkpoint()):
+            raise UserInputError(
+                f'committed checkpoint missing: {det.checkpoint()}')
+        coco = _evaluate_ann(det.config(), det.checkpoint(), args.work_dir)
+        voc = _evaluate_ann(det.config('-voc'), det.checkpoint(),
+                            args.work_dir)
+        rows.append(dict(name=det.name, bbox_mAP=coco['coco/bbox_mAP'],
                          bbox_mAP_50=coco['coco/bbox_mAP_50'],
                          voc_mAP=voc['pascal_voc/mAP']))
-    table = _table(rows)
-    print('\nANN detectors on the embedded shapes val split '
+    print('\nANN detectors on the embedded shapes val split, 200 images '
           '(COCO metric: bbox mAP@[.5:.95], mAP@0.5; VOC07 11-point mAP@0.5)')
-    print(table)
-    atomic_write_json(osp.join(args.work_dir, 'summary.json'), rows, 2)
+    print(_ann_table(rows), flush=True)
+
+    vis_images = _val_images(2)
+    curves = {}
+    for det in DETECTORS:
+        for run in RUNS:
+            curve = _snn_run(det, run, args.images, vis_images,
+                             args.work_dir)
+            curves[f'{det.stem}/{run.method}'] = curve
+            print(f'\n{det.name}, {run.label} (first {args.images} val '
+                  f'images; ANN = the converted network\'s own ANN)')
+            print(format_curve_table(curve), flush=True)
+    atomic_write_json(osp.join(args.work_dir, 'summary.json'),
+                      dict(ann=rows, snn=curves), 2)
+    print(f'\ncurves, panels and logs: {args.work_dir}/ '
+          f'({time.perf_counter() - start:.0f} s)')
     return 0
 
 

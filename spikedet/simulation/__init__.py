@@ -1,5 +1,7 @@
 """The timestep loop, schedules and read-outs (pure torch)."""
 from .bias_control import constant_currents, zeroed_constant_currents
+from .monitor import (LayerCounts, Snapshot, SpikeMonitor, energy,
+                      merge)
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
 from .simulate import (ReadOut, SimulationError, check_timesteps,
@@ -8,5 +10,6 @@ from .simulate import (ReadOut, SimulationError, check_timesteps,
 __all__ = [
     'constant_currents', 'zeroed_constant_currents', 'PlainSchedule',
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
-    'check_timesteps', 'iterate_readouts', 'simulate'
+    'check_timesteps', 'iterate_readouts', 'simulate', 'LayerCounts',
+    'Snapshot', 'SpikeMonitor', 'energy', 'merge'
 ]

@@ -1,0 +1,256 @@
+"""Spike statistics of a simulation: events, SOPs, analog MACs, energy."""
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, List, Optional
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ..neurons import BaseNeuron, SpikingMaxPool2d
+from ..neurons.stateful import reset_states
+
+SYNAPTIC = (nn.Conv2d, nn.Linear)
+PRODUCERS = (BaseNeuron, SpikingMaxPool2d)
+
+
+@dataclass
+class LayerCounts:
+    """Cumulative counts of one spike-emitting layer (whole batch).
+
+    Attributes:
+        events: Non-zero outputs (one per multi-valued spike).
+        spikes: Sum of ``|coefficient|`` (a burst / augmented spike of
+            coefficient ``c`` counts ``|c|``; a pool's event counts 1).
+        sops: Synaptic operations, ``sum(|coefficient| x fan-out)``.
+        neuron_steps: Output elements summed over steps (the denominator
+            of the firing rate).
+        steps: Steps run.
+    """
+    events: float = 0.0
+    spikes: float = 0.0
+    sops: float = 0.0
+    neuron_steps: float = 0.0
+    steps: int = 0
+
+    def add(self, other: 'LayerCounts') -> None:
+        """Add another batch's or stage's counts of the same layer."""
+        self.events += other.events
+        self.spikes += other.spikes
+        self.sops += other.sops
+        self.neuron_steps += other.neuron_steps
+        self.steps = max(self.steps, other.steps)
+
+
+@dataclass
+class Snapshot:
+    """Counts at one moment of a simulation (whole batch)."""
+    layers: Dict[str, LayerCounts] = field(default_factory=dict)
+    analog_macs: float = 0.0
+    ann_macs: float = 0.0
+
+    def totals(self) -> Dict[str, float]:
+        """Summed over layers: events, spikes, sops, neuron-steps."""
+        out = dict(events=0.0, spikes=0.0, sops=0.0, neuron_steps=0.0)
+        for c in self.layers.values():
+            out['events'] += c.events
+            out['spikes'] += c.spikes
+            out['sops'] += c.sops
+            out['neuron_steps'] += c.neuron_steps
+        out['analog_macs'] = self.analog_macs
+        out['ann_macs'] = self.ann_macs
+        return out
+
+
+def _macs(module: nn.Module, out: Tensor) -> int:
+    """Multiply-accumulates of one call: output elements x weights each."""
+    return out.numel() * module.weight[0].numel()
+
+
+def _count_synapses(module: nn.Module, x: Tensor) -> Tensor:
+    """Sum over outputs of the inputs each one reads through a non-zero
+    weight: its gradient w.r.t. ``x`` is every input element's fan-out,
+    border effects, strides, dilation and groups included."""
+    ones = (module.weight != 0).to(x.dtype)
+    if isinstance(module, nn.Linear):
+        return F.linear(x, ones).sum()
+    return F.conv2d(x, ones, None, module.stride, module.padding,
+                    module.dilation, module.groups).sum()
+
+
+class SpikeMonitor:
+    """Counts what a spiking network does while it is simulated.
+
+    For every spike-emitting layer (neurons and spiking max-pools) it counts
+    events, spikes and synaptic operations (SOPs): each output element's
+    ``|coefficient|`` (the emitted value over the neuron's threshold)
+    times its fan-out, the number of non-zero weights it reaches in the
+    next synaptic layers (``Conv2d`` / ``Linear``) through the linear
+    routing in between (upsampling, concatenation, addition, RoI pooling is
+    not in a spiking stage). Fan-outs are measured, not derived from layer
+    shapes: :meth:`probe` runs one step in which every emitting layer
+    outputs a ones tensor that requires grad and every synaptic layer sums
+    the inputs each output reads; the gradient is the per-element fan-out,
+    correct at borders. A synaptic layer whose input comes from no emitting
+    layer (the image, or another synaptic layer's output, as in an FPN's
+    lateral + output convs) computes on analog values: its
+    multiply-accumulates are charged as MACs on every step whose input is
+    not all zero. Biases and the neurons' own updates are not counted.
+
+    A spiking max-pool is a layer of its own; the neurons feeding it get no
+    SOPs for it (pooling is no synapse), and its events count 1 each.
+
+    Usage::
+
+        monitor = SpikeMonitor(snn)
+        monitor.probe(lambda: snn(x))   # once per input shape
+        with monitor:                    # counts every step run inside
+            ... simulate ...
+            snap = monitor.snapshot()
+
+    Args:
+        net: The converted network.
+    """
+
+    def __init__(self, net: nn.Module) -> None:
+        self.net = net
+        self.producers = {n: m for n, m in net.named_modules()
+                          if isinstance(m, PRODUCERS)}
+        self.synapses = {n: m for n, m in net.named_modules()
+                         if isinstance(m, SYNAPTIC)}
+        self.fanout: Dict[str, Tensor] = {}
+        self.analog: Dict[str, int] = {}
+        self.ann_macs = 0.0
+        self.counts: Dict[str, LayerCounts] = {}
+        self.analog_macs = 0.0
+        self._handles: List[Any] = []
+
+    # -- structure ---------------------------------------------------------
+    def probe(self, run: Callable[[], Any]) -> None:
+        """Measure fan-outs and MACs with one step of ``run`` (which must
+        run ``net`` once on the input to be simulated); states are reset
+        afterwards."""
+        probes: Dict[str, Tensor] = {}
+        counted: List[Tensor] = []
+        analog: Dict[str, int] = {}
+        macs: Dict[str, int] = {}
+
+        def emit(name):
+            def hook(module, args, out):
+                probe = torch.ones_like(out, requires_grad=True)
+                probes[name] = probe
+                return probe
+            return hook
+
+        def synapse(name):
+            def hook(module, args, out):
+                x = args[0]
+                macs[name] = macs.get(name, 0) + _macs(module, out)
+                if x.requires_grad:
+                    counted.append(_count_synapses(module, x))
+                else:
+                    analog[name] = analog.get(name, 0) + _macs(module, out)
+                return out.detach()
+            return hook
+
+        handles = [m.register_forward_hook(emit(n))
+                   for n, m in self.producers.items()]
+        handles += [m.register_forward_hook(synapse(n))
+                    for n, m in self.synapses.items()]
+        try:
+            with torch.enable_grad():
+                run()
+                if counted:
+                    torch.stack(counted).sum().backward()
+        finally:
+            for h in handles:
+                h.remove()
+            reset_states(self.net)
+        self.fanout = {n: (p.grad if p.grad is not None
+                           else torch.zeros_like(p)).detach()
+                       for n, p in probes.items()}
+        self.analog = analog
+        self.ann_macs = float(sum(macs.values()))
+
+    # -- counting ----------------------------------------------------------
+    def _count(self, name: str):
+        def hook(module, args, out):
+            fanout = self.fanout.get(name)
+            if fanout is None or fanout.shape != out.shape:
+                raise RuntimeError(f'{name}: output shape {tuple(out.shape)} '
+                                   'was not probed; call probe() first')
+            nonzero = out != 0
+            if isinstance(module, BaseNeuron):
+                coef = (out / module.theta(out)).abs()
+            else:
+                coef = nonzero.to(out.dtype)
+            c = self.counts.setdefault(name, LayerCounts())
+            c.events += float(nonzero.sum())
+            c.spikes += float(coef.sum())
+            c.sops += float((coef * fanout).sum())
+            c.neuron_steps += out.numel()
+            c.steps += 1
+        return hook
+
+    def _charge(self, name: str):
+        def hook(module, args, out):
+            if name in self.analog and bool(args[0].ne(0).any()):
+                self.analog_macs += self.analog[name]
+        return hook
+
+    def clear(self) -> None:
+        """Zero the counters (the probed structure is kept)."""
+        self.counts = {}
+        self.analog_macs = 0.0
+
+    def __enter__(self) -> 'SpikeMonitor':
+        self.clear()
+        self._handles = [m.register_forward_hook(self._count(n))
+                         for n, m in self.producers.items()]
+        self._handles += [m.register_forward_hook(self._charge(n))
+                          for n, m in self.synapses.items()]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for h in self._handles:
+            h.remove()
+        self._handles = []
+
+    def snapshot(self) -> Snapshot:
+        """A copy of the counts so far."""
+        return Snapshot({n: LayerCounts(**vars(c))
+                         for n, c in self.counts.items()},
+                        self.analog_macs, self.ann_macs)
+
+
+def merge(snapshots: List[Optional[Snapshot]]) -> Snapshot:
+    """Sum snapshots (several stages, or several batches)."""
+    out = Snapshot()
+    for snap in snapshots:
+        if snap is None:
+            continue
+        for name, c in snap.layers.items():
+            out.layers.setdefault(name, LayerCounts()).add(c)
+        out.analog_macs += snap.analog_macs
+        out.ann_macs += snap.ann_macs
+    return out
+
+
+# 45 nm CMOS, 32-bit float (Horowitz, ISSCC 2014), as used by the papers.
+E_MAC_PJ = 4.6
+E_AC_PJ = 0.9
+
+
+def energy(totals: Dict[str, float], e_mac: float = E_MAC_PJ,
+           e_ac: float = E_AC_PJ) -> Dict[str, float]:
+    """Energy estimate from :meth:`Snapshot.totals` (any common scale).
+
+    SNN: ``e_ac`` per synaptic operation (multi-valued spikes counted as
+    their coefficient) plus ``e_mac`` per analog MAC; ANN: ``e_mac`` per MAC
+    of one forward pass of the same layers.
+
+    Returns:
+        ``snn_pj``, ``ann_pj`` and ``ratio`` (SNN / ANN).
+    """
+    snn = e_ac * totals['sops'] + e_mac * totals['analog_macs']
+    ann = e_mac * totals['ann_macs']
+    return dict(snn_pj=snn, ann_pj=ann, ratio=snn / ann if ann else 0.0)

@@ -1,0 +1,79 @@
+"""SpikeMonitor: measured fan-outs, SOPs, analog MACs, energy."""
+import pytest
+import torch
+from torch import nn
+
+from spikedet.neurons import IFNeuron
+from spikedet.simulation import SpikeMonitor, energy, merge, simulate
+
+
+class TwoLayer(nn.Module):
+    """conv (analog input) -> IF -> conv 3x3 pad 1 -> IF -> linear."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        torch.manual_seed(0)
+        self.c1 = nn.Conv2d(1, 2, 1)
+        self.n1 = IFNeuron(0.5)
+        self.c2 = nn.Conv2d(2, 3, 3, padding=1)
+        self.n2 = IFNeuron(0.1, max_spikes=4)
+        self.fc = nn.Linear(3 * 4 * 4, 5)
+
+    def forward(self, x):
+        x = self.n2(self.c2(self.n1(self.c1(x))))
+        return self.fc(x.flatten(1))
+
+
+def test_fanout_is_border_correct():
+    net = TwoLayer()
+    x = torch.rand(2, 1, 4, 4)
+    monitor = SpikeMonitor(net)
+    monitor.probe(lambda: net(x))
+    # A 3x3 pad-1 conv on a 4x4 map: corner inputs reach 4 outputs, edge
+    # inputs 6, inner ones 9, each through 3 output channels.
+    fan = monitor.fanout['n1'][0, 0]
+    assert fan[0, 0] == 4 * 3 and fan[0, 1] == 6 * 3 and fan[1, 1] == 9 * 3
+    assert (monitor.fanout['n2'] == 5).all()  # every linear output
+    assert set(monitor.analog) == {'c1'}
+    macs = 2 * (2 * 16 * 1) + 2 * (3 * 16 * 18) + 2 * (5 * 48)
+    assert monitor.ann_macs == macs
+    assert net.n1.v is None  # probing leaves no state behind
+
+
+def test_sops_equal_coefficients_times_fanout_and_energy():
+    net = TwoLayer()
+    x = torch.rand(2, 1, 4, 4) * 3
+    monitor = SpikeMonitor(net)
+    monitor.probe(lambda: net(x))
+    outs = {'n1': [], 'n2': []}
+    hooks = [getattr(net, n).register_forward_hook(
+        lambda m, a, o, n=n: outs[n].append(o / m.threshold)) for n in outs]
+    with monitor:
+        simulate(net, x, [6])
+        snap = monitor.snapshot()
+    for h in hooks:
+        h.remove()
+    for name in outs:
+        counts = torch.stack(outs[name]).abs()
+        expect = float((counts * monitor.fanout[name]).sum())
+        assert snap.layers[name].sops == pytest.approx(expect)
+        assert snap.layers[name].spikes == pytest.approx(float(counts.sum()))
+        assert snap.layers[name].events == float((counts > 0).sum())
+        assert snap.layers[name].steps == 6
+    assert snap.layers['n2'].spikes > snap.layers['n2'].events  # bursts
+    assert snap.analog_macs == 6 * monitor.analog['c1']
+    totals = snap.totals()
+    e = energy(totals)
+    assert e['snn_pj'] == pytest.approx(0.9 * totals['sops'] +
+                                        4.6 * totals['analog_macs'])
+    assert e['ratio'] == pytest.approx(e['snn_pj'] / (4.6 * monitor.ann_macs))
+    both = merge([snap, snap])
+    assert both.totals()['sops'] == pytest.approx(2 * totals['sops'])
+
+
+def test_unprobed_shape_is_refused():
+    net = TwoLayer()
+    monitor = SpikeMonitor(net)
+    monitor.probe(lambda: net(torch.rand(2, 1, 4, 4)))
+    with monitor, pytest.raises(RuntimeError, match='not probed'):
+        net(torch.rand(3, 1, 4, 4))
