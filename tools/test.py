@@ -11,9 +11,12 @@ come from the config's evaluator (mmdet's CocoMetric / VOCMetric, or
 spikedet's per-T metrics) and are written to WORK_DIR/metrics.json. For a
 spiking config every T is read out from ONE simulation pass; the tool prints
 a table (T, wake and total steps, metrics, the ANN last) and writes
-WORK_DIR/curve.json and WORK_DIR/curve.png.
+WORK_DIR/curve.json and WORK_DIR/curve.png. With --stats the table also
+shows synaptic operations per image, the firing rate and the energy
+estimate relative to the ANN per T; WORK_DIR/stats.json has them per layer.
 """
 import argparse
+import json
 import os.path as osp
 
 from mmengine.config import DictAction
@@ -24,7 +27,8 @@ from spikedet.engine.runner_utils import (default_work_dir,
                                           evaluate_checkpoint)
 from spikedet.engine.spiking_config import DEFAULT_TIMESTEPS, spiking_config
 from spikedet.evaluation.curve import extract_curve
-from spikedet.evaluation.report import format_curve_table, main_metric
+from spikedet.evaluation.report import (add_statistics, format_curve_table,
+                                        main_metric)
 from spikedet.simulation import check_timesteps
 from spikedet.utils.atomic_io import atomic_write_json
 from spikedet.utils.errors import UserInputError
@@ -49,6 +53,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--dump', metavar='DIR',
                         help='write each T\'s detections as a COCO results '
                         'file DIR/T<t>.bbox.json')
+    parser.add_argument('--stats', action='store_true',
+                        help='count spikes, synaptic operations and energy '
+                        'per T: totals beside mAP, per layer in '
+                        'WORK_DIR/stats.json')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries, key=value')
     return parser.parse_args()
@@ -93,6 +101,10 @@ def main() -> int:
         cfg.model.timesteps = list(check_timesteps(args.timesteps))
     if args.dump:
         set_dump_dir(cfg, args.dump)
+    stats_file = osp.join(cfg.work_dir, 'stats.json')
+    if args.stats:
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='SpikeStatsHook', out_file=stats_file)]
     if uses_embedded_data(cfg, keys=['train_dataloader', 'test_dataloader']
                           if args.snn else ['test_dataloader']):
         ensure_embedded_data()
@@ -100,6 +112,9 @@ def main() -> int:
     out = osp.join(cfg.work_dir, 'metrics.json')
     atomic_write_json(out, metrics, indent=2)
     curve = extract_curve(metrics)
+    if args.stats:
+        with open(stats_file) as f:
+            add_statistics(curve, json.load(f))
     if curve['timesteps']:
         print(format_curve_table(curve))
         atomic_write_json(osp.join(cfg.work_dir, 'curve.json'), curve, 2)

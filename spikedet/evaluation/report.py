@@ -4,6 +4,22 @@ from typing import Dict, List, Optional
 # Metric names shown in the table, in this order, when present.
 COLUMNS = ('bbox_mAP', 'bbox_mAP_50', 'mAP', 'top1')
 MAIN_METRICS = ('bbox_mAP_50', 'mAP', 'top1')
+# Efficiency columns (tools/test.py --stats): key, header, width, format.
+STATS_COLUMNS = (('sops', 'SOPs/img', 10, '.3e'),
+                 ('firing_rate', 'rate', 7, '.4f'),
+                 ('energy_ratio', 'E/E_ANN', 8, '.3f'))
+
+
+def add_statistics(curve: Dict, report: Dict) -> Dict:
+    """Copy per-T totals of a :class:`TimestepStatistics` report into the
+    curve's rows (SOPs per image, firing rate, energy relative to the ANN)."""
+    for t, row in report['timesteps'].items():
+        rows = curve['timesteps']
+        values = rows.get(int(t), rows.get(str(t)))
+        if values is not None:
+            for key, *_ in STATS_COLUMNS:
+                values[key] = row[key]
+    return curve
 
 
 def main_metric(curve: Dict) -> Optional[str]:
@@ -18,14 +34,19 @@ def format_curve_table(curve: Dict) -> str:
     """Rows of T, wake / total steps and each metric; the ANN last."""
     names: List[str] = [c for c in COLUMNS
                         if any(c in v for v in curve['timesteps'].values())]
+    stats = [c for c in STATS_COLUMNS
+             if any(c[0] in v for v in curve['timesteps'].values())]
     head = f'{"T":>5} {"wake":>5} {"total":>6} ' + ' '.join(
-        f'{n:>11}' for n in names)
+        f'{n:>11}' for n in names) + ''.join(
+            f' {h:>{w}}' for _, h, w, _ in stats)
     lines = [head, '-' * len(head)]
     for t, values in curve['timesteps'].items():
         wake = int(values.get('wake_steps', t))
         total = int(values.get('total_steps', t))
         cells = ' '.join(f'{values[n]:>11.4f}' if n in values else
                          f'{"-":>11}' for n in names)
+        cells += ''.join(f' {values[k]:>{w}{spec}}' if k in values else
+                         f' {"-":>{w}}' for k, _, w, spec in stats)
         lines.append(f'{t:>5} {wake:>5} {total:>6} {cells}')
     if curve['ann']:
         cells = ' '.join(f'{curve["ann"][n]:>11.4f}' if n in curve['ann']

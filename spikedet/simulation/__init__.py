@@ -4,6 +4,7 @@ from .monitor import (LayerCounts, Snapshot, SpikeMonitor, energy,
                       merge)
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
+from .timestep_statistics import TimestepStatistics, monitored
 from .simulate import (ReadOut, SimulationError, check_timesteps,
                        iterate_readouts, simulate)
 
@@ -11,5 +12,6 @@ __all__ = [
     'constant_currents', 'zeroed_constant_currents', 'PlainSchedule',
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
     'check_timesteps', 'iterate_readouts', 'simulate', 'LayerCounts',
-    'Snapshot', 'SpikeMonitor', 'energy', 'merge'
+    'Snapshot', 'SpikeMonitor', 'energy', 'merge', 'TimestepStatistics',
+    'monitored'
 ]

@@ -48,6 +48,11 @@ class Snapshot:
     analog_macs: float = 0.0
     ann_macs: float = 0.0
 
+    def prefixed(self, prefix: str) -> 'Snapshot':
+        """The same counts with ``prefix`` before every layer name."""
+        return Snapshot({prefix + n: c for n, c in self.layers.items()},
+                        self.analog_macs, self.ann_macs)
+
     def totals(self) -> Dict[str, float]:
         """Summed over layers: events, spikes, sops, neuron-steps."""
         out = dict(events=0.0, spikes=0.0, sops=0.0, neuron_steps=0.0)

@@ -101,3 +101,28 @@ def test_quantized_detectors_convert_to_consistent_neurons(model, sites):
            if isinstance(m, ConsistentIFNeuron)]
     assert len(cif) == sites
     assert all(float(m.threshold) == 1.0 for m in cif)
+
+
+@pytest.mark.parametrize('model', [
+    'configs/yolov3/yolov3_mbv2_shapes.py',
+    'configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py'])
+def test_statistics_cover_every_stage(model):
+    from spikedet.simulation import TimestepStatistics
+    snn = _spiking(load_config(model).model, timesteps=(1, 2))
+    snn.stats = TimestepStatistics()
+    with torch.no_grad():
+        snn.test_step(_data(64, 64))
+    report = snn.stats.report()
+    assert report['images'] == 1 and set(report['timesteps']) == {1, 2}
+    one, two = report['timesteps'][1], report['timesteps'][2]
+    assert two['sops'] >= one['sops'] > 0
+    assert two['analog_macs'] == 2 * one['analog_macs'] > 0
+    assert 0 < one['energy_ratio'] and 0 <= one['firing_rate'] <= 1
+    layers = set(one['layers'])
+    if snn.two_stage:  # the box head's neurons are counted too
+        box = {'roi_head.' + n for n, _ in snn.box_net.named_modules()} & \
+            layers
+        assert box and layers - box
+    neurons = {n for n, m in snn.net.named_modules()
+               if isinstance(m, BaseNeuron)}
+    assert neurons <= layers

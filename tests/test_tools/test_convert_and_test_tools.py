@@ -87,11 +87,26 @@ def test_convert_bad_input(tmp_path, tiny_shapes, ann_checkpoint, kind):
 def test_test_tool_converts_on_the_fly(tmp_path, tiny_shapes, ann_checkpoint):
     work = tmp_path / 'fly'
     proc = _run('tools/test.py', CFG, str(ann_checkpoint), '--snn', 'if',
-                '--timesteps', '2', '4', '--calib-batches', '1',
+                '--timesteps', '2', '4', '--calib-batches', '1', '--stats',
                 '--work-dir', str(work), *_data_opts(tiny_shapes))
     assert proc.returncode == 0, proc.stderr[-2000:]
     curve = json.loads((work / 'curve.json').read_text())
     assert list(curve['timesteps']) == ['2', '4'] and 'top1' in curve['ann']
+    # --stats: totals beside the metric, per-layer table in stats.json.
+    assert 'SOPs/img' in proc.stdout and 'E/E_ANN' in proc.stdout
+    stats = json.loads((work / 'stats.json').read_text())
+    assert stats['images'] == 12  # the tiny val split
+    per_t = stats['timesteps']
+    assert per_t['4']['sops'] >= per_t['2']['sops']
+    assert curve['timesteps']['4']['sops'] == per_t['4']['sops']
+    assert any('features' in name for name in per_t['2']['layers'])
+
+
+def test_stats_needs_a_spiking_model(tmp_path, tiny_shapes, ann_checkpoint):
+    proc = _run('tools/test.py', CFG, str(ann_checkpoint), '--stats',
+                '--work-dir', str(tmp_path), *_data_opts(tiny_shapes))
+    assert proc.returncode == 2
+    assert '--stats needs a spiking model' in proc.stderr
 
 
 def test_dump_needs_a_detector(tmp_path, tiny_shapes, ann_checkpoint):

@@ -2,5 +2,8 @@
 from .clip_calibration_hook import ClipCalibrationHook
 from .conversion_hook import ConversionHook
 from .safe_load_hook import SafeLoadHook
+from .spike_stats_hook import SpikeStatsHook
 
-__all__ = ['ClipCalibrationHook', 'ConversionHook', 'SafeLoadHook']
+__all__ = [
+    'ClipCalibrationHook', 'ConversionHook', 'SafeLoadHook', 'SpikeStatsHook'
+]

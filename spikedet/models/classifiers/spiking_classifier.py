@@ -1,4 +1,5 @@
 """SpikingClassifier: a converted classifier simulated over timesteps."""
+from contextlib import nullcontext
 from typing import Dict, Iterable, List, Optional, Sequence
 
 import torch
@@ -7,7 +8,7 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import iterate_readouts
+from ...simulation import TimestepStatistics, iterate_readouts, monitored
 from ..spiking_setup import SpikingSetup
 
 
@@ -21,7 +22,8 @@ class SpikingClassifier(BaseModel):
     resets the neurons, runs one simulation and attaches the scores of every
     T in ``timesteps``, plus the ANN's scores on the same batch (the ANN is
     kept as ``self.ann``, so every accuracy curve carries its reference).
-    The preprocessor is the ANN's.
+    The preprocessor is the ANN's. With ``stats`` set to a
+    :class:`TimestepStatistics`, simulations are monitored per T.
 
     Args:
         ann: Config of the ANN classifier.
@@ -43,6 +45,7 @@ class SpikingClassifier(BaseModel):
         self.method, self.conversion_options = setup.method, setup.options
         self.timesteps, self.schedule = setup.timesteps, setup.schedule
         self.ann = ann_model
+        self.stats: Optional[TimestepStatistics] = None
         example = torch.randn(2, 3, *ann_model.input_size)
         self.calibrate([example])
 
@@ -62,10 +65,16 @@ class SpikingClassifier(BaseModel):
             raise ValueError('a SpikingClassifier only predicts; train the '
                              'ANN and convert it')
         scores, steps = {'ann': self.ann.net(inputs)}, {}
-        for t, readout in iterate_readouts(self.net, inputs, self.timesteps,
-                                           self.schedule):
-            scores[t] = readout.output
-            steps[t] = (readout.wake_steps, readout.total_steps)
+        monitor = monitored(self.stats, self.net, lambda: self.net(inputs))
+        with monitor or nullcontext():
+            for t, readout in iterate_readouts(self.net, inputs,
+                                               self.timesteps, self.schedule):
+                if monitor is not None:
+                    self.stats.add(t, monitor.snapshot())
+                scores[t] = readout.output
+                steps[t] = (readout.wake_steps, readout.total_steps)
+        if self.stats is not None:
+            self.stats.add_images(len(inputs))
         return [dict(gt_label=int(s.gt_label),
                      pred_scores={t: scores[t][i] for t in scores},
                      steps=steps)

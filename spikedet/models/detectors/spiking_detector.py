@@ -1,5 +1,6 @@
 """SpikingDetector: any mmdet single- or two-stage detector, converted."""
 import copy
+from contextlib import nullcontext
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import torch
@@ -10,7 +11,8 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import iterate_readouts, simulate
+from ...simulation import (TimestepStatistics, iterate_readouts, merge,
+                           monitored, simulate)
 from ..spiking_setup import SpikingSetup
 from .stages import (BoxStage, DenseStage, ProposalStage,
                      random_roi_features)
@@ -37,6 +39,9 @@ class SpikingDetector(BaseDetector):
 
     The ANN is kept (``self.ann``) and predicted on the same batch: its
     results go to ``pred_instances``, the SNN's to ``timestep_preds[T]``.
+    With ``stats`` set to a :class:`TimestepStatistics`, every simulation
+    is monitored and its counts added per T (both stages for two-stage
+    detectors).
 
     Args:
         ann: Config of the mmdet detector.
@@ -63,6 +68,7 @@ class SpikingDetector(BaseDetector):
         self.timesteps, self.schedule = setup.timesteps, setup.schedule
         self.two_stage = hasattr(detector, 'rpn_head') and \
             hasattr(detector, 'roi_head')
+        self.stats: Optional[TimestepStatistics] = None
         example = torch.randn(2, 3, *input_size)
         self.calibrate([dict(inputs=example, data_samples=None)])
 
@@ -126,6 +132,8 @@ class SpikingDetector(BaseDetector):
         runs = self._predict_two_stage(batch_inputs, metas, rescale) \
             if self.two_stage else \
             self._predict_one_stage(batch_inputs, metas, rescale)
+        if self.stats is not None:
+            self.stats.add_images(len(batch_data_samples))
         for i, sample in enumerate(batch_data_samples):
             sample.pred_instances = ann_samples[i].pred_instances
             sample.timestep_preds = {t: res[i] for t, (res, _) in runs.items()}
@@ -136,33 +144,43 @@ class SpikingDetector(BaseDetector):
                            rescale: bool) -> Dict[int, Tuple]:
         runs = {}
         head = self.ann.bbox_head
-        for t, readout in iterate_readouts(self.net, inputs, self.timesteps,
-                                           self.schedule):
-            results = head.predict_by_feat(*readout.output,
-                                           batch_img_metas=metas,
-                                           rescale=rescale)
-            runs[t] = (results, (readout.wake_steps, readout.total_steps))
+        monitor = monitored(self.stats, self.net, lambda: self.net(inputs))
+        with monitor or nullcontext():
+            for t, readout in iterate_readouts(self.net, inputs,
+                                               self.timesteps, self.schedule):
+                if monitor is not None:
+                    self.stats.add(t, monitor.snapshot())
+                results = head.predict_by_feat(*readout.output,
+                                               batch_img_metas=metas,
+                                               rescale=rescale)
+                runs[t] = (results, (readout.wake_steps, readout.total_steps))
         return runs
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
         runs = {}
-        for t, readout in iterate_readouts(self.net, inputs, self.timesteps,
-                                           self.schedule):
-            feats, rpn_outs = readout.output
-            proposals = self.ann.rpn_head.predict_by_feat(
-                *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
-                rescale=False)
-            results, box_steps = self._predict_boxes(feats, proposals, metas,
-                                                     t, rescale)
-            runs[t] = (results, (readout.wake_steps,
-                                 readout.total_steps + box_steps))
+        monitor = monitored(self.stats, self.net, lambda: self.net(inputs))
+        with monitor or nullcontext():
+            for t, readout in iterate_readouts(self.net, inputs,
+                                               self.timesteps, self.schedule):
+                stage1 = monitor.snapshot() if monitor is not None else None
+                feats, rpn_outs = readout.output
+                proposals = self.ann.rpn_head.predict_by_feat(
+                    *rpn_outs, batch_img_metas=metas,
+                    cfg=self.ann.test_cfg.rpn, rescale=False)
+                results, box_steps, stage2 = self._predict_boxes(
+                    feats, proposals, metas, t, rescale)
+                if monitor is not None:
+                    self.stats.add(t, merge([stage1, stage2]))
+                runs[t] = (results, (readout.wake_steps,
+                                     readout.total_steps + box_steps))
         return runs
 
     def _predict_boxes(self, feats, proposals, metas: List[Dict], t: int,
                        rescale: bool):
         """Stage 2 for one read-out, mirroring StandardRoIHead.predict_bbox
-        with the spiking box head simulated for ``t`` steps."""
+        with the spiking box head simulated for ``t`` steps. Returns the
+        results, the box head's total steps and its counts (or None)."""
         roi_head = self.ann.roi_head
         rcnn_cfg = self.ann.test_cfg.rcnn
         rois = bbox2roi([p.bboxes for p in proposals])
@@ -171,17 +189,23 @@ class SpikingDetector(BaseDetector):
                 metas, rois.device, task_type='bbox',
                 box_type=roi_head.bbox_head.predict_box_type,
                 num_classes=roi_head.bbox_head.num_classes,
-                score_per_cls=rcnn_cfg is None), 0
+                score_per_cls=rcnn_cfg is None), 0, None
         extractor = roi_head.bbox_roi_extractor
         roi_feats = extractor(feats[:extractor.num_inputs], rois)
-        readout = simulate(self.box_net, roi_feats, [t], self.schedule)[t]
+        monitor = monitored(self.stats, self.box_net,
+                            lambda: self.box_net(roi_feats))
+        with monitor or nullcontext():
+            readout = simulate(self.box_net, roi_feats, [t],
+                               self.schedule)[t]
+            box_counts = None if monitor is None else \
+                monitor.snapshot().prefixed('roi_head.')
         cls_score, bbox_pred = readout.output
         counts = tuple(len(p) for p in proposals)
         results = roi_head.bbox_head.predict_by_feat(
             rois=rois.split(counts, 0), cls_scores=cls_score.split(counts, 0),
             bbox_preds=bbox_pred.split(counts, 0), batch_img_metas=metas,
             rcnn_test_cfg=rcnn_cfg, rescale=rescale)
-        return results, readout.total_steps
+        return results, readout.total_steps, box_counts
 
     # -- BaseDetector interface -------------------------------------------------
     def loss(self, batch_inputs, batch_data_samples):

@@ -1,0 +1,68 @@
+"""Spike statistics per read-out T, summed over a test set."""
+from typing import Any, Callable, Dict, Optional
+
+from torch import nn
+
+from .monitor import Snapshot, SpikeMonitor, energy, merge
+
+
+class TimestepStatistics:
+    """Collects :class:`SpikeMonitor` snapshots per T over many batches.
+
+    A spiking wrapper with ``stats`` set probes its network on each batch
+    (:meth:`monitor`), counts while it simulates and calls :meth:`add` at
+    every read-out; :meth:`report` turns the sums into per-image numbers.
+    """
+
+    def __init__(self) -> None:
+        self.per_t: Dict[int, Snapshot] = {}
+        self.images = 0
+        self._monitors: Dict[int, SpikeMonitor] = {}
+
+    def monitor(self, net: nn.Module, run: Callable[[], Any]) -> SpikeMonitor:
+        """The monitor of ``net``, probed on the input ``run`` feeds it."""
+        monitor = self._monitors.get(id(net))
+        if monitor is None:
+            monitor = self._monitors[id(net)] = SpikeMonitor(net)
+        monitor.probe(run)
+        return monitor
+
+    def add(self, t: int, snapshot: Snapshot) -> None:
+        """Add one batch's counts at read-out ``t``."""
+        self.per_t[t] = merge([self.per_t.get(t), snapshot])
+
+    def add_images(self, count: int) -> None:
+        self.images += count
+
+    def report(self) -> Dict[str, Any]:
+        """Per T: totals per image, firing rate, energy; per layer too.
+
+        Returns:
+            ``dict(images=N, timesteps={T: dict(totals..., layers={...})})``
+            with events, spikes, SOPs, analog and ANN MACs per image,
+            ``firing_rate`` (spikes per neuron per step), ``energy_ratio``
+            (SNN / ANN, 45 nm figures, see :func:`energy`).
+        """
+        n = max(self.images, 1)
+        out: Dict[str, Any] = dict(images=self.images, timesteps={})
+        for t, snap in sorted(self.per_t.items()):
+            totals = snap.totals()
+            e = energy(totals)
+            row = {k: v / n for k, v in totals.items() if k != 'neuron_steps'}
+            row['firing_rate'] = totals['spikes'] / totals['neuron_steps'] \
+                if totals['neuron_steps'] else 0.0
+            row['energy_ratio'] = e['ratio']
+            row['layers'] = {
+                name: dict(events=c.events / n, spikes=c.spikes / n,
+                           sops=c.sops / n, steps=c.steps,
+                           firing_rate=c.spikes / c.neuron_steps
+                           if c.neuron_steps else 0.0)
+                for name, c in snap.layers.items()}
+            out['timesteps'][t] = row
+        return out
+
+
+def monitored(stats: Optional[TimestepStatistics], net: nn.Module,
+              run: Callable[[], Any]) -> Optional[SpikeMonitor]:
+    """``stats.monitor(net, run)``, or None when statistics are off."""
+    return None if stats is None else stats.monitor(net, run)
