@@ -117,4 +117,7 @@ def convert(model: nn.Module,
         return build(site, threshold, opts)
 
     install_sites(snn, table, make)
+    finalize = METHODS[method].finalize
+    if finalize is not None:
+        finalize(snn, lambda: forward(snn, first), opts)
     return snn

@@ -11,12 +11,16 @@ from typing import Any, Callable, Dict, Optional
 import torch
 from torch import Tensor, nn
 
-from ..neurons import (ConsistentIFNeuron, DoubleThresholdNeuron, IFNeuron,
-                       SignedIFNeuron, SpikeCalibration, SpikingMaxPool2d)
+from ..neurons import (BistableNeuron, ConsistentIFNeuron,
+                       DoubleThresholdNeuron, IFNeuron, SignedIFNeuron,
+                       SpikeCalibration, SpikingMaxPool2d)
+from .depth import spiking_depths
 from .errors import ConversionError
 from .sites import Site
 
 SiteBuilder = Callable[[Site, Optional[Tensor], Dict[str, Any]], nn.Module]
+# A pass over the whole converted network: (snn, run one step, options).
+Finalizer = Callable[[nn.Module, Callable[[], Any], Dict[str, Any]], None]
 
 # Observer options every method accepts (see ActivationObserver).
 OBSERVER_OPTIONS = dict(threshold='percentile', percentile=99.9,
@@ -33,10 +37,13 @@ class Method:
             added automatically).
         schedule: Default simulation schedule (see
             :func:`spikedet.simulation.build_schedule`).
+        finalize: Optional pass over the whole converted network after
+            every site is installed (e.g. BSNN's spiking depths).
     """
     build: SiteBuilder
     options: Dict[str, Any] = field(default_factory=dict)
     schedule: Dict[str, Any] = field(default_factory=lambda: dict(type='plain'))
+    finalize: Optional[Finalizer] = None
 
 
 def _pool(site: Site) -> nn.Module:
@@ -118,6 +125,32 @@ def _build_double(site: Site, threshold: Optional[Tensor],
                                  v_init=opts['v_init'])
 
 
+def _build_bsnn(site: Site, threshold: Optional[Tensor],
+                opts: Dict[str, Any]) -> nn.Module:
+    """BSNN: bistable neurons with twice the calibrated threshold (the
+    message is the rate over a cycle of two phases, see
+    :class:`BistableNeuron`); LeakyReLU sites fire signed spikes (our
+    extension); max-pools stay spiking max-pools."""
+    if site.is_pool:
+        return _pool(site)
+    kind = site.spec.kind
+    if kind == 'clip_floor':
+        threshold = site.spec.params['top']
+    alpha = site.spec.params['slope'] if kind == 'leaky_relu' else None
+    return BistableNeuron(threshold * 2, phase=opts['phase'],
+                          sync=opts['sync'], alpha=alpha,
+                          v_init=opts['v_init'])
+
+
+def _assign_depths(snn: nn.Module, run: Callable[[], Any],
+                   opts: Dict[str, Any]) -> None:
+    """Give every bistable neuron its spiking depth (its phase parity)."""
+    depths = spiking_depths(snn, run)
+    for name, module in snn.named_modules():
+        if isinstance(module, BistableNeuron):
+            module.depth = depths.get(name, 1)
+
+
 def _build_cif(site: Site, threshold: Optional[Tensor],
                opts: Dict[str, Any]) -> nn.Module:
     """CASC: consistent IF neurons. Clip-floor sites get their clip top as
@@ -156,6 +189,9 @@ METHODS: Dict[str, Method] = {
     'spicalib': Method(_build_spicalib,
                        dict(reset='subtract', v_init=0.5, max_spikes=1,
                             allowance=32)),
+    # BSNN (algorithms_others.md §1): P steps per phase.
+    'bsnn': Method(_build_bsnn, dict(phase=4, sync=True, v_init=0.5),
+                   finalize=_assign_depths),
     # TerMapping / AugMapping (algorithms_others.md §3).
     'termapping': Method(_build_double,
                          dict(c_max=1, split_threshold=False, v_init=0.5)),

@@ -1,5 +1,6 @@
 """Spiking neurons and other stateful spiking layers (pure torch)."""
 from .base import BaseNeuron
+from .bistable_neuron import BistableNeuron
 from .cif_neuron import ConsistentIFNeuron
 from .double_threshold_neuron import DoubleThresholdNeuron
 from .if_neuron import IFNeuron
@@ -16,10 +17,11 @@ NEURONS = {
     'SignedIFNeuron': SignedIFNeuron,
     'ConsistentIFNeuron': ConsistentIFNeuron,
     'DoubleThresholdNeuron': DoubleThresholdNeuron,
+    'BistableNeuron': BistableNeuron,
 }
 
 __all__ = [
-    'BaseNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
+    'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
     'DoubleThresholdNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
     'StatefulModule', 'record_statistics',
     'reset_states', 'set_sleep',

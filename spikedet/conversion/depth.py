@@ -1,0 +1,72 @@
+"""Spiking depth of every neuron of a converted network, by one probe step."""
+from typing import Any, Callable, Dict
+
+import torch
+from torch import Tensor, nn
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_flatten
+
+from ..neurons import BaseNeuron
+from ..neurons.stateful import reset_states
+
+_TAG = '_spikedet_depth'
+
+
+def _depth(value: Any) -> int:
+    leaves, _ = tree_flatten(value)
+    return max((getattr(t, _TAG, 0) for t in leaves
+                if isinstance(t, Tensor)), default=0)
+
+
+def _tag(value: Any, depth: int) -> None:
+    leaves, _ = tree_flatten(value)
+    for t in leaves:
+        if isinstance(t, Tensor):
+            setattr(t, _TAG, depth)
+
+
+class _DepthMode(TorchFunctionMode):
+    """Every torch call's outputs get the largest depth of its inputs."""
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        out = func(*args, **kwargs)
+        depth = max(_depth(args), _depth(kwargs))
+        if depth:
+            _tag(out, depth)
+        return out
+
+
+@torch.no_grad()
+def spiking_depths(net: nn.Module, run: Callable[[], Any]) -> Dict[str, int]:
+    """The depth of every neuron module: 1 + the largest depth among the
+    neurons its input current comes from (0 for the analog input).
+
+    ``run`` runs ``net`` once; linear layers, pools, additions and
+    concatenations pass depth through, each neuron adds one. Parameters
+    (weights, biases) have depth 0. Neuron states are reset afterwards.
+
+    Returns:
+        ``{module name: depth}``; a neuron called at several depths (not
+        produced by the converter, which gives every call site its own
+        neuron) keeps the largest.
+    """
+    depths: Dict[str, int] = {}
+
+    def hook(name):
+        def after(module, args, out):
+            depth = _depth(args) + 1
+            depths[name] = max(depths.get(name, 0), depth)
+            _tag(out, depth)
+        return after
+
+    handles = [m.register_forward_hook(hook(n))
+               for n, m in net.named_modules() if isinstance(m, BaseNeuron)]
+    try:
+        with _DepthMode():
+            run()
+    finally:
+        for h in handles:
+            h.remove()
+        reset_states(net)
+    return depths

@@ -1,0 +1,79 @@
+"""BSNN's bistable neuron (algorithms_others.md §6.2)."""
+import pytest
+import torch
+
+from spikedet.neurons import BistableNeuron, IFNeuron
+
+
+def test_no_spike_while_integrating():
+    torch.manual_seed(0)
+    for depth in (1, 2, 3):
+        neuron = BistableNeuron(0.3, phase=4, depth=depth)
+        for t in range(64):
+            out = neuron(torch.rand(50))
+            if neuron.integrating(t):
+                assert (out == 0).all()
+        assert neuron.integrating(0) == (depth % 2 == 1)
+
+
+def test_uneven_input_with_negative_sum_never_fires():
+    # Within each phase: +1, +1, -1, -1.5 (sum -0.5 < 0: ANN output 0).
+    pattern = [1.0, 1.0, -1.0, -1.5]
+    bistable, plain = BistableNeuron(1.0, phase=4), IFNeuron(1.0)
+    b_count = p_count = 0.0
+    for t in range(400):
+        x = torch.tensor([pattern[t % 4]])
+        b_count += float(bistable(x).sum())
+        p_count += float(plain(x).sum())
+    assert b_count == 0 and p_count > 0  # plain IF emits SIN
+
+
+def test_fire_phase_input_is_buffered_to_the_next_integrate_phase():
+    # Current only in the neuron's fire phases (a shortcut one phase early).
+    phase = 4
+
+    def run(sync: bool) -> float:
+        neuron = BistableNeuron(1.0, phase=phase, depth=1, sync=sync)
+        total = 0.0
+        for t in range(2 * 40 * phase):  # 40 cycles
+            early = not neuron.integrating(t)
+            total += float(neuron(torch.tensor([0.5 if early else 0.0])))
+        return total
+
+    # 0.5 per step for 4 steps per cycle: 2 spikes per cycle after the first.
+    assert run(True) == pytest.approx(2 * 39, abs=2)
+    assert run(False) == 0
+
+
+@pytest.mark.parametrize('a', [0.0, 0.2, 0.55, 1.0])
+def test_rate_over_a_cycle_with_doubled_threshold(a):
+    # Constant input a at threshold 2 (= 2 lambda, lambda = 1): the mean
+    # output converges to a.
+    neuron = BistableNeuron(2.0, phase=4, v_init=0.5)
+    steps = 800
+    total = sum(float(neuron(torch.tensor([a]))) for _ in range(steps))
+    assert abs(total / steps - a) < 2 * 2.0 / steps * 4 + 1e-9
+
+
+def test_signed_spikes_for_leaky_relu():
+    neuron = BistableNeuron(1.0, phase=2, alpha=0.1)
+    total = sum(float(neuron(torch.tensor([-0.05]))) for _ in range(400))
+    # Rate alpha * x: -0.005 per step, i.e. -2 over 400 steps (+- 1 spike).
+    assert -3 <= total <= -1
+
+
+def test_spiking_depths_of_a_resnet():
+    import torchvision
+
+    from spikedet.conversion import convert
+    model = torchvision.models.resnet18(num_classes=3).eval()
+    batch = torch.randn(1, 3, 32, 32)
+    snn = convert(model, [batch], method='bsnn')
+    block = snn.layer1[0]
+    sites = block.relu.sites if hasattr(block.relu, 'sites') else None
+    assert sites is not None and len(sites) == 2
+    inner, out = sites[0].depth, sites[1].depth
+    assert out == inner + 1
+    assert snn.relu.depth == 1  # the stem
+    depths = [m.depth for m in snn.modules() if isinstance(m, BistableNeuron)]
+    assert max(depths) == 17  # stem + 8 blocks x 2
