@@ -1,0 +1,193 @@
+"""Run every conversion method on every model and write docs/results.md.
+
+    python tools/compare.py [--images 20] [--cls-images 600] \
+        [--methods if if_channel ...] [--models yolov3 ...] [--out docs/results.md]
+
+For each model (YOLOv3, Faster R-CNN, the ResNet-18 classifier) and each
+conversion preset of ``configs/_base_/conversion`` it runs the user's own
+command, ``tools/test.py CFG CKPT --snn METHOD --stats`` (CASC presets on
+the quantization-aware checkpoint), on a fixed val subset (the first N
+images; the COCO metric scores exactly those), reading out at
+T = 1, 2, 4, ..., 128 in one pass. A method that refuses a model (a clear
+conversion error) gets a row saying so. The table holds, per run: the
+headline metric (mAP@0.5, top-1) and bbox mAP at each T with wake / total
+steps, the ANN, T99 (the smallest T reaching 99 % of the ANN), and at T99
+(or the largest T) the firing rate, SOPs per image and the energy
+estimate relative to the ANN. Every run's curve, stats and log stay under
+``--work-dir``; the markdown is regenerated from them by this command.
+"""
+import argparse
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+from spikedet.engine.spiking_config import available_methods, load_method
+from spikedet.evaluation.curve import first_reaching
+from spikedet.evaluation.report import main_metric
+from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
+from spikedet.utils.cli import run_cli
+from spikedet.utils.errors import UserInputError
+
+TIMESTEPS = (1, 2, 4, 8, 16, 32, 64, 128)
+CASC_METHODS = ('cif_wsc',)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A committed model: its plain and CASC configs and checkpoints."""
+    key: str
+    name: str
+    config: str
+    checkpoint: str
+    casc_config: str
+    casc_checkpoint: str
+    detector: bool
+
+
+def _model(key: str, name: str, folder: str, stem: str,
+           detector: bool) -> Model:
+    return Model(key, name, f'configs/{folder}/{stem}.py',
+                 f'data/checkpoints/{stem}.pth',
+                 f'configs/{folder}/{stem}_casc-l8.py',
+                 f'data/checkpoints/{stem}_casc-l8.pth', detector)
+
+
+MODELS = [
+    _model('yolov3', 'YOLOv3 MobileNetV2', 'yolov3', 'yolov3_mbv2_shapes',
+           True),
+    _model('faster_rcnn', 'Faster R-CNN R18-FPN', 'faster_rcnn',
+           'faster-rcnn_r18_fpn_shapes', True),
+    _model('resnet18', 'ResNet-18 classifier', 'classification',
+           'resnet18_shapes', False),
+]
+
+
+def _run(model: Model, method: str, images: int, work: str) -> Dict:
+    """One ``tools/test.py --snn`` run; returns its curve or its refusal."""
+    casc = load_method(method)['conversion']['method'] in CASC_METHODS
+    config = model.casc_config if casc else model.config
+    ckpt = model.casc_checkpoint if casc else model.checkpoint
+    os.makedirs(work, exist_ok=True)
+    log = osp.join(work, 'test.log')
+    args = [sys.executable, 'tools/test.py', config, ckpt, '--snn', method,
+            '--stats', '--calib-batches', '5', '--work-dir', work,
+            '--timesteps', *map(str, TIMESTEPS), '--cfg-options',
+            f'test_dataloader.dataset.indices={images}']
+    start = time.perf_counter()
+    with open(log, 'w') as out:
+        proc = subprocess.run(args, stdout=out, stderr=subprocess.STDOUT)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        with open(log) as f:
+            lines = [ln for ln in f.read().splitlines() if ln.strip()]
+        reason = lines[-1] if lines else f'exit {proc.returncode}'
+        if not reason.startswith('error: '):
+            raise UserInputError(f'{model.key}/{method} crashed; see {log}')
+        return dict(refused=reason[len('error: '):], seconds=seconds)
+    with open(osp.join(work, 'curve.json')) as f:
+        curve = json.load(f)
+    return dict(curve=curve, seconds=seconds, config=config, checkpoint=ckpt)
+
+
+def _row(model: Model, method: str, run: Dict, images: int) -> str:
+    if 'refused' in run:
+        return (f'| {model.name} | `{method}` | refused: '
+                f'{run["refused"]} |' + ' |' * (len(TIMESTEPS) + 4))
+    curve = run['curve']
+    name = main_metric(curve)
+    ann = curve['ann'][name]
+    t99 = first_reaching(curve, name, 0.99)
+    cells = []
+    for t in TIMESTEPS:
+        values = curve['timesteps'][str(t)]
+        steps = f'{int(values["wake_steps"])}/{int(values["total_steps"])}'
+        extra = f' ({values["bbox_mAP"]:.3f})' if 'bbox_mAP' in values \
+            else ''
+        cells.append(f'{values[name]:.3f}{extra} @{steps}')
+    at = str(t99 if t99 is not None else TIMESTEPS[-1])
+    stats = curve['timesteps'][at]
+    ann_extra = f' ({curve["ann"]["bbox_mAP"]:.3f})' \
+        if 'bbox_mAP' in curve['ann'] else ''
+    return (f'| {model.name} | `{method}` | ' + ' | '.join(cells) +
+            f' | {ann:.3f}{ann_extra} | {t99 if t99 else "> 128"} | '
+            f'{stats["firing_rate"]:.4f} | {stats["sops"]:.3g} | '
+            f'{stats["energy_ratio"]:.3f} |')
+
+
+def _markdown(rows: List[str], images: int, cls_images: int,
+              seconds: float) -> str:
+    head = ('| model | method | ' +
+            ' | '.join(f'T={t}' for t in TIMESTEPS) +
+            ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN |')
+    rule = '|' + '---|' * (len(TIMESTEPS) + 7)
+    return '\n'.join([
+        '# Conversion methods compared',
+        '',
+        'Generated by `python tools/compare.py` (do not edit by hand): '
+        f'{seconds / 60:.0f} min on this machine.',
+        '',
+        f'- Detectors: the first {images} images of the embedded val split; '
+        'metric mAP@0.5 with bbox mAP@[.5:.95] in brackets (COCO, '
+        'pycocotools through mmdet\'s CocoMetric). Classifier: the first '
+        f'{cls_images} val crops, top-1 %.',
+        '- Each cell: metric @ wake/total steps (wake-sleep methods spend '
+        'sleep steps; two-stage detectors count both stages).',
+        '- ANN: the converted network\'s own ANN on the same images (the '
+        'quantized ANN for CASC). T99: smallest T reaching 99 % of it.',
+        '- Firing rate, SOPs and energy at T99 (or T=128): spikes per '
+        'neuron per step; synaptic operations per image (coefficient x '
+        'fan-out); energy with 0.9 pJ per SOP + 4.6 pJ per analog MAC over '
+        '4.6 pJ per ANN MAC (45 nm).',
+        '',
+        head,
+        rule,
+        *rows,
+        '',
+    ])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--images', type=int, default=20,
+                        help='val images per detector run (the first N)')
+    parser.add_argument('--cls-images', type=int, default=600,
+                        help='val crops per classifier run')
+    parser.add_argument('--methods', nargs='+', default=None,
+                        help='presets to run (default: all)')
+    parser.add_argument('--models', nargs='+', default=None,
+                        choices=[m.key for m in MODELS])
+    parser.add_argument('--work-dir', default='work_dirs/compare')
+    parser.add_argument('--out', default='docs/results.md')
+    args = parser.parse_args()
+    if args.images < 1 or args.cls_images < 1:
+        raise UserInputError('--images and --cls-images must be >= 1')
+    methods: Sequence[str] = args.methods or available_methods()
+    unknown = sorted(set(methods) - set(available_methods()))
+    if unknown:
+        raise UserInputError(f'unknown method(s) {unknown}; choose from '
+                             f'{available_methods()}')
+    models = [m for m in MODELS if not args.models or m.key in args.models]
+    start = time.perf_counter()
+    rows: List[str] = []
+    for model in models:
+        images = args.images if model.detector else args.cls_images
+        for method in methods:
+            work = osp.join(args.work_dir, model.key, method)
+            run = _run(model, method, images, work)
+            atomic_write_json(osp.join(work, 'run.json'), run, 2)
+            rows.append(_row(model, method, run, images))
+            print(rows[-1], flush=True)
+    text = _markdown(rows, args.images, args.cls_images,
+                     time.perf_counter() - start)
+    atomic_write_text(args.out, text)
+    print(f'wrote {args.out}')
+    return 0
+
+
+if __name__ == '__main__':
+    run_cli(main)
