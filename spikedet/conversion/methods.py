@@ -12,9 +12,10 @@ import torch
 from torch import Tensor, nn
 
 from ..neurons import (BistableNeuron, ConsistentIFNeuron,
-                       DoubleThresholdNeuron, IFNeuron, SignedIFNeuron,
-                       SpikeCalibration, SpikingMaxPool2d)
+                       DoubleThresholdNeuron, IFNeuron, OneSpikeNeuron,
+                       SignedIFNeuron, SpikeCalibration, SpikingMaxPool2d)
 from .depth import spiking_depths
+from .phase_calibration import select_bases
 from .errors import ConversionError
 from .sites import Site
 
@@ -151,6 +152,38 @@ def _assign_depths(snn: nn.Module, run: Callable[[], Any],
             module.depth = depths.get(name, 1)
 
 
+def _build_onespike(site: Site, threshold: Optional[Tensor],
+                    opts: Dict[str, Any]) -> nn.Module:
+    """One-Spike: every activation site becomes a single-spike phase-coded
+    neuron (see :class:`OneSpikeNeuron`); max-pools stay max-pools of the
+    coded values (Q is monotone, so the earliest spike wins; a plain
+    ``nn.MaxPool2d`` computes exactly that on the stateless outputs)."""
+    if site.is_pool:
+        return nn.MaxPool2d(*site.pool_args)
+    kind = site.spec.kind
+    upper = alpha = None
+    if kind == 'clip':
+        upper = site.spec.params['upper']
+    elif kind == 'clip_floor':
+        upper = threshold = site.spec.params['top']
+    elif kind == 'leaky_relu':
+        alpha = site.spec.params['slope']
+    return OneSpikeNeuron(threshold, base=opts['base'], phases=opts['phases'],
+                          shift=opts['shift'], upper=upper, alpha=alpha)
+
+
+def _select_phase_codes(snn: nn.Module, run: Callable[[], Any],
+                        opts: Dict[str, Any]) -> None:
+    """Depths (for the latency) and, unless fixed, per-layer bases and
+    shifts chosen on the first calibration batch."""
+    depths = spiking_depths(snn, run)
+    for name, module in snn.named_modules():
+        if isinstance(module, OneSpikeNeuron):
+            module.depth = depths.get(name, 1)
+    if opts['select']:
+        select_bases(snn, run)
+
+
 def _build_cif(site: Site, threshold: Optional[Tensor],
                opts: Dict[str, Any]) -> nn.Module:
     """CASC: consistent IF neurons. Clip-floor sites get their clip top as
@@ -192,6 +225,11 @@ METHODS: Dict[str, Method] = {
     # BSNN (algorithms_others.md §1): P steps per phase.
     'bsnn': Method(_build_bsnn, dict(phase=4, sync=True, v_init=0.5),
                    finalize=_assign_depths),
+    # One-Spike (algorithms_others.md §2): K phases; base and shift chosen
+    # per layer (select=True) or fixed (base, shift; shift None = midpoint).
+    'onespike': Method(_build_onespike,
+                       dict(phases=8, base=2.0, shift=None, select=True),
+                       finalize=_select_phase_codes),
     # TerMapping / AugMapping (algorithms_others.md §3).
     'termapping': Method(_build_double,
                          dict(c_max=1, split_threshold=False, v_init=0.5)),

@@ -4,6 +4,7 @@ from .bistable_neuron import BistableNeuron
 from .cif_neuron import ConsistentIFNeuron
 from .double_threshold_neuron import DoubleThresholdNeuron
 from .if_neuron import IFNeuron
+from .one_spike_neuron import OneSpikeNeuron
 from .signed_if_neuron import SignedIFNeuron
 from .spike_calibration import SpikeCalibration
 from .spiking_max_pool import SpikingMaxPool2d
@@ -18,11 +19,12 @@ NEURONS = {
     'ConsistentIFNeuron': ConsistentIFNeuron,
     'DoubleThresholdNeuron': DoubleThresholdNeuron,
     'BistableNeuron': BistableNeuron,
+    'OneSpikeNeuron': OneSpikeNeuron,
 }
 
 __all__ = [
     'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
-    'DoubleThresholdNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
+    'DoubleThresholdNeuron', 'OneSpikeNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
     'StatefulModule', 'record_statistics',
     'reset_states', 'set_sleep',
     'NEURONS'

@@ -40,6 +40,10 @@ class BaseNeuron(StatefulModule):
             Defaults to 1 (``[N, C, ...]``).
     """
 
+    # Whether |spikes| is a spike count (burst, augmented, signed spikes);
+    # False for neurons whose one spike carries a real-valued level.
+    spike_value_is_count = True
+
     def __init__(self,
                  threshold: Union[float, Tensor] = 1.0,
                  v_init: float = 0.0,
@@ -87,7 +91,9 @@ class BaseNeuron(StatefulModule):
                 spikes = self.spike_filter(spikes)
         if self.record_stats:
             with torch.no_grad():
-                self.spike_count = self.spike_count + spikes.abs().sum()
+                count = spikes.abs().sum() if self.spike_value_is_count \
+                    else torch.count_nonzero(spikes)
+                self.spike_count = self.spike_count + count
                 self.event_count = self.event_count + \
                     torch.count_nonzero(spikes)
                 self.steps += 1

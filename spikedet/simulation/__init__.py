@@ -2,6 +2,7 @@
 from .bias_control import constant_currents, zeroed_constant_currents
 from .monitor import (LayerCounts, Snapshot, SpikeMonitor, energy,
                       merge)
+from .phase_windows import PhaseRun, simulate_phase_windows
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
 from .timestep_statistics import TimestepStatistics, monitored
@@ -13,5 +14,5 @@ __all__ = [
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
     'check_timesteps', 'iterate_readouts', 'simulate', 'LayerCounts',
     'Snapshot', 'SpikeMonitor', 'energy', 'merge', 'TimestepStatistics',
-    'monitored'
+    'monitored', 'PhaseRun', 'simulate_phase_windows'
 ]

@@ -20,7 +20,8 @@ class LayerCounts:
     Attributes:
         events: Non-zero outputs (one per multi-valued spike).
         spikes: Sum of ``|coefficient|`` (a burst / augmented spike of
-            coefficient ``c`` counts ``|c|``; a pool's event counts 1).
+            coefficient ``c`` counts ``|c|``; a pool's event and a
+            phase-coded spike count 1).
         sops: Synaptic operations, ``sum(|coefficient| x fan-out)``.
         neuron_steps: Output elements summed over steps (the denominator
             of the firing rate).
@@ -184,7 +185,7 @@ class SpikeMonitor:
                 raise RuntimeError(f'{name}: output shape {tuple(out.shape)} '
                                    'was not probed; call probe() first')
             nonzero = out != 0
-            if isinstance(module, BaseNeuron):
+            if isinstance(module, BaseNeuron) and module.spike_value_is_count:
                 coef = (out / module.theta(out)).abs()
             else:
                 coef = nonzero.to(out.dtype)
