@@ -97,7 +97,7 @@ def _run(model: Model, method: str, images: int, work: str) -> Dict:
 def _row(model: Model, method: str, run: Dict, images: int) -> str:
     if 'refused' in run:
         return (f'| {model.name} | `{method}` | refused: '
-                f'{run["refused"]} |' + ' |' * (len(TIMESTEPS) + 4))
+                f'{run["refused"]} |' + ' |' * (len(TIMESTEPS) + 5))
     curve = run['curve']
     name = main_metric(curve)
     ann = curve['ann'][name]
@@ -116,15 +116,16 @@ def _row(model: Model, method: str, run: Dict, images: int) -> str:
     return (f'| {model.name} | `{method}` | ' + ' | '.join(cells) +
             f' | {ann:.3f}{ann_extra} | {t99 if t99 else "> 128"} | '
             f'{stats["firing_rate"]:.4f} | {stats["sops"]:.3g} | '
-            f'{stats["energy_ratio"]:.3f} |')
+            f'{stats["energy_ratio"]:.3f} | '
+            f'{100 * stats.get("sin_fraction", 0.0):.2f} |')
 
 
 def _markdown(rows: List[str], images: int, cls_images: int,
               seconds: float) -> str:
     head = ('| model | method | ' +
             ' | '.join(f'T={t}' for t in TIMESTEPS) +
-            ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN |')
-    rule = '|' + '---|' * (len(TIMESTEPS) + 7)
+            ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN | SIN % |')
+    rule = '|' + '---|' * (len(TIMESTEPS) + 8)
     return '\n'.join([
         '# Conversion methods compared',
         '',
@@ -142,7 +143,8 @@ def _markdown(rows: List[str], images: int, cls_images: int,
         '- Firing rate, SOPs and energy at T99 (or T=128): spikes per '
         'neuron per step; synaptic operations per image (coefficient x '
         'fan-out); energy with 0.9 pJ per SOP + 4.6 pJ per analog MAC over '
-        '4.6 pJ per ANN MAC (45 nm).',
+        '4.6 pJ per ANN MAC (45 nm). SIN %: share of spikes emitted by '
+        'neurons whose ANN pre-activation is <= 0 (ReLU-type sites).',
         '',
         head,
         rule,

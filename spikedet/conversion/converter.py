@@ -4,6 +4,7 @@ from typing import Any, Callable, Dict, Iterable, Optional
 
 from torch import nn
 
+from ..neurons import BaseNeuron
 from .errors import ConversionError
 from .fold_bn import fold_batchnorm
 from .methods import METHODS, resolve_options
@@ -114,7 +115,11 @@ def convert(model: nn.Module,
     def make(site: Site) -> nn.Module:
         observer = observers.get(site.name)
         threshold = observer.threshold() if observer is not None else None
-        return build(site, threshold, opts)
+        module = build(site, threshold, opts)
+        if isinstance(module, BaseNeuron):
+            # What the ANN computed here (statistics compare against it).
+            module.ann_activation = site.spec
+        return module
 
     install_sites(snn, table, make)
     finalize = METHODS[method].finalize

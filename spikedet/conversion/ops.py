@@ -52,6 +52,21 @@ def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     return None
 
 
+def apply_activation(spec: ActivationSpec, x: torch.Tensor) -> torch.Tensor:
+    """What the ANN computed at a site of kind ``spec`` (BN folded)."""
+    if spec.kind == 'relu':
+        return F.relu(x)
+    if spec.kind == 'clip':
+        return torch.clamp(x, 0, spec.params['upper'])
+    if spec.kind == 'leaky_relu':
+        return F.leaky_relu(x, spec.params['slope'])
+    if spec.kind == 'clip_floor':
+        top, levels = spec.params['top'], spec.params['levels']
+        u = torch.clamp(x / top, 0, 1)
+        return top * torch.floor(u * levels + spec.params['shift']) / levels
+    raise ValueError(f'unknown activation kind {spec.kind!r}')
+
+
 def _arg(args, kwargs, index: int, name: str, default: Any) -> Any:
     if len(args) > index:
         return args[index]

@@ -17,7 +17,8 @@ def add_statistics(curve: Dict, report: Dict) -> Dict:
         rows = curve['timesteps']
         values = rows.get(int(t), rows.get(str(t)))
         if values is not None:
-            for key, *_ in STATS_COLUMNS:
+            for key in ('sops', 'firing_rate', 'energy_ratio',
+                        'sin_fraction'):
                 values[key] = row[key]
     return curve
 

@@ -6,8 +6,9 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
+from ..conversion.ops import apply_activation
 from ..neurons import BaseNeuron, SpikingMaxPool2d
-from ..neurons.stateful import reset_states
+from ..neurons.stateful import opaque, reset_states
 
 SYNAPTIC = (nn.Conv2d, nn.Linear)
 PRODUCERS = (BaseNeuron, SpikingMaxPool2d)
@@ -26,12 +27,16 @@ class LayerCounts:
         neuron_steps: Output elements summed over steps (the denominator
             of the firing rate).
         steps: Steps run.
+        sin_spikes: Spikes of inactivated neurons: ``|coefficient|`` of
+            neurons whose ANN pre-activation is <= 0 (ReLU-type sites only;
+            BSNN's SIN).
     """
     events: float = 0.0
     spikes: float = 0.0
     sops: float = 0.0
     neuron_steps: float = 0.0
     steps: int = 0
+    sin_spikes: float = 0.0
 
     def add(self, other: 'LayerCounts') -> None:
         """Add another batch's or stage's counts of the same layer."""
@@ -40,6 +45,7 @@ class LayerCounts:
         self.sops += other.sops
         self.neuron_steps += other.neuron_steps
         self.steps = max(self.steps, other.steps)
+        self.sin_spikes += other.sin_spikes
 
 
 @dataclass
@@ -56,8 +62,10 @@ class Snapshot:
 
     def totals(self) -> Dict[str, float]:
         """Summed over layers: events, spikes, sops, neuron-steps."""
-        out = dict(events=0.0, spikes=0.0, sops=0.0, neuron_steps=0.0)
+        out = dict(events=0.0, spikes=0.0, sops=0.0, neuron_steps=0.0,
+                   sin_spikes=0.0)
         for c in self.layers.values():
+            out['sin_spikes'] += c.sin_spikes
             out['events'] += c.events
             out['spikes'] += c.spikes
             out['sops'] += c.sops
@@ -124,6 +132,7 @@ class SpikeMonitor:
         self.synapses = {n: m for n, m in net.named_modules()
                          if isinstance(m, SYNAPTIC)}
         self.fanout: Dict[str, Tensor] = {}
+        self.inactive: Dict[str, Tensor] = {}
         self.analog: Dict[str, int] = {}
         self.ann_macs = 0.0
         self.counts: Dict[str, LayerCounts] = {}
@@ -133,8 +142,41 @@ class SpikeMonitor:
     # -- structure ---------------------------------------------------------
     def probe(self, run: Callable[[], Any]) -> None:
         """Measure fan-outs and MACs with one step of ``run`` (which must
-        run ``net`` once on the input to be simulated); states are reset
-        afterwards."""
+        run ``net`` once on the input to be simulated), and find the
+        inactive neurons with one ANN pass; states are reset afterwards."""
+        self._probe_ann(run)
+        self._probe_fanout(run)
+
+    def _probe_ann(self, run: Callable[[], Any]) -> None:
+        """Run the network as its ANN (every neuron computes the site's
+        activation, recorded at conversion) and mark, per ReLU-type neuron,
+        the elements whose pre-activation is <= 0."""
+        inactive: Dict[str, Tensor] = {}
+
+        def analog(name):
+            def hook(module, args, out):
+                spec = getattr(module, 'ann_activation', None)
+                if spec is None:
+                    return None
+                if spec.kind != 'leaky_relu':
+                    inactive[name] = args[0] <= 0
+                with opaque():  # not a call site of the owner's forward
+                    return apply_activation(spec, args[0])
+            return hook
+
+        handles = [m.register_forward_hook(analog(n))
+                   for n, m in self.producers.items()
+                   if isinstance(m, BaseNeuron)]
+        try:
+            with torch.no_grad():
+                run()
+        finally:
+            for h in handles:
+                h.remove()
+            reset_states(self.net)
+        self.inactive = inactive
+
+    def _probe_fanout(self, run: Callable[[], Any]) -> None:
         probes: Dict[str, Tensor] = {}
         counted: List[Tensor] = []
         analog: Dict[str, int] = {}
@@ -195,6 +237,9 @@ class SpikeMonitor:
             c.sops += float((coef * fanout).sum())
             c.neuron_steps += out.numel()
             c.steps += 1
+            mask = self.inactive.get(name)
+            if mask is not None and mask.shape == out.shape:
+                c.sin_spikes += float((coef * mask).sum())
         return hook
 
     def _charge(self, name: str):

@@ -41,7 +41,8 @@ class TimestepStatistics:
             ``dict(images=N, timesteps={T: dict(totals..., layers={...})})``
             with events, spikes, SOPs, analog and ANN MACs per image,
             ``firing_rate`` (spikes per neuron per step), ``energy_ratio``
-            (SNN / ANN, 45 nm figures, see :func:`energy`).
+            (SNN / ANN, 45 nm figures, see :func:`energy`), ``sin_fraction``
+            (share of spikes from neurons whose ANN pre-activation is <= 0).
         """
         n = max(self.images, 1)
         out: Dict[str, Any] = dict(images=self.images, timesteps={})
@@ -52,11 +53,15 @@ class TimestepStatistics:
             row['firing_rate'] = totals['spikes'] / totals['neuron_steps'] \
                 if totals['neuron_steps'] else 0.0
             row['energy_ratio'] = e['ratio']
+            row['sin_fraction'] = totals['sin_spikes'] / totals['spikes'] \
+                if totals['spikes'] else 0.0
             row['layers'] = {
                 name: dict(events=c.events / n, spikes=c.spikes / n,
                            sops=c.sops / n, steps=c.steps,
                            firing_rate=c.spikes / c.neuron_steps
-                           if c.neuron_steps else 0.0)
+                           if c.neuron_steps else 0.0,
+                           sin_fraction=c.sin_spikes / c.spikes
+                           if c.spikes else 0.0)
                 for name, c in snap.layers.items()}
             out['timesteps'][t] = row
         return out

@@ -77,3 +77,45 @@ def test_unprobed_shape_is_refused():
     monitor.probe(lambda: net(torch.rand(2, 1, 4, 4)))
     with monitor, pytest.raises(RuntimeError, match='not probed'):
         net(torch.rand(3, 1, 4, 4))
+
+
+class PhaseLead(nn.Module):
+    """Layer 2's summed input is negative (ANN output 0), but its positive
+    input arrives first (phase lead): plain IF fires, BSNN must not."""
+
+    def __init__(self, neuron1, neuron2) -> None:
+        super().__init__()
+        self.l1 = nn.Linear(2, 2, bias=False)
+        self.l2 = nn.Linear(2, 1, bias=False)
+        with torch.no_grad():
+            self.l1.weight.copy_(torch.eye(2))
+            self.l2.weight.copy_(torch.tensor([[1.0, -1.2]]))
+        self.n1, self.n2 = neuron1, neuron2
+        self.out = nn.Linear(1, 1)
+
+    def forward(self, x):
+        return self.out(self.n2(self.l2(self.n1(self.l1(x)))))
+
+
+def _sin(net, steps=64):
+    from spikedet.conversion.ops import ActivationSpec
+    for neuron in (net.n1, net.n2):
+        neuron.ann_activation = ActivationSpec('relu')
+    x = torch.tensor([[1.0, 0.9]])
+    monitor = SpikeMonitor(net)
+    monitor.probe(lambda: net(x))
+    with monitor:
+        simulate(net, x, [steps])
+        return monitor.snapshot()
+
+
+def test_spikes_of_inactivated_neurons_are_counted():
+    from spikedet.neurons import BistableNeuron
+    plain = _sin(PhaseLead(IFNeuron(1.0), IFNeuron(1.0)))
+    assert plain.layers['n1'].sin_spikes == 0  # exact analog input
+    assert plain.layers['n2'].spikes > 0
+    assert plain.layers['n2'].sin_spikes == plain.layers['n2'].spikes
+    bistable = _sin(PhaseLead(BistableNeuron(2.0, phase=4, depth=1),
+                              BistableNeuron(2.0, phase=4, depth=2)))
+    assert bistable.layers['n1'].spikes > 0
+    assert bistable.layers['n2'].sin_spikes == 0
