@@ -64,12 +64,8 @@ def _build_if(site: Site, threshold: Optional[Tensor],
     if kind == 'clip_floor':
         threshold = site.spec.params['top']
     if kind == 'leaky_relu':
-        if opts['reset'] != 'subtract':
-            raise ConversionError(
-                f'{site.name}: the signed neuron for LeakyReLU resets by '
-                "subtraction only; use reset='subtract'")
         return SignedIFNeuron(threshold, alpha=site.spec.params['slope'],
-                              v_init=opts['v_init'])
+                              v_init=opts['v_init'], reset=opts['reset'])
     return IFNeuron(threshold, reset=opts['reset'], v_init=opts['v_init'],
                     max_spikes=_clip_cap(site, threshold, opts['max_spikes']))
 

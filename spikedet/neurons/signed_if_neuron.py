@@ -16,9 +16,13 @@ class SignedIFNeuron(BaseNeuron):
     transmitted at rate ``alpha * x / theta``: LeakyReLU on average, with the
     ANN's weights unchanged. ``alpha = 1`` gives the symmetric signed neuron.
 
+    With ``reset='zero'`` the membrane is set to 0 after either spike (the
+    surplus is lost), the signed counterpart of the IF baseline's option.
+
     Args:
         threshold: Positive threshold (scalar or per channel).
         alpha: The LeakyReLU negative slope, in (0, 1]. Defaults to 0.1.
+        reset: ``'subtract'`` or ``'zero'``. Defaults to ``'subtract'``.
         v_init: Initial membrane as a fraction of the threshold.
         channel_dim: See :class:`BaseNeuron`.
     """
@@ -27,11 +31,15 @@ class SignedIFNeuron(BaseNeuron):
                  threshold: Union[float, Tensor] = 1.0,
                  alpha: float = 0.1,
                  v_init: float = 0.0,
+                 reset: str = 'subtract',
                  channel_dim: int = 1) -> None:
         if not 0 < alpha <= 1:
             raise ValueError(f'alpha must be in (0, 1], got {alpha}')
+        if reset not in ('subtract', 'zero'):
+            raise ValueError(f"reset must be 'subtract' or 'zero', got {reset!r}")
         super().__init__(threshold, v_init, channel_dim)
         self.alpha = float(alpha)
+        self.reset_mode = reset
 
     def fire(self, x: Tensor) -> Tensor:
         theta = self.theta(x)
@@ -40,9 +48,13 @@ class SignedIFNeuron(BaseNeuron):
         pos = self.v >= theta
         neg = self.v <= -neg_theta
         spikes = pos.to(x.dtype) - neg.to(x.dtype)
+        if self.reset_mode == 'zero':
+            self.v = torch.where(pos | neg, torch.zeros_like(self.v), self.v)
+            return spikes
         self.v = self.v - torch.where(pos, theta, torch.zeros_like(self.v))
         self.v = self.v + torch.where(neg, neg_theta, torch.zeros_like(self.v))
         return spikes
 
     def extra_repr(self) -> str:
-        return f'{super().extra_repr()}, alpha={self.alpha}'
+        return (f'{super().extra_repr()}, alpha={self.alpha}, '
+                f'reset={self.reset_mode}')

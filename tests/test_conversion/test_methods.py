@@ -60,7 +60,9 @@ def test_every_preset_converts_or_refuses_clearly(name):
         assert err[4] < 0.5 * float(ann.abs().mean())
         return
     assert err[256] < err[4]
-    assert err[256] < 0.1 * float(ann.abs().mean())
+    # Reset to zero loses the surplus above threshold: a lasting bias.
+    tolerance = 0.25 if name == 'if_reset_zero' else 0.1
+    assert err[256] < tolerance * float(ann.abs().mean())
 
 
 def test_termapping_and_augmapping_neurons():

@@ -21,3 +21,19 @@ def test_symmetric_when_alpha_is_one():
     pos = _rate(SignedIFNeuron(1.0, alpha=1.0), x, 50)
     neg = _rate(SignedIFNeuron(1.0, alpha=1.0), -x, 50)
     assert torch.equal(pos, -neg)
+
+
+def test_reset_to_zero_never_spikes_more_than_subtract():
+    import torch
+
+    from spikedet.neurons import SignedIFNeuron
+    torch.manual_seed(3)
+    magnitude = torch.rand(100, 400, dtype=torch.float64) * 0.7
+    sign = torch.where(torch.rand(400) < 0.5, -1.0, 1.0).double()
+    inputs = magnitude * sign  # one sign per neuron
+    zero = SignedIFNeuron(0.5, alpha=0.1, reset='zero')
+    sub = SignedIFNeuron(0.5, alpha=0.1)
+    n_zero = sum(zero(x).abs() for x in inputs)
+    n_sub = sum(sub(x).abs() for x in inputs)
+    # Same-sign input: the zero reset loses charge, never gains spikes.
+    assert (n_zero <= n_sub).all() and (n_zero < n_sub).any()
