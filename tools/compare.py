@@ -24,7 +24,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Sequence
 
 from spikedet.engine.spiking_config import available_methods, load_method
 from spikedet.evaluation.curve import first_reaching
