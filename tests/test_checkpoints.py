@@ -16,7 +16,9 @@ CONFIGS = {p.stem: p for p in (REPO / 'configs').rglob('*.py')
 
 def test_the_shipped_checkpoints_are_there():
     stems = {p.stem for p in CHECKPOINTS}
-    assert {'yolov3_mbv2_shapes', 'faster-rcnn_r18_fpn_shapes'} <= stems
+    assert {'yolov3_mbv2_shapes', 'faster-rcnn_r18_fpn_shapes',
+            'yolov3_mbv2_shapes_casc-l8',
+            'faster-rcnn_r18_fpn_shapes_casc-l8'} <= stems
 
 
 @pytest.mark.parametrize('path', CHECKPOINTS, ids=lambda p: p.name)

@@ -25,10 +25,7 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
                              theta_max=float(theta.max()),
                              channels=int(theta.numel())))
         elif isinstance(module, SpikingMaxPool2d):
-            kind = type(module).__name__
-            if module.spike_filter is not None:
-                kind += '+' + type(module.spike_filter).__name__
-            rows.append(dict(path=path, type=kind,
+            rows.append(dict(path=path, type=type(module).__name__,
                              theta_min=None, theta_max=None, channels=None))
     return rows
 
