@@ -7,7 +7,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
 from ..neurons import BaseNeuron
-from ..neurons.stateful import reset_states
+from ..neurons.probe import probe_run
 
 _TAG = '_spikedet_depth'
 
@@ -60,13 +60,10 @@ def spiking_depths(net: nn.Module, run: Callable[[], Any]) -> Dict[str, int]:
             _tag(out, depth)
         return after
 
-    handles = [m.register_forward_hook(hook(n))
-               for n, m in net.named_modules() if isinstance(m, BaseNeuron)]
-    try:
+    def run_tagged():
         with _DepthMode():
             run()
-    finally:
-        for h in handles:
-            h.remove()
-        reset_states(net)
+
+    probe_run(net, {m: hook(n) for n, m in net.named_modules()
+                    if isinstance(m, BaseNeuron)}, run_tagged)
     return depths

@@ -1,42 +1,28 @@
 """One-Spike's per-layer base and threshold-shift selection."""
 from typing import Any, Callable, Dict, List, Tuple
 
-import torch
 from torch import Tensor, nn
 
 from ..neurons.one_spike_neuron import (OneSpikeNeuron, base_candidates,
                                         shift_candidates)
-from ..neurons.stateful import reset_states
+from ..neurons.probe import probe_run
 
 MAX_SPATIAL = 32  # sampled rows / columns per map when scoring a layer
 
 
 def _call_order(net: nn.Module, run: Callable[[], Any]) -> List[str]:
     order: List[str] = []
-    handles = [m.register_forward_hook(
-        lambda mod, a, o, n=n: order.append(n) if n not in order else None)
-        for n, m in net.named_modules() if isinstance(m, OneSpikeNeuron)]
-    try:
-        with torch.no_grad():
-            run()
-    finally:
-        for h in handles:
-            h.remove()
-        reset_states(net)
+    probe_run(net, {m: lambda mod, a, o, n=n: order.append(n)
+                    if n not in order else None
+                    for n, m in net.named_modules()
+                    if isinstance(m, OneSpikeNeuron)}, run)
     return order
 
 
 def _captured_input(net: nn.Module, neuron: nn.Module,
                     run: Callable[[], Any]) -> Tensor:
     seen: List[Tensor] = []
-    handle = neuron.register_forward_hook(
-        lambda m, args, out: seen.append(args[0].detach()))
-    try:
-        with torch.no_grad():
-            run()
-    finally:
-        handle.remove()
-        reset_states(net)
+    probe_run(net, {neuron: lambda m, args, out: seen.append(args[0])}, run)
     x = seen[0]
     if x.dim() == 4:  # bounded cost on detector feature maps
         sh = max(1, x.shape[2] // MAX_SPATIAL)

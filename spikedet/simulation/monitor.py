@@ -8,7 +8,8 @@ from torch import Tensor, nn
 
 from ..conversion.ops import apply_activation
 from ..neurons import BaseNeuron, SpikingMaxPool2d
-from ..neurons.stateful import opaque, reset_states
+from ..neurons.probe import probe_run
+from ..neurons.stateful import opaque
 
 SYNAPTIC = (nn.Conv2d, nn.Linear)
 PRODUCERS = (BaseNeuron, SpikingMaxPool2d)
@@ -164,16 +165,8 @@ class SpikeMonitor:
                     return apply_activation(spec, args[0])
             return hook
 
-        handles = [m.register_forward_hook(analog(n))
-                   for n, m in self.producers.items()
-                   if isinstance(m, BaseNeuron)]
-        try:
-            with torch.no_grad():
-                run()
-        finally:
-            for h in handles:
-                h.remove()
-            reset_states(self.net)
+        probe_run(self.net, {m: analog(n) for n, m in self.producers.items()
+                             if isinstance(m, BaseNeuron)}, run)
         self.inactive = inactive
 
     def _probe_fanout(self, run: Callable[[], Any]) -> None:
@@ -200,19 +193,14 @@ class SpikeMonitor:
                 return out.detach()
             return hook
 
-        handles = [m.register_forward_hook(emit(n))
-                   for n, m in self.producers.items()]
-        handles += [m.register_forward_hook(synapse(n))
-                    for n, m in self.synapses.items()]
-        try:
-            with torch.enable_grad():
-                run()
-                if counted:
-                    torch.stack(counted).sum().backward()
-        finally:
-            for h in handles:
-                h.remove()
-            reset_states(self.net)
+        def run_and_count():
+            run()
+            if counted:
+                torch.stack(counted).sum().backward()
+
+        hooks = {m: emit(n) for n, m in self.producers.items()}
+        hooks.update({m: synapse(n) for n, m in self.synapses.items()})
+        probe_run(self.net, hooks, run_and_count, grad=True)
         self.fanout = {n: (p.grad if p.grad is not None
                            else torch.zeros_like(p)).detach()
                        for n, p in probes.items()}

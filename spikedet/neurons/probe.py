@@ -1,0 +1,35 @@
+"""Run a network once with temporary forward hooks (probe passes)."""
+from typing import Any, Callable, Dict
+
+import torch
+from torch import nn
+
+from .stateful import reset_states
+
+Hook = Callable[[nn.Module, Any, Any], Any]
+
+
+def probe_run(net: nn.Module, hooks: Dict[nn.Module, Hook],
+              run: Callable[[], Any], grad: bool = False) -> Any:
+    """Call ``run()`` with ``hooks`` as forward hooks on their modules.
+
+    The hooks are removed and every stateful module of ``net`` is reset
+    afterwards, even on error, so a probe leaves no trace.
+
+    Args:
+        net: The network (its states are reset after the run).
+        hooks: ``{module: forward hook}``.
+        run: Runs ``net`` once.
+        grad: Run with autograd on (default: no_grad).
+
+    Returns:
+        What ``run`` returned.
+    """
+    handles = [m.register_forward_hook(h) for m, h in hooks.items()]
+    try:
+        with torch.set_grad_enabled(grad):
+            return run()
+    finally:
+        for handle in handles:
+            handle.remove()
+        reset_states(net)
