@@ -5,7 +5,8 @@ from .monitor import (LayerCounts, Snapshot, SpikeMonitor, energy,
 from .phase_windows import PhaseRun, simulate_phase_windows
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
-from .timestep_statistics import TimestepStatistics, monitored
+from .timestep_statistics import (TimestepStatistics, monitored,
+                                  monitored_readouts)
 from .simulate import (ReadOut, SimulationError, check_timesteps,
                        iterate_readouts, simulate)
 
@@ -14,5 +15,5 @@ __all__ = [
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
     'check_timesteps', 'iterate_readouts', 'simulate', 'LayerCounts',
     'Snapshot', 'SpikeMonitor', 'energy', 'merge', 'TimestepStatistics',
-    'monitored', 'PhaseRun', 'simulate_phase_windows'
+    'monitored', 'monitored_readouts', 'PhaseRun', 'simulate_phase_windows'
 ]

@@ -1,9 +1,12 @@
 """Spike statistics per read-out T, summed over a test set."""
-from typing import Any, Callable, Dict, Optional
+from contextlib import nullcontext
+from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
 from torch import nn
 
 from .monitor import Snapshot, SpikeMonitor, energy, merge
+from .schedules import Schedule
+from .simulate import ReadOut, iterate_readouts
 
 
 class TimestepStatistics:
@@ -71,3 +74,17 @@ def monitored(stats: Optional[TimestepStatistics], net: nn.Module,
               run: Callable[[], Any]) -> Optional[SpikeMonitor]:
     """``stats.monitor(net, run)``, or None when statistics are off."""
     return None if stats is None else stats.monitor(net, run)
+
+
+def monitored_readouts(stats: Optional[TimestepStatistics], net: nn.Module,
+                       inputs: Any, timesteps: Sequence[int],
+                       schedule: Optional[Schedule] = None
+                       ) -> Iterator[Tuple[int, ReadOut, Optional[Snapshot]]]:
+    """:func:`iterate_readouts` of ``net(inputs)``, with the counts so far
+    at each read-out when ``stats`` is set (else None); adding them to
+    ``stats`` is the caller's (a two-stage detector adds both stages)."""
+    monitor = monitored(stats, net, lambda: net(inputs))
+    with monitor or nullcontext():
+        for t, readout in iterate_readouts(net, inputs, timesteps, schedule):
+            yield t, readout, (None if monitor is None else
+                               monitor.snapshot())

@@ -1,5 +1,4 @@
 """SpikingClassifier: a converted classifier simulated over timesteps."""
-from contextlib import nullcontext
 from typing import Dict, Iterable, List, Optional, Sequence
 
 import torch
@@ -8,7 +7,7 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import TimestepStatistics, iterate_readouts, monitored
+from ...simulation import TimestepStatistics, monitored_readouts
 from ..spiking_setup import SpikingSetup
 
 
@@ -65,14 +64,12 @@ class SpikingClassifier(BaseModel):
             raise ValueError('a SpikingClassifier only predicts; train the '
                              'ANN and convert it')
         scores, steps = {'ann': self.ann.net(inputs)}, {}
-        monitor = monitored(self.stats, self.net, lambda: self.net(inputs))
-        with monitor or nullcontext():
-            for t, readout in iterate_readouts(self.net, inputs,
-                                               self.timesteps, self.schedule):
-                if monitor is not None:
-                    self.stats.add(t, monitor.snapshot())
-                scores[t] = readout.output
-                steps[t] = (readout.wake_steps, readout.total_steps)
+        for t, readout, counts in monitored_readouts(
+                self.stats, self.net, inputs, self.timesteps, self.schedule):
+            if counts is not None:
+                self.stats.add(t, counts)
+            scores[t] = readout.output
+            steps[t] = (readout.wake_steps, readout.total_steps)
         if self.stats is not None:
             self.stats.add_images(len(inputs))
         return [dict(gt_label=int(s.gt_label),

@@ -11,8 +11,8 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import (TimestepStatistics, iterate_readouts, merge,
-                           monitored, simulate)
+from ...simulation import (TimestepStatistics, merge, monitored,
+                           monitored_readouts, simulate)
 from ..spiking_setup import SpikingSetup
 from .stages import (BoxStage, DenseStage, ProposalStage,
                      random_roi_features)
@@ -144,36 +144,31 @@ class SpikingDetector(BaseDetector):
                            rescale: bool) -> Dict[int, Tuple]:
         runs = {}
         head = self.ann.bbox_head
-        monitor = monitored(self.stats, self.net, lambda: self.net(inputs))
-        with monitor or nullcontext():
-            for t, readout in iterate_readouts(self.net, inputs,
-                                               self.timesteps, self.schedule):
-                if monitor is not None:
-                    self.stats.add(t, monitor.snapshot())
-                results = head.predict_by_feat(*readout.output,
-                                               batch_img_metas=metas,
-                                               rescale=rescale)
-                runs[t] = (results, (readout.wake_steps, readout.total_steps))
+        for t, readout, counts in monitored_readouts(
+                self.stats, self.net, inputs, self.timesteps, self.schedule):
+            if counts is not None:
+                self.stats.add(t, counts)
+            results = head.predict_by_feat(*readout.output,
+                                           batch_img_metas=metas,
+                                           rescale=rescale)
+            runs[t] = (results, (readout.wake_steps, readout.total_steps))
         return runs
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
         runs = {}
-        monitor = monitored(self.stats, self.net, lambda: self.net(inputs))
-        with monitor or nullcontext():
-            for t, readout in iterate_readouts(self.net, inputs,
-                                               self.timesteps, self.schedule):
-                stage1 = monitor.snapshot() if monitor is not None else None
-                feats, rpn_outs = readout.output
-                proposals = self.ann.rpn_head.predict_by_feat(
-                    *rpn_outs, batch_img_metas=metas,
-                    cfg=self.ann.test_cfg.rpn, rescale=False)
-                results, box_steps, stage2 = self._predict_boxes(
-                    feats, proposals, metas, t, rescale)
-                if monitor is not None:
-                    self.stats.add(t, merge([stage1, stage2]))
-                runs[t] = (results, (readout.wake_steps,
-                                     readout.total_steps + box_steps))
+        for t, readout, stage1 in monitored_readouts(
+                self.stats, self.net, inputs, self.timesteps, self.schedule):
+            feats, rpn_outs = readout.output
+            proposals = self.ann.rpn_head.predict_by_feat(
+                *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
+                rescale=False)
+            results, box_steps, stage2 = self._predict_boxes(
+                feats, proposals, metas, t, rescale)
+            if stage1 is not None:
+                self.stats.add(t, merge([stage1, stage2]))
+            runs[t] = (results, (readout.wake_steps,
+                                 readout.total_steps + box_steps))
         return runs
 
     def _predict_boxes(self, feats, proposals, metas: List[Dict], t: int,
