@@ -85,14 +85,24 @@ def test_missing_file(tmp_path):
         read_checkpoint(tmp_path / 'nope.pth')
 
 
-@pytest.mark.parametrize('damage', ['garbage', 'truncated', 'empty'])
+@pytest.mark.parametrize('damage', ['garbage', 'truncated', 'empty',
+                                    'garbage-zip'])
 def test_corrupt_file_gives_clear_error(tmp_path, damage):
     path = tmp_path / 'bad.pth'
     save_weights(path, _net().state_dict())
     data = path.read_bytes()
-    if damage == 'garbage':
-        path.write_bytes(os.urandom(2048))
-    elif damage == 'truncated':
+    if damage.startswith('garbage'):
+        for seed in range(20):  # random bytes fail in many different ways
+            g = torch.Generator().manual_seed(seed)
+            noise = torch.randint(0, 256, (2048,), generator=g,
+                                  dtype=torch.uint8).numpy().tobytes()
+            if damage == 'garbage-zip':  # a zip header, then noise
+                noise = data[:64] + noise
+            path.write_bytes(noise)
+            with pytest.raises(CheckpointError, match='not a readable'):
+                read_checkpoint(path)
+        return
+    if damage == 'truncated':
         path.write_bytes(data[:len(data) // 2])
     else:
         path.write_bytes(b'')
