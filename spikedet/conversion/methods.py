@@ -70,7 +70,8 @@ def _build_if(site: Site, threshold: Optional[Tensor],
                     max_spikes=_clip_cap(site, threshold, opts['max_spikes']))
 
 
-def _clip_cap(site: Site, threshold: Tensor, cap: Optional[int]) -> int:
+def _clip_cap(site: Site, threshold: Tensor,
+              cap: Optional[int]) -> Optional[int]:
     """Largest per-step count that keeps a clip site (ReLU6) under its clip:
     ``floor(upper / theta)`` (at least 1) for the largest threshold."""
     if site.spec.kind != 'clip':
