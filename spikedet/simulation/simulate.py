@@ -9,6 +9,7 @@ from torch import nn
 from ..neurons.stateful import reset_states, set_sleep
 from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
+from .input_cache import cached_input_layers
 from .schedules import Schedule, build_schedule
 from .trees import tree_add_, tree_map
 
@@ -62,7 +63,8 @@ def iterate_readouts(snn: nn.Module,
 
     One loop of single steps: no tensor with a time dimension is built; the
     only state is the neurons' and one accumulator of the output, so memory
-    does not grow with T. Every stateful module is reset before the first
+    does not grow with T. Layers fed directly by the constant input are
+    computed once (:func:`cached_input_layers`). Every stateful module is reset before the first
     step (and after the last), so batches never leak into each other.
 
     Args:
@@ -83,7 +85,8 @@ def iterate_readouts(snn: nn.Module,
     acc = None
     reset_states(snn)
     try:
-        with torch.no_grad(), ExitStack() as sleeping:
+        with torch.no_grad(), cached_input_layers(snn, inputs), \
+                ExitStack() as sleeping:
             asleep = False
             for sleep, wake, total, due in schedule.steps(wanted[-1]):
                 if sleep != asleep:
