@@ -17,8 +17,7 @@ def add_statistics(curve: Dict, report: Dict) -> Dict:
         rows = curve['timesteps']
         values = rows.get(int(t), rows.get(str(t)))
         if values is not None:
-            for key in ('sops', 'firing_rate', 'energy_ratio',
-                        'sin_fraction'):
+            for key in (*(c[0] for c in STATS_COLUMNS), 'sin_fraction'):
                 values[key] = row[key]
     return curve
 

@@ -1,6 +1,5 @@
 """SpikingDetector: any mmdet single- or two-stage detector, converted."""
 import copy
-from contextlib import nullcontext
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import torch
@@ -11,8 +10,8 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import (TimestepStatistics, merge, monitored,
-                           monitored_readouts, simulate)
+from ...simulation import (TimestepStatistics, merge, monitored_readouts,
+                           simulate)
 from ..spiking_setup import SpikingSetup
 from .stages import (BoxStage, DenseStage, ProposalStage,
                      random_roi_features)
@@ -187,13 +186,10 @@ class SpikingDetector(BaseDetector):
                 score_per_cls=rcnn_cfg is None), 0, None
         extractor = roi_head.bbox_roi_extractor
         roi_feats = extractor(feats[:extractor.num_inputs], rois)
-        monitor = monitored(self.stats, self.box_net,
-                            lambda: self.box_net(roi_feats))
-        with monitor or nullcontext():
-            readout = simulate(self.box_net, roi_feats, [t],
-                               self.schedule)[t]
-            box_counts = None if monitor is None else \
-                monitor.snapshot().prefixed('roi_head.')
+        (_, readout, box_counts), = monitored_readouts(
+            self.stats, self.box_net, roi_feats, [t], self.schedule)
+        if box_counts is not None:
+            box_counts = box_counts.prefixed('roi_head.')
         cls_score, bbox_pred = readout.output
         counts = tuple(len(p) for p in proposals)
         results = roi_head.bbox_head.predict_by_feat(
