@@ -8,12 +8,13 @@ from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
 from .timestep_statistics import (TimestepStatistics, monitored,
                                   monitored_readouts)
 from .simulate import (ReadOut, SimulationError, check_timesteps,
-                       iterate_readouts, simulate)
+                       iterate_readouts, simulate, step_span)
 
 __all__ = [
     'constant_currents', 'zeroed_constant_currents', 'PlainSchedule',
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
-    'check_timesteps', 'iterate_readouts', 'simulate', 'LayerCounts',
+    'check_timesteps', 'iterate_readouts', 'simulate', 'step_span',
+    'LayerCounts',
     'Snapshot', 'SpikeMonitor', 'energy', 'merge', 'TimestepStatistics',
     'monitored', 'monitored_readouts', 'PhaseRun', 'simulate_phase_windows'
 ]

@@ -6,6 +6,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 import torch
 from torch import nn
 
+from ..neurons.one_spike_neuron import OneSpikeNeuron
 from ..neurons.stateful import reset_states, set_sleep
 from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
@@ -27,7 +28,9 @@ class ReadOut:
     Attributes:
         output: Accumulated raw output divided by ``wake_steps``.
         wake_steps: Wake steps so far (the T of the read-out).
-        total_steps: All simulated steps so far (wake + sleep).
+        total_steps: All simulated steps so far (wake + sleep), in the
+            network's own time: a step of a phase-coded network stands for
+            :func:`step_span` steps.
     """
     output: Any
     wake_steps: int
@@ -47,6 +50,18 @@ def check_timesteps(timesteps: Sequence[int]) -> Tuple[int, ...]:
     if bad:
         raise SimulationError(f'timesteps must be positive integers, got {bad}')
     return tuple(sorted(set(timesteps)))
+
+
+def step_span(snn: nn.Module) -> int:
+    """Network time steps that one step of the loop stands for.
+
+    1 for rate- and count-coded networks. A One-Spike network runs in its
+    functional form (:class:`OneSpikeNeuron`): each loop step is a whole
+    single-spike inference, whose latency is that of its deepest neuron,
+    ``(depth + 1) K`` phases.
+    """
+    return max((m.latency() for m in snn.modules()
+                if isinstance(m, OneSpikeNeuron)), default=1)
 
 
 def _default_forward(snn: nn.Module, inputs: Any) -> Any:
@@ -83,6 +98,7 @@ def iterate_readouts(snn: nn.Module,
     forward = forward or _default_forward
     sleep_inputs = None
     acc = None
+    span = step_span(snn)
     reset_states(snn)
     try:
         with torch.no_grad(), cached_input_layers(snn, inputs), \
@@ -103,7 +119,7 @@ def iterate_readouts(snn: nn.Module,
                     tree_add_(acc, out)
                 if due and wake in wanted:
                     yield wake, ReadOut(tree_map(lambda a, w=wake: a / w, acc),
-                                        wake, total)
+                                        wake, total * span)
     finally:
         set_sleep(snn, False)
         reset_states(snn)

@@ -6,9 +6,9 @@ from torch import nn
 
 from spikedet.conversion import ConversionError, convert
 from spikedet.engine.spiking_config import available_methods, load_method
-from spikedet.neurons import (DoubleThresholdNeuron, IFNeuron, SignedIFNeuron,
-                              SpikeCalibration)
-from spikedet.simulation import simulate
+from spikedet.neurons import (DoubleThresholdNeuron, IFNeuron, OneSpikeNeuron,
+                              SignedIFNeuron, SpikeCalibration)
+from spikedet.simulation import simulate, step_span
 
 
 class Mixed(nn.Module):
@@ -68,6 +68,19 @@ def test_every_preset_converts_or_refuses_clearly(name):
         return
     assert err[256] < err[4]
     assert err[256] < 0.1 * float(ann.abs().mean())
+
+
+def test_onespike_readouts_count_the_network_latency():
+    snn, schedule = _convert(Mixed().eval(), 'onespike')
+    depths = {name: m.depth for name, m in snn.named_modules()
+              if isinstance(m, OneSpikeNeuron)}
+    # relu -> six -> (max-pool) -> leaky: spiking depths 1, 2, 3.
+    assert depths == {'relu': 1, 'six': 2, 'leaky': 3}
+    assert step_span(snn) == (3 + 1) * 8
+    out = simulate(snn, _data(3), [1, 2], schedule)
+    assert [(r.wake_steps, r.total_steps) for r in out.values()] == \
+        [(1, 32), (2, 64)]
+    assert step_span(Mixed()) == 1
 
 
 def test_termapping_and_augmapping_neurons():
