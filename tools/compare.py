@@ -1,7 +1,8 @@
 """Run every conversion method on every model and write docs/results.md.
 
     python tools/compare.py [--images 20] [--cls-images 200] [--jobs 2] \
-        [--methods if if_channel ...] [--models yolov3 ...] [--out docs/results.md]
+        [--methods if if_channel ...] [--models yolov3 ...] [--reuse] \
+        [--out docs/results.md] [--cfg-options KEY=VALUE ...]
 
 For each model (YOLOv3, Faster R-CNN, the ResNet-18 classifier) and each
 conversion preset of ``configs/_base_/conversion`` it runs the user's own
@@ -15,6 +16,9 @@ steps, the ANN, T99 (the smallest T reaching 99 % of the ANN), and at T99
 (or the largest T) the firing rate, SOPs per image and the energy
 estimate relative to the ANN. Every run's curve, stats and log stay under
 ``--work-dir``; the markdown is regenerated from them by this command.
+A second section checks the papers' claims on these curves
+(:mod:`spikedet.evaluation.claims`). ``--reuse`` keeps the runs an
+earlier invocation left in ``--work-dir`` for the same image counts.
 ``--jobs`` runs that many tools/test.py processes side by side, each with
 one intra-op thread (the runs are independent; on 2 cores ``--jobs 2``
 halves the wall time against one two-threaded process at a time).
@@ -28,9 +32,11 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Dict, List, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 from spikedet.engine.spiking_config import available_methods, load_method
+from spikedet.evaluation.claims import (TARGET, check_fewer_steps,
+                                        check_single_spike)
 from spikedet.evaluation.curve import first_reaching
 from spikedet.evaluation.report import main_metric
 from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
@@ -72,7 +78,7 @@ MODELS = [
 
 
 def _run(model: Model, method: str, images: int, work: str,
-         threads: int = 0) -> Dict:
+         threads: int = 0, options: Sequence[str] = ()) -> Dict:
     """One ``tools/test.py --snn`` run; returns its curve or its refusal.
 
     Args:
@@ -82,6 +88,7 @@ def _run(model: Model, method: str, images: int, work: str,
         work: The run's work directory (log, curve, stats).
         threads: Intra-op threads of the child process; 0 keeps torch's
             default.
+        options: Further ``--cfg-options`` for tools/test.py.
     """
     casc = load_method(method)['conversion']['method'] in CASC_METHODS
     config = model.casc_config if casc else model.config
@@ -91,7 +98,7 @@ def _run(model: Model, method: str, images: int, work: str,
     args = [sys.executable, 'tools/test.py', config, ckpt, '--snn', method,
             '--stats', '--calib-batches', '5', '--work-dir', work,
             '--timesteps', *map(str, TIMESTEPS), '--cfg-options',
-            f'test_dataloader.dataset.indices={images}']
+            f'test_dataloader.dataset.indices={images}', *options]
     env = dict(os.environ)
     if threads:
         env['OMP_NUM_THREADS'] = str(threads)
@@ -106,20 +113,37 @@ def _run(model: Model, method: str, images: int, work: str,
         reason = lines[-1] if lines else f'exit {proc.returncode}'
         if not reason.startswith('error: '):
             raise UserInputError(f'{model.key}/{method} crashed; see {log}')
-        return dict(refused=reason[len('error: '):], seconds=seconds)
+        return dict(refused=reason[len('error: '):], seconds=seconds,
+                    images=images, options=list(options))
     with open(osp.join(work, 'curve.json')) as f:
         curve = json.load(f)
-    return dict(curve=curve, seconds=seconds, config=config, checkpoint=ckpt)
+    return dict(curve=curve, seconds=seconds, config=config, checkpoint=ckpt,
+                images=images, options=list(options))
 
 
-def _row(model: Model, method: str, run: Dict, images: int) -> str:
+def _previous_run(work: str, images: int,
+                  options: Sequence[str]) -> Optional[Dict]:
+    """The run.json an earlier invocation left for the same images and
+    ``--cfg-options``, if any."""
+    path = osp.join(work, 'run.json')
+    if not osp.isfile(path):
+        return None
+    with open(path) as f:
+        run = json.load(f)
+    same = run.get('images') == images and \
+        run.get('options', []) == list(options)
+    return run if same else None
+
+
+def _row(model: Model, method: str, run: Dict) -> str:
+    """One markdown row: the curve's cells, the ANN, T99 and efficiency."""
     if 'refused' in run:
         return (f'| {model.name} | `{method}` | refused: '
                 f'{run["refused"]} |' + ' |' * (len(TIMESTEPS) + 5))
     curve = run['curve']
     name = main_metric(curve)
     ann = curve['ann'][name]
-    t99 = first_reaching(curve, name, 0.99)
+    t99 = first_reaching(curve, name, TARGET)
     cells = []
     for t in TIMESTEPS:
         values = curve['timesteps'][str(t)]
@@ -138,8 +162,37 @@ def _row(model: Model, method: str, run: Dict, images: int) -> str:
             f'{100 * stats.get("sin_fraction", 0.0):.2f} |')
 
 
-def _markdown(rows: List[str], images: int, cls_images: int,
-              seconds: float, command: str) -> str:
+def _claims(runs: Dict[Tuple[str, str], Dict]) -> List[str]:
+    """The papers' claims per model, from the runs that hold curves."""
+    curves = {key: run['curve'] for key, run in runs.items()
+              if 'curve' in run}
+    checks = []
+    for model in MODELS:
+        def get(method: str):
+            return curves.get((model.key, method))
+
+        pairs = [
+            ('BSNN reaches 99 % of the ANN in <= 1/4 of IF\'s T',
+             'bsnn', 'if_channel', dict(factor=4.0)),
+            ('AugMapping needs fewer steps than TerMapping',
+             'augmapping', 'termapping', dict(strict=True)),
+            ('Spike Calibration lowers T99 against plain IF',
+             'spicalib', 'if_channel', dict(strict=True)),
+        ]
+        for claim, method, reference, opts in pairs:
+            if get(method) and get(reference):
+                checks.append((model, check_fewer_steps(
+                    claim, get(method), get(reference), **opts)))
+        if get('onespike'):
+            checks.append((model, check_single_spike(
+                'One-Spike within 1 % of the ANN, one spike per neuron',
+                get('onespike'))))
+    return [f'| {model.name} | {c.claim} | **{c.verdict}** | {c.evidence} |'
+            for model, c in checks]
+
+
+def _markdown(rows: List[str], claims: List[str], images: int,
+              cls_images: int, timing: str, command: str) -> str:
     head = ('| model | method | ' +
             ' | '.join(f'T={t}' for t in TIMESTEPS) +
             ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN | SIN % |')
@@ -147,8 +200,7 @@ def _markdown(rows: List[str], images: int, cls_images: int,
     return '\n'.join([
         '# Conversion methods compared',
         '',
-        f'Generated by `{command}` (do not edit by hand): '
-        f'{seconds / 60:.0f} min on this machine.',
+        f'Generated by `{command}` (do not edit by hand): {timing}',
         '',
         f'- Detectors: the first {images} images of the embedded val split; '
         'metric mAP@0.5 with bbox mAP@[.5:.95] in brackets (COCO, '
@@ -163,10 +215,25 @@ def _markdown(rows: List[str], images: int, cls_images: int,
         'fan-out); energy with 0.9 pJ per SOP + 4.6 pJ per analog MAC over '
         '4.6 pJ per ANN MAC (45 nm). SIN %: share of spikes emitted by '
         'neurons whose ANN pre-activation is <= 0 (ReLU-type sites).',
+        '- `onespike`: each T is one more single-spike inference (the '
+        'functional form); its total steps are T x the network latency '
+        '(depth + 1) K, and its firing rate is spikes per neuron per input.',
+        '- `bsnn`: a neuron at spiking depth d first fires after d phases of '
+        'P = 4 steps, so nothing reaches the head before T > depth x P.',
         '',
         head,
         rule,
         *rows,
+        '',
+        '## The papers\' claims on this data',
+        '',
+        'Checked by `spikedet.evaluation.claims` on the curves above; IF is '
+        '`if_channel` (the same channel-wise 99.9 % thresholds). A curve '
+        'that never reaches 99 % is only known to need more than T = 128.',
+        '',
+        '| model | claim | verdict | measured |',
+        '|---|---|---|---|',
+        *claims,
         '',
     ])
 
@@ -184,7 +251,13 @@ def main() -> int:
     parser.add_argument('--models', nargs='+', default=None,
                         choices=[m.key for m in MODELS])
     parser.add_argument('--work-dir', default='work_dirs/compare')
+    parser.add_argument('--reuse', action='store_true',
+                        help='keep runs already in --work-dir for the same '
+                        'image count (finish an interrupted comparison)')
     parser.add_argument('--out', default='docs/results.md')
+    parser.add_argument('--cfg-options', nargs='+', default=[],
+                        help='passed on to every tools/test.py run (e.g. '
+                        'another data_root)')
     args = parser.parse_args()
     if min(args.images, args.cls_images, args.jobs) < 1:
         raise UserInputError('--images, --cls-images and --jobs must be >= 1')
@@ -196,23 +269,39 @@ def main() -> int:
     models = [m for m in MODELS if not args.models or m.key in args.models]
     jobs = [(model, method) for model in models for method in methods]
     threads = 1 if args.jobs > 1 else 0
+    reused: List[str] = []
 
-    def one(job) -> str:
+    def one(job: Tuple[Model, str]) -> Dict:
         model, method = job
         images = args.images if model.detector else args.cls_images
         work = osp.join(args.work_dir, model.key, method)
-        run = _run(model, method, images, work, threads)
-        atomic_write_json(osp.join(work, 'run.json'), run, 2)
-        row = _row(model, method, run, images)
-        print(row, flush=True)
-        return row
+        previous = _previous_run(work, images, args.cfg_options) \
+            if args.reuse else None
+        if previous is not None:
+            reused.append(f'{model.key}/{method}')
+            run = previous
+        else:
+            run = _run(model, method, images, work, threads,
+                       args.cfg_options)
+            atomic_write_json(osp.join(work, 'run.json'), run, 2)
+        print(_row(model, method, run), flush=True)
+        return run
 
     start = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
-        rows: List[str] = list(pool.map(one, jobs))
+        runs = dict(zip([(m.key, method) for m, method in jobs],
+                        pool.map(one, jobs)))
+    rows = [_row(m, method, runs[m.key, method]) for m, method in jobs]
+    wall = (time.perf_counter() - start) / 60
+    busy = sum(run['seconds'] for run in runs.values()) / 60
+    timing = (f'{len(jobs)} runs, {args.jobs} side by side; '
+              f'the runs took {busy:.0f} min of process time')
+    timing += (f', {len(reused)} of them reused from an earlier invocation '
+               f'(this one: {wall:.0f} min).' if reused else
+               f', {wall:.0f} min wall time on this machine (2 cores).')
     command = ' '.join(['python tools/compare.py', *sys.argv[1:]])
-    text = _markdown(rows, args.images, args.cls_images,
-                     time.perf_counter() - start, command)
+    text = _markdown(rows, _claims(runs), args.images, args.cls_images,
+                     timing, command)
     atomic_write_text(args.out, text)
     print(f'wrote {args.out}')
     return 0

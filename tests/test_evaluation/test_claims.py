@@ -1,0 +1,61 @@
+"""Claim checks decide from measured curves, bounds included."""
+import json
+
+import pytest
+
+from spikedet.evaluation.claims import (check_fewer_steps, check_single_spike,
+                                        t99)
+
+
+def _curve(values, ann=0.8, rates=None):
+    """A detector-like curve reading out at T = 1, 2, 4, ..."""
+    steps = {}
+    for i, v in enumerate(values):
+        steps[2**i] = {'bbox_mAP_50': v}
+        if rates is not None:
+            steps[2**i]['firing_rate'] = rates[i]
+    return dict(ann={'bbox_mAP_50': ann}, timesteps=steps)
+
+
+def _json(curve):
+    return json.loads(json.dumps(curve))
+
+
+def test_t99_is_the_first_t_at_99_percent_of_the_ann():
+    curve = _curve([0.1, 0.5, 0.79, 0.793, 0.8])
+    assert t99(curve) == 8  # 99 % of 0.8 is 0.792; 0.79 is below
+    assert t99(_json(curve)) == 8
+    assert t99(_curve([0.1, 0.2])) is None
+
+
+@pytest.mark.parametrize('ours,theirs,factor,verdict', [
+    ([0.8], [0.0, 0.0, 0.8], 4, 'met'),            # 1 <= 4 / 4
+    ([0.0, 0.8], [0.0, 0.0, 0.8], 4, 'not met'),   # 2 > 1
+    ([0.0] * 3, [0.0, 0.8], 1, 'not met'),         # never vs 2
+    ([0.8], [0.0] * 3, 4, 'met'),                  # 1 <= (> 4) / 4
+    ([0.0, 0.0, 0.8], [0.0] * 3, 4, 'undetermined'),  # 4 vs > 4
+    ([0.0] * 3, [0.0] * 3, 1, 'undetermined'),
+])
+def test_fewer_steps_reasons_with_bounds(ours, theirs, factor, verdict):
+    check = check_fewer_steps('claim', _json(_curve(ours)),
+                              _json(_curve(theirs)), factor)
+    assert check.verdict == verdict
+
+
+def test_strictly_fewer_steps():
+    same = _curve([0.0, 0.8])
+    assert check_fewer_steps('c', same, same).verdict == 'met'
+    assert check_fewer_steps('c', same, same, strict=True).verdict == \
+        'not met'
+
+
+def test_single_spike_needs_accuracy_and_at_most_one_spike():
+    good = _json(_curve([0.797], rates=[0.2]))
+    assert check_single_spike('c', good).verdict == 'met'
+    assert '99.6 %' in check_single_spike('c', good).evidence
+    assert check_single_spike('c', _curve([0.78], rates=[0.2])).verdict == \
+        'not met'
+    assert check_single_spike('c', _curve([0.8], rates=[1.5])).verdict == \
+        'not met'
+    # Without statistics the spike count is unknown: not shown, not met.
+    assert check_single_spike('c', _curve([0.8])).verdict == 'not met'
