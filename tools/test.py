@@ -47,7 +47,8 @@ def parse_args() -> argparse.Namespace:
                         help='read-out timesteps of a spiking config')
     parser.add_argument('--snn', metavar='METHOD',
                         help='convert the ANN with this preset after the '
-                        'checkpoint loads (configs/_base_/conversion)')
+                        'checkpoint loads (configs/_base_/conversion, or '
+                        'the path of a preset file)')
     parser.add_argument('--calib-batches', type=int, default=10,
                         help='calibration batches for --snn')
     parser.add_argument('--dump', metavar='DIR',

@@ -52,14 +52,24 @@ def available_methods() -> List[str]:
 def load_method(name: str) -> Dict:
     """The ``conversion`` and ``schedule`` dicts of preset ``name``.
 
+    Args:
+        name: A preset of ``configs/_base_/conversion`` (``'bsnn'``), or the
+            path of a preset file of the same form (``conversion = dict(...)``
+            and optionally ``schedule = dict(...)``), e.g. a copy of a preset
+            with other options for a sweep.
+
     Raises:
-        ConfigError: No such preset.
+        ConfigError: No such preset, or a preset file without ``conversion``.
     """
-    path = CONVERSION_DIR / f'{name}.py'
+    path = Path(name) if name.endswith('.py') else CONVERSION_DIR / f'{name}.py'
     if not path.is_file():
         raise ConfigError(f'unknown conversion method {name!r}; choose from '
-                          f'{available_methods()} (configs/_base_/conversion)')
+                          f'{available_methods()} (configs/_base_/conversion) '
+                          'or give the path of a preset file')
     preset = Config.fromfile(str(path))
+    if not isinstance(preset.get('conversion'), dict):
+        raise ConfigError(f'{path}: a conversion preset needs '
+                          '"conversion = dict(method=..., ...)"')
     return dict(conversion=dict(preset.conversion),
                 schedule=dict(preset.get('schedule', dict(type='plain'))))
 
