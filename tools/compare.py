@@ -41,6 +41,7 @@ from spikedet.evaluation.curve import first_reaching
 from spikedet.evaluation.report import main_metric
 from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
 from spikedet.utils.cli import run_cli
+from spikedet.simulation import check_timesteps
 from spikedet.utils.errors import UserInputError
 
 TIMESTEPS = (1, 2, 4, 8, 16, 32, 64, 128)
@@ -78,7 +79,8 @@ MODELS = [
 
 
 def _run(model: Model, method: str, images: int, work: str,
-         threads: int = 0, options: Sequence[str] = ()) -> Dict:
+         timesteps: Sequence[int] = TIMESTEPS, threads: int = 0,
+         options: Sequence[str] = ()) -> Dict:
     """One ``tools/test.py --snn`` run; returns its curve or its refusal.
 
     Args:
@@ -86,6 +88,7 @@ def _run(model: Model, method: str, images: int, work: str,
         method: The conversion preset.
         images: Val images (detectors) or crops (classifier), the first N.
         work: The run's work directory (log, curve, stats).
+        timesteps: Read-out T.
         threads: Intra-op threads of the child process; 0 keeps torch's
             default.
         options: Further ``--cfg-options`` for tools/test.py.
@@ -97,7 +100,7 @@ def _run(model: Model, method: str, images: int, work: str,
     log = osp.join(work, 'test.log')
     args = [sys.executable, 'tools/test.py', config, ckpt, '--snn', method,
             '--stats', '--calib-batches', '5', '--work-dir', work,
-            '--timesteps', *map(str, TIMESTEPS), '--cfg-options',
+            '--timesteps', *map(str, timesteps), '--cfg-options',
             f'test_dataloader.dataset.indices={images}', *options]
     env = dict(os.environ)
     if threads:
@@ -114,16 +117,23 @@ def _run(model: Model, method: str, images: int, work: str,
         if not reason.startswith('error: '):
             raise UserInputError(f'{model.key}/{method} crashed; see {log}')
         return dict(refused=reason[len('error: '):], seconds=seconds,
-                    images=images, options=list(options))
+                    images=images, timesteps=list(timesteps),
+                    options=list(options))
     with open(osp.join(work, 'curve.json')) as f:
         curve = json.load(f)
     return dict(curve=curve, seconds=seconds, config=config, checkpoint=ckpt,
-                images=images, options=list(options))
+                images=images, timesteps=list(timesteps),
+                options=list(options))
 
 
-def _previous_run(work: str, images: int,
+def _method_key(method: str) -> str:
+    """A preset's name: itself, or the stem of a preset file."""
+    return osp.splitext(osp.basename(method))[0]
+
+
+def _previous_run(work: str, images: int, timesteps: Sequence[int],
                   options: Sequence[str]) -> Optional[Dict]:
-    """The run.json an earlier invocation left for the same images and
+    """The run.json an earlier invocation left for the same images, T and
     ``--cfg-options``, if any."""
     path = osp.join(work, 'run.json')
     if not osp.isfile(path):
@@ -131,32 +141,35 @@ def _previous_run(work: str, images: int,
     with open(path) as f:
         run = json.load(f)
     same = run.get('images') == images and \
+        run.get('timesteps', list(TIMESTEPS)) == list(timesteps) and \
         run.get('options', []) == list(options)
     return run if same else None
 
 
-def _row(model: Model, method: str, run: Dict) -> str:
+def _row(model: Model, method: str, run: Dict,
+         timesteps: Sequence[int] = TIMESTEPS) -> str:
     """One markdown row: the curve's cells, the ANN, T99 and efficiency."""
     if 'refused' in run:
         return (f'| {model.name} | `{method}` | refused: '
-                f'{run["refused"]} |' + ' |' * (len(TIMESTEPS) + 5))
+                f'{run["refused"]} |' + ' |' * (len(timesteps) + 5))
     curve = run['curve']
     name = main_metric(curve)
     ann = curve['ann'][name]
     t99 = first_reaching(curve, name, TARGET)
     cells = []
-    for t in TIMESTEPS:
+    for t in timesteps:
         values = curve['timesteps'][str(t)]
         steps = f'{int(values["wake_steps"])}/{int(values["total_steps"])}'
         extra = f' ({values["bbox_mAP"]:.3f})' if 'bbox_mAP' in values \
             else ''
         cells.append(f'{values[name]:.3f}{extra} @{steps}')
-    at = str(t99 if t99 is not None else TIMESTEPS[-1])
+    at = str(t99 if t99 is not None else timesteps[-1])
     stats = curve['timesteps'][at]
     ann_extra = f' ({curve["ann"]["bbox_mAP"]:.3f})' \
         if 'bbox_mAP' in curve['ann'] else ''
     return (f'| {model.name} | `{method}` | ' + ' | '.join(cells) +
-            f' | {ann:.3f}{ann_extra} | {t99 if t99 else "> 128"} | '
+            f' | {ann:.3f}{ann_extra} | '
+            f'{t99 if t99 is not None else f"> {timesteps[-1]}"} | '
             f'{stats["firing_rate"]:.4f} | {stats["sops"]:.3g} | '
             f'{stats["energy_ratio"]:.3f} | '
             f'{100 * stats.get("sin_fraction", 0.0):.2f} |')
@@ -171,9 +184,13 @@ def _claims(runs: Dict[Tuple[str, str], Dict]) -> List[str]:
         def get(method: str):
             return curves.get((model.key, method))
 
+        bsnn = sorted(method for key, method in curves
+                      if key == model.key and method.startswith('bsnn'))
         pairs = [
-            ('BSNN reaches 99 % of the ANN in <= 1/4 of IF\'s T',
-             'bsnn', 'if_channel', dict(factor=4.0)),
+            (f'BSNN (`{method}`) reaches 99 % of the ANN in <= 1/4 of '
+             'IF\'s T', method, 'if_channel', dict(factor=4.0))
+            for method in bsnn]
+        pairs += [
             ('AugMapping needs fewer steps than TerMapping',
              'augmapping', 'termapping', dict(strict=True)),
             ('Spike Calibration lowers T99 against plain IF',
@@ -192,11 +209,12 @@ def _claims(runs: Dict[Tuple[str, str], Dict]) -> List[str]:
 
 
 def _markdown(rows: List[str], claims: List[str], images: int,
-              cls_images: int, timing: str, command: str) -> str:
+              cls_images: int, timing: str, command: str,
+              timesteps: Sequence[int] = TIMESTEPS) -> str:
     head = ('| model | method | ' +
-            ' | '.join(f'T={t}' for t in TIMESTEPS) +
+            ' | '.join(f'T={t}' for t in timesteps) +
             ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN | SIN % |')
-    rule = '|' + '---|' * (len(TIMESTEPS) + 8)
+    rule = '|' + '---|' * (len(timesteps) + 8)
     return '\n'.join([
         '# Conversion methods compared',
         '',
@@ -210,7 +228,8 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         'sleep steps; two-stage detectors count both stages).',
         '- ANN: the converted network\'s own ANN on the same images (the '
         'quantized ANN for CASC). T99: smallest T reaching 99 % of it.',
-        '- Firing rate, SOPs and energy at T99 (or T=128): spikes per '
+        f'- Firing rate, SOPs and energy at T99 (or T={timesteps[-1]}): '
+        'spikes per '
         'neuron per step; synaptic operations per image (coefficient x '
         'fan-out); energy with 0.9 pJ per SOP + 4.6 pJ per analog MAC over '
         '4.6 pJ per ANN MAC (45 nm). SIN %: share of spikes emitted by '
@@ -229,7 +248,8 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         '',
         'Checked by `spikedet.evaluation.claims` on the curves above; IF is '
         '`if_channel` (the same channel-wise 99.9 % thresholds). A curve '
-        'that never reaches 99 % is only known to need more than T = 128.',
+        'that never reaches 99 % is only known to need more than T = '
+        f'{timesteps[-1]}.',
         '',
         '| model | claim | verdict | measured |',
         '|---|---|---|---|',
@@ -247,7 +267,10 @@ def main() -> int:
     parser.add_argument('--jobs', type=int, default=2,
                         help='runs side by side, one thread each')
     parser.add_argument('--methods', nargs='+', default=None,
-                        help='presets to run (default: all)')
+                        help='presets to run, by name or preset file path '
+                        '(default: every preset)')
+    parser.add_argument('--timesteps', type=int, nargs='+',
+                        default=list(TIMESTEPS), help='read-out T')
     parser.add_argument('--models', nargs='+', default=None,
                         choices=[m.key for m in MODELS])
     parser.add_argument('--work-dir', default='work_dirs/compare')
@@ -261,11 +284,13 @@ def main() -> int:
     args = parser.parse_args()
     if min(args.images, args.cls_images, args.jobs) < 1:
         raise UserInputError('--images, --cls-images and --jobs must be >= 1')
+    timesteps = check_timesteps(args.timesteps)
     methods: Sequence[str] = args.methods or available_methods()
-    unknown = sorted(set(methods) - set(available_methods()))
+    unknown = sorted(m for m in methods if m not in available_methods()
+                     and not (m.endswith('.py') and osp.isfile(m)))
     if unknown:
         raise UserInputError(f'unknown method(s) {unknown}; choose from '
-                             f'{available_methods()}')
+                             f'{available_methods()} or give preset files')
     models = [m for m in MODELS if not args.models or m.key in args.models]
     jobs = [(model, method) for model in models for method in methods]
     threads = 1 if args.jobs > 1 else 0
@@ -274,24 +299,26 @@ def main() -> int:
     def one(job: Tuple[Model, str]) -> Dict:
         model, method = job
         images = args.images if model.detector else args.cls_images
-        work = osp.join(args.work_dir, model.key, method)
-        previous = _previous_run(work, images, args.cfg_options) \
+        work = osp.join(args.work_dir, model.key, _method_key(method))
+        previous = _previous_run(work, images, timesteps, args.cfg_options) \
             if args.reuse else None
         if previous is not None:
             reused.append(f'{model.key}/{method}')
             run = previous
         else:
-            run = _run(model, method, images, work, threads,
+            run = _run(model, method, images, work, timesteps, threads,
                        args.cfg_options)
             atomic_write_json(osp.join(work, 'run.json'), run, 2)
-        print(_row(model, method, run), flush=True)
+        print(_row(model, _method_key(method), run, timesteps), flush=True)
         return run
 
     start = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
-        runs = dict(zip([(m.key, method) for m, method in jobs],
-                        pool.map(one, jobs)))
-    rows = [_row(m, method, runs[m.key, method]) for m, method in jobs]
+        keys = [(m.key, _method_key(method)) for m, method in jobs]
+        runs = dict(zip(keys, pool.map(one, jobs)))
+    models_by_key = {m.key: m for m in MODELS}
+    rows = [_row(models_by_key[model], method, runs[model, method], timesteps)
+            for model, method in keys]
     wall = (time.perf_counter() - start) / 60
     busy = sum(run['seconds'] for run in runs.values()) / 60
     timing = (f'{len(jobs)} runs, {args.jobs} side by side; '
@@ -301,7 +328,7 @@ def main() -> int:
                f', {wall:.0f} min wall time on this machine (2 cores).')
     command = ' '.join(['python tools/compare.py', *sys.argv[1:]])
     text = _markdown(rows, _claims(runs), args.images, args.cls_images,
-                     timing, command)
+                     timing, command, timesteps)
     atomic_write_text(args.out, text)
     print(f'wrote {args.out}')
     return 0
