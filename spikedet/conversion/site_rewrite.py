@@ -29,6 +29,9 @@ class SiteSequence(StatefulModule):
     Args:
         modules: One replacement per site, in call order.
     """
+    # Its call counter returns to the same residue every step; the sites
+    # are modules of their own and answer for themselves.
+    silent_is_fixed_point = True
 
     def __init__(self, modules: Sequence[nn.Module]) -> None:
         super().__init__()
@@ -71,6 +74,9 @@ class FunctionalSites(StatefulModule):
     Args:
         modules: One replacement per functional site, in call order.
     """
+    # Its call counter returns to the same residue every step; the sites
+    # are modules of their own and answer for themselves.
+    silent_is_fixed_point = True
 
     def __init__(self, modules: Sequence[nn.Module]) -> None:
         super().__init__()

@@ -43,6 +43,9 @@ class BaseNeuron(StatefulModule):
     # Whether |spikes| is a spike count (burst, augmented, signed spikes);
     # False for neurons whose one spike carries a real-valued level.
     spike_value_is_count = True
+    # Membrane-only state: a silent zero-input step changes nothing (see
+    # StatefulModule); a spike filter is a module of its own and says so.
+    silent_is_fixed_point = True
 
     def __init__(self,
                  threshold: Union[float, Tensor] = 1.0,
@@ -89,6 +92,8 @@ class BaseNeuron(StatefulModule):
             spikes = self.fire(x)
             if self.spike_filter is not None:
                 spikes = self.spike_filter(spikes)
+        # The step's integer spikes, for statistics (a reference, no copy).
+        self.last_spikes = spikes
         if self.record_stats:
             with torch.no_grad():
                 count = spikes.abs().sum() if self.spike_value_is_count \
@@ -103,6 +108,7 @@ class BaseNeuron(StatefulModule):
     def reset(self) -> None:
         """Drop the membrane and statistics of the current input."""
         self.v = None
+        self.last_spikes: Optional[Tensor] = None
         if getattr(self, 'spike_filter', None) is not None:
             self.spike_filter.reset()
         self.spike_count = torch.zeros(())

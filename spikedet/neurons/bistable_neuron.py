@@ -57,6 +57,8 @@ class BistableNeuron(BaseNeuron):
         channel_dim: See :class:`BaseNeuron`.
     """
 
+    silent_is_fixed_point = False  # the phase clock advances every step
+
     def __init__(self,
                  threshold: Union[float, Tensor] = 1.0,
                  phase: int = 8,

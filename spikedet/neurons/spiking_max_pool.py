@@ -30,6 +30,9 @@ class SpikingMaxPool2d(StatefulModule):
             :class:`torch.nn.MaxPool2d`.
     """
 
+    # With zero input C stays and the output is 0: a silent fixed point.
+    silent_is_fixed_point = True
+
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
                  ceil_mode: bool = False) -> None:
         super().__init__()

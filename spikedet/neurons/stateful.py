@@ -33,7 +33,15 @@ class StatefulModule(nn.Module):
 
     Subclasses keep their per-sample state in plain attributes (never in the
     state dict) and restore the initial state in :meth:`reset`.
+
+    ``silent_is_fixed_point`` is True for a module whose state a step with
+    an all-zero input, in which it emits nothing, leaves unchanged (so the
+    next such step is identical): a membrane-only neuron. The simulator
+    then skips the rest of a sleep phase once a whole step was silent
+    (:class:`spikedet.simulation.SilenceWatch`). Modules with a clock (a
+    phase, a silent-time counter) keep the default False.
     """
+    silent_is_fixed_point = False
 
     def reset(self) -> None:
         """Forget all state of the current input."""

@@ -5,6 +5,7 @@ from .monitor import (LayerCounts, Snapshot, SpikeMonitor, energy,
 from .phase_windows import PhaseRun, simulate_phase_windows
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
+from .silence import SilenceWatch
 from .timestep_statistics import (TimestepStatistics, monitored,
                                   monitored_readouts)
 from .simulate import (ReadOut, SimulationError, check_timesteps,
@@ -16,5 +17,6 @@ __all__ = [
     'check_timesteps', 'iterate_readouts', 'simulate', 'step_span',
     'LayerCounts',
     'Snapshot', 'SpikeMonitor', 'energy', 'merge', 'TimestepStatistics',
-    'monitored', 'monitored_readouts', 'PhaseRun', 'simulate_phase_windows'
+    'monitored', 'monitored_readouts', 'PhaseRun', 'simulate_phase_windows',
+    'SilenceWatch'
 ]

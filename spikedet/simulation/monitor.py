@@ -160,7 +160,7 @@ class SpikeMonitor:
                 if spec is None:
                     return None
                 if spec.kind != 'leaky_relu':
-                    inactive[name] = args[0] <= 0
+                    inactive[name] = (args[0] <= 0).to(args[0].dtype)
                 with opaque():  # not a call site of the owner's forward
                     return apply_activation(spec, args[0])
             return hook
@@ -209,25 +209,29 @@ class SpikeMonitor:
 
     # -- counting ----------------------------------------------------------
     def _count(self, name: str):
+        # Per step and layer: a few reductions over the output, accumulated
+        # as 0-dim tensors (no host sync; snapshot() converts).
         def hook(module, args, out):
             fanout = self.fanout.get(name)
             if fanout is None or fanout.shape != out.shape:
                 raise RuntimeError(f'{name}: output shape {tuple(out.shape)} '
                                    'was not probed; call probe() first')
-            nonzero = out != 0
-            if isinstance(module, BaseNeuron) and module.spike_value_is_count:
-                coef = (out / module.theta(out)).abs()
+            spikes = getattr(module, 'last_spikes', None)
+            if isinstance(module, BaseNeuron) and \
+                    module.spike_value_is_count and spikes is not None:
+                coef = spikes.abs().reshape(-1)
             else:
-                coef = nonzero.to(out.dtype)
+                coef = (out != 0).to(out.dtype).reshape(-1)
             c = self.counts.setdefault(name, LayerCounts())
-            c.events += float(nonzero.sum())
-            c.spikes += float(coef.sum())
-            c.sops += float((coef * fanout).sum())
+            c.events = c.events + torch.count_nonzero(coef)
+            c.spikes = c.spikes + coef.sum()
+            c.sops = c.sops + torch.dot(coef, fanout.reshape(-1))
             c.neuron_steps += out.numel()
             c.steps += 1
             mask = self.inactive.get(name)
             if mask is not None and mask.shape == out.shape:
-                c.sin_spikes += float((coef * mask).sum())
+                c.sin_spikes = c.sin_spikes + torch.dot(coef,
+                                                        mask.reshape(-1))
         return hook
 
     def _charge(self, name: str):
@@ -254,11 +258,23 @@ class SpikeMonitor:
             h.remove()
         self._handles = []
 
-    def snapshot(self) -> Snapshot:
-        """A copy of the counts so far."""
-        return Snapshot({n: LayerCounts(**vars(c))
-                         for n, c in self.counts.items()},
-                        self.analog_macs, self.ann_macs)
+    def snapshot(self, idle_steps: int = 0) -> Snapshot:
+        """A copy of the counts so far, as floats.
+
+        Args:
+            idle_steps: Steps the simulator skipped as silent
+                (:attr:`ReadOut.silent_steps`): no event, no SOP, no MAC,
+                but they count as neuron-steps of every layer, so firing
+                rates keep the simulated time as denominator.
+        """
+        layers = {}
+        for name, c in self.counts.items():
+            per_step = c.neuron_steps / c.steps if c.steps else 0.0
+            layers[name] = LayerCounts(
+                float(c.events), float(c.spikes), float(c.sops),
+                c.neuron_steps + per_step * idle_steps, c.steps + idle_steps,
+                float(c.sin_spikes))
+        return Snapshot(layers, self.analog_macs, self.ann_macs)
 
 
 def merge(snapshots: List[Optional[Snapshot]]) -> Snapshot:

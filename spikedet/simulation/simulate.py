@@ -12,6 +12,7 @@ from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
 from .input_cache import cached_input_layers
 from .schedules import Schedule, build_schedule
+from .silence import SilenceWatch
 from .trees import tree_add_, tree_map
 
 Forward = Callable[[nn.Module, Any], Any]
@@ -31,10 +32,13 @@ class ReadOut:
         total_steps: All simulated steps so far (wake + sleep), in the
             network's own time: a step of a phase-coded network stands for
             :func:`step_span` steps.
+        silent_steps: Sleep steps among them skipped as provably silent
+            (:class:`SilenceWatch`): no spike, no output.
     """
     output: Any
     wake_steps: int
     total_steps: int
+    silent_steps: int = 0
 
 
 def check_timesteps(timesteps: Sequence[int]) -> Tuple[int, ...]:
@@ -79,8 +83,10 @@ def iterate_readouts(snn: nn.Module,
     One loop of single steps: no tensor with a time dimension is built; the
     only state is the neurons' and one accumulator of the output, so memory
     does not grow with T. Layers fed directly by the constant input are
-    computed once (:func:`cached_input_layers`). Every stateful module is reset before the first
-    step (and after the last), so batches never leak into each other.
+    computed once (:func:`cached_input_layers`); the rest of a sleep phase
+    is skipped once a sleep step was silent (:class:`SilenceWatch`). Every
+    stateful module is reset before the first step (and after the last),
+    so batches never leak into each other.
 
     Args:
         snn: A converted network.
@@ -99,12 +105,22 @@ def iterate_readouts(snn: nn.Module,
     sleep_inputs = None
     acc = None
     span = step_span(snn)
+    silent = 0
+    idle = False
     reset_states(snn)
     try:
         with torch.no_grad(), cached_input_layers(snn, inputs), \
-                ExitStack() as sleeping:
+                SilenceWatch(snn) as watch, ExitStack() as sleeping:
             asleep = False
             for sleep, wake, total, due in schedule.steps(wanted[-1]):
+                idle = idle and sleep
+                if idle:  # the rest of this sleep phase repeats silence
+                    silent += 1
+                    if due and wake in wanted:
+                        yield wake, ReadOut(
+                            tree_map(lambda a, w=wake: a / w, acc), wake,
+                            total * span, silent)
+                    continue
                 if sleep != asleep:
                     asleep = sleep
                     set_sleep(snn, sleep)
@@ -114,12 +130,14 @@ def iterate_readouts(snn: nn.Module,
                         sleeping.close()
                 if sleep and sleep_inputs is None:
                     sleep_inputs = tree_map(torch.zeros_like, inputs)
+                watch.arm(sleep)
                 out = forward(snn, sleep_inputs if sleep else inputs)
+                idle = watch.silent(out)
                 acc = tree_map(torch.clone, out) if acc is None else \
                     tree_add_(acc, out)
                 if due and wake in wanted:
                     yield wake, ReadOut(tree_map(lambda a, w=wake: a / w, acc),
-                                        wake, total * span)
+                                        wake, total * span, silent)
     finally:
         set_sleep(snn, False)
         reset_states(snn)

@@ -87,4 +87,4 @@ def monitored_readouts(stats: Optional[TimestepStatistics], net: nn.Module,
     with monitor or nullcontext():
         for t, readout in iterate_readouts(net, inputs, timesteps, schedule):
             yield t, readout, (None if monitor is None else
-                               monitor.snapshot())
+                               monitor.snapshot(readout.silent_steps))

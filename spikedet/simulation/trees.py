@@ -3,7 +3,7 @@
 Detectors return nested structures (YOLOv3: a tuple of per-level lists); the
 simulator accumulates and scales them without caring about the nesting.
 """
-from typing import Any, Callable
+from typing import Any, Callable, List
 
 from torch import Tensor
 
@@ -32,3 +32,10 @@ def tree_add_(acc: Any, tree: Any) -> Any:
     if isinstance(acc, dict):
         return {k: tree_add_(acc[k], tree[k]) for k in acc}
     raise TypeError(f'cannot accumulate a {type(acc).__name__} output')
+
+
+def tree_leaves(tree: Any) -> List[Tensor]:
+    """The tensor leaves of ``tree``, in order."""
+    leaves: List[Tensor] = []
+    tree_map(lambda t: leaves.append(t) or t, tree)
+    return leaves

@@ -16,7 +16,7 @@ def _compare(tmp_path: Path, root: Path, *extra: str):
                         'persistent_workers=False')]
     return subprocess.run(
         [sys.executable, 'tools/compare.py', '--models', 'resnet18',
-         '--methods', 'if_channel', 'configs/sweeps/bsnn_p2.py', 'cif_wsc',
+         '--methods', 'if_channel', 'configs/_base_/conversion/sweeps/bsnn_p2.py', 'cif_wsc',
          str(bad),
          '--timesteps', '1', '4', '16', '64', '--cls-images', '6',
          '--jobs', '2', '--work-dir', str(tmp_path / 'runs'),
