@@ -38,10 +38,10 @@ from spikedet.engine.spiking_config import available_methods, load_method
 from spikedet.evaluation.claims import (TARGET, check_fewer_steps,
                                         check_single_spike)
 from spikedet.evaluation.curve import first_reaching
-from spikedet.evaluation.report import main_metric
+from spikedet.evaluation.report import add_statistics, main_metric
+from spikedet.simulation import check_timesteps, energy
 from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
 from spikedet.utils.cli import run_cli
-from spikedet.simulation import check_timesteps
 from spikedet.utils.errors import UserInputError
 
 TIMESTEPS = (1, 2, 4, 8, 16, 32, 64, 128)
@@ -146,12 +146,27 @@ def _previous_run(work: str, images: int, timesteps: Sequence[int],
     return run if same else None
 
 
+def _with_totals(run: Dict, work: str) -> None:
+    """Refresh the run's curve from its stats.json (all per-T totals)."""
+    path = osp.join(work, 'stats.json')
+    if 'curve' in run and osp.isfile(path):
+        with open(path) as f:
+            add_statistics(run['curve'], json.load(f))
+
+
+def _single_inference(method: str) -> bool:
+    """Whether each read-out step of ``method`` is a whole inference
+    (One-Spike's functional form): its statistics are read at T = 1."""
+    return load_method(method)['conversion']['method'] == 'onespike'
+
+
 def _row(model: Model, method: str, run: Dict,
-         timesteps: Sequence[int] = TIMESTEPS) -> str:
-    """One markdown row: the curve's cells, the ANN, T99 and efficiency."""
+         timesteps: Sequence[int] = TIMESTEPS, stats_at: int = 0) -> str:
+    """One markdown row: the curve's cells, the ANN, T99 and efficiency
+    (at ``stats_at`` if given, else at T99 or the largest T)."""
     if 'refused' in run:
         return (f'| {model.name} | `{method}` | refused: '
-                f'{run["refused"]} |' + ' |' * (len(timesteps) + 5))
+                f'{run["refused"]} |' + ' |' * (len(timesteps) + 6))
     curve = run['curve']
     name = main_metric(curve)
     ann = curve['ann'][name]
@@ -163,7 +178,7 @@ def _row(model: Model, method: str, run: Dict,
         extra = f' ({values["bbox_mAP"]:.3f})' if 'bbox_mAP' in values \
             else ''
         cells.append(f'{values[name]:.3f}{extra} @{steps}')
-    at = str(t99 if t99 is not None else timesteps[-1])
+    at = str(stats_at or (t99 if t99 is not None else timesteps[-1]))
     stats = curve['timesteps'][at]
     ann_extra = f' ({curve["ann"]["bbox_mAP"]:.3f})' \
         if 'bbox_mAP' in curve['ann'] else ''
@@ -172,6 +187,7 @@ def _row(model: Model, method: str, run: Dict,
             f'{t99 if t99 is not None else f"> {timesteps[-1]}"} | '
             f'{stats["firing_rate"]:.4f} | {stats["sops"]:.3g} | '
             f'{stats["energy_ratio"]:.3f} | '
+            f'{energy(dict(stats, analog_macs=0.0))["ratio"]:.3f} | '
             f'{100 * stats.get("sin_fraction", 0.0):.2f} |')
 
 
@@ -213,8 +229,9 @@ def _markdown(rows: List[str], claims: List[str], images: int,
               timesteps: Sequence[int] = TIMESTEPS) -> str:
     head = ('| model | method | ' +
             ' | '.join(f'T={t}' for t in timesteps) +
-            ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN | SIN % |')
-    rule = '|' + '---|' * (len(timesteps) + 8)
+            ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN | '
+            'E_SOP / E_ANN | SIN % |')
+    rule = '|' + '---|' * (len(timesteps) + 9)
     return '\n'.join([
         '# Conversion methods compared',
         '',
@@ -232,11 +249,19 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         'spikes per '
         'neuron per step; synaptic operations per image (coefficient x '
         'fan-out); energy with 0.9 pJ per SOP + 4.6 pJ per analog MAC over '
-        '4.6 pJ per ANN MAC (45 nm). SIN %: share of spikes emitted by '
-        'neurons whose ANN pre-activation is <= 0 (ReLU-type sites).',
+        '4.6 pJ per ANN MAC (45 nm). A synaptic layer fed by no spiking '
+        'layer computes on analog values at every step and is charged as '
+        'MACs: the stem, an FPN\'s output convs, and in YOLOv3\'s '
+        'MobileNetV2 every expand conv (its linear bottleneck leaves no '
+        'neuron between a block\'s projection and the next block). '
+        'E_SOP / E_ANN is the synaptic part alone. SIN %: share of spikes '
+        'emitted by neurons whose ANN pre-activation is <= 0 (ReLU-type '
+        'sites).',
         '- `onespike`: each T is one more single-spike inference (the '
-        'functional form); its total steps are T x the network latency '
-        '(depth + 1) K, and its firing rate is spikes per neuron per input.',
+        'functional form; all T give the same answer); its total steps are '
+        'T x the network latency (depth + 1) K. Its firing rate, SOPs and '
+        'energy are those of one inference (T = 1): the rate is spikes per '
+        'neuron per input.',
         '- `bsnn`: a neuron at spiking depth d first fires after d phases of '
         'P = 4 steps, so nothing reaches the head before T > depth x P.',
         '',
@@ -295,6 +320,7 @@ def main() -> int:
     jobs = [(model, method) for model in models for method in methods]
     threads = 1 if args.jobs > 1 else 0
     reused: List[str] = []
+    stats_at = {m: 1 if _single_inference(m) else 0 for m in methods}
 
     def one(job: Tuple[Model, str]) -> Dict:
         model, method = job
@@ -309,16 +335,17 @@ def main() -> int:
             run = _run(model, method, images, work, timesteps, threads,
                        args.cfg_options)
             atomic_write_json(osp.join(work, 'run.json'), run, 2)
-        print(_row(model, _method_key(method), run, timesteps), flush=True)
+        _with_totals(run, work)
+        print(_row(model, _method_key(method), run, timesteps,
+                   stats_at[method]), flush=True)
         return run
 
     start = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
         keys = [(m.key, _method_key(method)) for m, method in jobs]
         runs = dict(zip(keys, pool.map(one, jobs)))
-    models_by_key = {m.key: m for m in MODELS}
-    rows = [_row(models_by_key[model], method, runs[model, method], timesteps)
-            for model, method in keys]
+    rows = [_row(m, key, runs[m.key, key], timesteps, stats_at[method])
+            for (m, method), (_, key) in zip(jobs, keys)]
     wall = (time.perf_counter() - start) / 60
     busy = sum(run['seconds'] for run in runs.values()) / 60
     timing = (f'{len(jobs)} runs, {args.jobs} side by side; '

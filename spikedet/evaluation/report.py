@@ -12,12 +12,14 @@ STATS_COLUMNS = (('sops', 'SOPs/img', 10, '.3e'),
 
 def add_statistics(curve: Dict, report: Dict) -> Dict:
     """Copy per-T totals of a :class:`TimestepStatistics` report into the
-    curve's rows (SOPs per image, firing rate, energy relative to the ANN)."""
+    curve's rows (SOPs, analog and ANN MACs per image, firing rate, energy
+    relative to the ANN, SIN fraction)."""
     for t, row in report['timesteps'].items():
         rows = curve['timesteps']
         values = rows.get(int(t), rows.get(str(t)))
         if values is not None:
-            for key in (*(c[0] for c in STATS_COLUMNS), 'sin_fraction'):
+            for key in (*(c[0] for c in STATS_COLUMNS), 'sin_fraction',
+                        'analog_macs', 'ann_macs'):
                 values[key] = row[key]
     return curve
 
