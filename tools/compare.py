@@ -1,14 +1,15 @@
 """Run every conversion method on every model and write docs/results.md.
 
-    python tools/compare.py [--images 20] [--cls-images 200] [--jobs 2] \
+    python tools/compare.py [--images 20] [--cls-every 3] [--jobs 2] \
         [--methods if if_channel ...] [--models yolov3 ...] [--reuse] \
         [--out docs/results.md] [--cfg-options KEY=VALUE ...]
 
 For each model (YOLOv3, Faster R-CNN, the ResNet-18 classifier) and each
 conversion preset of ``configs/_base_/conversion`` it runs the user's own
 command, ``tools/test.py CFG CKPT --snn METHOD --stats`` (CASC presets on
-the quantization-aware checkpoint), on a fixed val subset (the first N
-images; the COCO metric scores exactly those), reading out at
+the quantization-aware checkpoint), on a fixed val subset (detectors: the
+first N images, the COCO metric scores exactly those; classifier: every
+k-th crop, so every class is in it), reading out at
 T = 1, 2, 4, ..., 128 in one pass. A method that refuses a model (a clear
 conversion error) gets a row saying so. The table holds, per run: the
 headline metric (mAP@0.5, top-1) and bbox mAP at each T with wake / total
@@ -78,7 +79,16 @@ MODELS = [
 ]
 
 
-def _run(model: Model, method: str, images: int, work: str,
+def _subset_options(subset: Dict) -> List[str]:
+    """tools/test.py options for ``dict(images=N)`` (the first N) or
+    ``dict(every=k)`` (every k-th sample, :class:`StridedSampler`)."""
+    if 'images' in subset:
+        return [f'test_dataloader.dataset.indices={subset["images"]}']
+    return ['test_dataloader.sampler.type=StridedSampler',
+            f'test_dataloader.sampler.stride={subset["every"]}']
+
+
+def _run(model: Model, method: str, subset: Dict, work: str,
          timesteps: Sequence[int] = TIMESTEPS, threads: int = 0,
          options: Sequence[str] = ()) -> Dict:
     """One ``tools/test.py --snn`` run; returns its curve or its refusal.
@@ -86,7 +96,7 @@ def _run(model: Model, method: str, images: int, work: str,
     Args:
         model: The model to convert.
         method: The conversion preset.
-        images: Val images (detectors) or crops (classifier), the first N.
+        subset: The val subset, see :func:`_subset_options`.
         work: The run's work directory (log, curve, stats).
         timesteps: Read-out T.
         threads: Intra-op threads of the child process; 0 keeps torch's
@@ -101,7 +111,7 @@ def _run(model: Model, method: str, images: int, work: str,
     args = [sys.executable, 'tools/test.py', config, ckpt, '--snn', method,
             '--stats', '--calib-batches', '5', '--work-dir', work,
             '--timesteps', *map(str, timesteps), '--cfg-options',
-            f'test_dataloader.dataset.indices={images}', *options]
+            *_subset_options(subset), *options]
     env = dict(os.environ)
     if threads:
         env['OMP_NUM_THREADS'] = str(threads)
@@ -117,12 +127,12 @@ def _run(model: Model, method: str, images: int, work: str,
         if not reason.startswith('error: '):
             raise UserInputError(f'{model.key}/{method} crashed; see {log}')
         return dict(refused=reason[len('error: '):], seconds=seconds,
-                    images=images, timesteps=list(timesteps),
+                    subset=subset, timesteps=list(timesteps),
                     options=list(options))
     with open(osp.join(work, 'curve.json')) as f:
         curve = json.load(f)
     return dict(curve=curve, seconds=seconds, config=config, checkpoint=ckpt,
-                images=images, timesteps=list(timesteps),
+                subset=subset, timesteps=list(timesteps),
                 options=list(options))
 
 
@@ -131,16 +141,16 @@ def _method_key(method: str) -> str:
     return osp.splitext(osp.basename(method))[0]
 
 
-def _previous_run(work: str, images: int, timesteps: Sequence[int],
+def _previous_run(work: str, subset: Dict, timesteps: Sequence[int],
                   options: Sequence[str]) -> Optional[Dict]:
-    """The run.json an earlier invocation left for the same images, T and
+    """The run.json an earlier invocation left for the same subset, T and
     ``--cfg-options``, if any."""
     path = osp.join(work, 'run.json')
     if not osp.isfile(path):
         return None
     with open(path) as f:
         run = json.load(f)
-    same = run.get('images') == images and \
+    same = run.get('subset', dict(images=run.get('images'))) == subset and \
         run.get('timesteps', list(TIMESTEPS)) == list(timesteps) and \
         run.get('options', []) == list(options)
     return run if same else None
@@ -225,7 +235,7 @@ def _claims(runs: Dict[Tuple[str, str], Dict]) -> List[str]:
 
 
 def _markdown(rows: List[str], claims: List[str], images: int,
-              cls_images: int, timing: str, command: str,
+              cls_every: int, timing: str, command: str,
               timesteps: Sequence[int] = TIMESTEPS) -> str:
     head = ('| model | method | ' +
             ' | '.join(f'T={t}' for t in timesteps) +
@@ -239,8 +249,9 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         '',
         f'- Detectors: the first {images} images of the embedded val split; '
         'metric mAP@0.5 with bbox mAP@[.5:.95] in brackets (COCO, '
-        'pycocotools through mmdet\'s CocoMetric). Classifier: the first '
-        f'{cls_images} val crops, top-1 %.',
+        'pycocotools through mmdet\'s CocoMetric). Classifier: one val '
+        f'crop in {cls_every} (StridedSampler: every class in proportion), '
+        'top-1 %.',
         '- Each cell: metric @ wake/total steps (wake-sleep methods spend '
         'sleep steps; two-stage detectors count both stages).',
         '- ANN: the converted network\'s own ANN on the same images (the '
@@ -287,8 +298,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--images', type=int, default=20,
                         help='val images per detector run (the first N)')
-    parser.add_argument('--cls-images', type=int, default=200,
-                        help='val crops per classifier run')
+    parser.add_argument('--cls-every', type=int, default=3,
+                        help='classifier runs take every k-th val crop')
     parser.add_argument('--jobs', type=int, default=2,
                         help='runs side by side, one thread each')
     parser.add_argument('--methods', nargs='+', default=None,
@@ -307,8 +318,8 @@ def main() -> int:
                         help='passed on to every tools/test.py run (e.g. '
                         'another data_root)')
     args = parser.parse_args()
-    if min(args.images, args.cls_images, args.jobs) < 1:
-        raise UserInputError('--images, --cls-images and --jobs must be >= 1')
+    if min(args.images, args.cls_every, args.jobs) < 1:
+        raise UserInputError('--images, --cls-every and --jobs must be >= 1')
     timesteps = check_timesteps(args.timesteps)
     methods: Sequence[str] = args.methods or available_methods()
     unknown = sorted(m for m in methods if m not in available_methods()
@@ -324,15 +335,16 @@ def main() -> int:
 
     def one(job: Tuple[Model, str]) -> Dict:
         model, method = job
-        images = args.images if model.detector else args.cls_images
+        subset = dict(images=args.images) if model.detector else \
+            dict(every=args.cls_every)
         work = osp.join(args.work_dir, model.key, _method_key(method))
-        previous = _previous_run(work, images, timesteps, args.cfg_options) \
+        previous = _previous_run(work, subset, timesteps, args.cfg_options) \
             if args.reuse else None
         if previous is not None:
             reused.append(f'{model.key}/{method}')
             run = previous
         else:
-            run = _run(model, method, images, work, timesteps, threads,
+            run = _run(model, method, subset, work, timesteps, threads,
                        args.cfg_options)
             atomic_write_json(osp.join(work, 'run.json'), run, 2)
         _with_totals(run, work)
@@ -354,7 +366,7 @@ def main() -> int:
                f'(this one: {wall:.0f} min).' if reused else
                f', {wall:.0f} min wall time on this machine (2 cores).')
     command = ' '.join(['python tools/compare.py', *sys.argv[1:]])
-    text = _markdown(rows, _claims(runs), args.images, args.cls_images,
+    text = _markdown(rows, _claims(runs), args.images, args.cls_every,
                      timing, command, timesteps)
     atomic_write_text(args.out, text)
     print(f'wrote {args.out}')
