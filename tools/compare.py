@@ -226,10 +226,12 @@ def _claims(runs: Dict[Tuple[str, str], Dict]) -> List[str]:
             if get(method) and get(reference):
                 checks.append((model, check_fewer_steps(
                     claim, get(method), get(reference), **opts)))
-        if get('onespike'):
+        for method in sorted(method for key, method in curves
+                             if key == model.key
+                             and method.startswith('onespike')):
             checks.append((model, check_single_spike(
-                'One-Spike within 1 % of the ANN, one spike per neuron',
-                get('onespike'))))
+                f'One-Spike (`{method}`) within 1 % of the ANN, one spike '
+                'per neuron', get(method))))
     return [f'| {model.name} | {c.claim} | **{c.verdict}** | {c.evidence} |'
             for model, c in checks]
 

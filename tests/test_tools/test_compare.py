@@ -18,7 +18,7 @@ def _compare(tmp_path: Path, root: Path, *extra: str):
         [sys.executable, 'tools/compare.py', '--models', 'resnet18',
          '--methods', 'if_channel', 'configs/_base_/conversion/sweeps/bsnn_p2.py', 'cif_wsc',
          str(bad),
-         '--timesteps', '1', '4', '16', '64', '--cls-images', '6',
+         '--timesteps', '1', '4', '16', '64', '--cls-every', '2',
          '--jobs', '2', '--work-dir', str(tmp_path / 'runs'),
          '--out', str(tmp_path / 'results.md'), *extra,
          '--cfg-options', *opts],
@@ -38,7 +38,8 @@ def test_compare_writes_rows_and_claims_and_reuses_runs(tmp_path,
     assert 'refused:' in rows[3] and 'bogus' in rows[3]
     run_file = tmp_path / 'runs/resnet18/bsnn_p2/run.json'
     run = json.loads(run_file.read_text())
-    assert run['images'] == 6 and run['timesteps'] == [1, 4, 16, 64]
+    assert run['subset'] == {'every': 2}
+    assert run['timesteps'] == [1, 4, 16, 64]
     # BSNN's first read-outs come before its pipeline fills: recorded as
     # measured, one cell per T with wake / total steps.
     assert len(run['curve']['timesteps']) == 4
