@@ -60,6 +60,11 @@ class WakeSleepSchedule:
 Schedule = Union[PlainSchedule, WakeSleepSchedule]
 
 
+def has_sleep(schedule: Schedule) -> bool:
+    """Whether ``schedule`` ever runs sleep steps."""
+    return isinstance(schedule, WakeSleepSchedule) and schedule.sleep > 0
+
+
 def build_schedule(cfg: Union[None, Dict[str, Any], Schedule]) -> Schedule:
     """A schedule from ``None`` (plain), a schedule, or a dict with ``type``
     ``'plain'`` or ``'wake_sleep'`` (plus ``margin``, ``sleep``)."""

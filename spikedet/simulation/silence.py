@@ -25,11 +25,14 @@ class SilenceWatch:
 
     Args:
         net: The converted network.
+        enabled: False when the schedule has no sleep steps: then no hook
+            is registered and the timestep loop pays nothing.
     """
 
-    def __init__(self, net: nn.Module) -> None:
+    def __init__(self, net: nn.Module, enabled: bool = True) -> None:
         modules = [m for m in net.modules() if isinstance(m, StatefulModule)]
-        self.enabled = all(m.silent_is_fixed_point for m in modules)
+        self.enabled = enabled and all(m.silent_is_fixed_point
+                                       for m in modules)
         self._modules = modules if self.enabled else []
         self._handles: List[Any] = []
         self._armed = False

@@ -11,7 +11,7 @@ from ..neurons.stateful import reset_states, set_sleep
 from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
 from .input_cache import cached_input_layers
-from .schedules import Schedule, build_schedule
+from .schedules import Schedule, build_schedule, has_sleep
 from .silence import SilenceWatch
 from .trees import tree_add_, tree_map
 
@@ -110,7 +110,8 @@ def iterate_readouts(snn: nn.Module,
     reset_states(snn)
     try:
         with torch.no_grad(), cached_input_layers(snn, inputs), \
-                SilenceWatch(snn) as watch, ExitStack() as sleeping:
+                SilenceWatch(snn, has_sleep(schedule)) as watch, \
+                ExitStack() as sleeping:
             asleep = False
             for sleep, wake, total, due in schedule.steps(wanted[-1]):
                 idle = idle and sleep

@@ -4,7 +4,8 @@ import torch
 from torch import nn
 
 from spikedet.conversion import convert
-from spikedet.simulation import WakeSleepSchedule, simulate, step_span
+from spikedet.simulation import (SilenceWatch, WakeSleepSchedule, simulate,
+                                 step_span)
 from spikedet.simulation.timestep_statistics import (TimestepStatistics,
                                                      monitored_readouts)
 
@@ -67,3 +68,13 @@ def test_networks_with_a_clock_are_never_skipped():
 def test_plain_schedules_have_no_sleep_to_skip():
     snn = convert(_net(), [_data(1)], 'cif_wsc')
     assert simulate(snn, _data(3), [16])[16].silent_steps == 0
+
+
+def test_no_hooks_without_sleep_steps():
+    snn = convert(_net(), [_data(1)], 'cif_wsc')
+    with SilenceWatch(snn, enabled=False) as watch:
+        assert not any(m._forward_hooks for m in snn.modules())
+        watch.arm(True)
+        assert not watch.silent(torch.zeros(2))
+    with SilenceWatch(snn) as watch:
+        assert any(m._forward_hooks for m in snn.modules())
