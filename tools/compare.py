@@ -150,9 +150,9 @@ def _previous_run(work: str, subset: Dict, timesteps: Sequence[int],
         return None
     with open(path) as f:
         run = json.load(f)
-    same = run.get('subset', dict(images=run.get('images'))) == subset and \
-        run.get('timesteps', list(TIMESTEPS)) == list(timesteps) and \
-        run.get('options', []) == list(options)
+    same = run.get('subset') == subset and \
+        run.get('timesteps') == list(timesteps) and \
+        run.get('options') == list(options)
     return run if same else None
 
 
