@@ -107,6 +107,11 @@ def iterate_readouts(snn: nn.Module,
     span = step_span(snn)
     silent = 0
     idle = False
+
+    def readout(wake: int, total: int) -> ReadOut:
+        return ReadOut(tree_map(lambda a: a / wake, acc), wake, total * span,
+                       silent)
+
     reset_states(snn)
     try:
         with torch.no_grad(), cached_input_layers(snn, inputs), \
@@ -118,9 +123,7 @@ def iterate_readouts(snn: nn.Module,
                 if idle:  # the rest of this sleep phase repeats silence
                     silent += 1
                     if due and wake in wanted:
-                        yield wake, ReadOut(
-                            tree_map(lambda a, w=wake: a / w, acc), wake,
-                            total * span, silent)
+                        yield wake, readout(wake, total)
                     continue
                 if sleep != asleep:
                     asleep = sleep
@@ -137,8 +140,7 @@ def iterate_readouts(snn: nn.Module,
                 acc = tree_map(torch.clone, out) if acc is None else \
                     tree_add_(acc, out)
                 if due and wake in wanted:
-                    yield wake, ReadOut(tree_map(lambda a, w=wake: a / w, acc),
-                                        wake, total * span, silent)
+                    yield wake, readout(wake, total)
     finally:
         set_sleep(snn, False)
         reset_states(snn)
