@@ -39,7 +39,7 @@ from spikedet.engine.spiking_config import available_methods, load_method
 from spikedet.evaluation.claims import (TARGET, check_fewer_steps,
                                         check_single_spike)
 from spikedet.evaluation.curve import first_reaching
-from spikedet.evaluation.report import add_statistics, main_metric
+from spikedet.evaluation.report import main_metric
 from spikedet.simulation import check_timesteps, energy
 from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
 from spikedet.utils.cli import run_cli
@@ -154,14 +154,6 @@ def _previous_run(work: str, subset: Dict, timesteps: Sequence[int],
         run.get('timesteps') == list(timesteps) and \
         run.get('options') == list(options)
     return run if same else None
-
-
-def _with_totals(run: Dict, work: str) -> None:
-    """Refresh the run's curve from its stats.json (all per-T totals)."""
-    path = osp.join(work, 'stats.json')
-    if 'curve' in run and osp.isfile(path):
-        with open(path) as f:
-            add_statistics(run['curve'], json.load(f))
 
 
 def _single_inference(method: str) -> bool:
@@ -349,7 +341,6 @@ def main() -> int:
             run = _run(model, method, subset, work, timesteps, threads,
                        args.cfg_options)
             atomic_write_json(osp.join(work, 'run.json'), run, 2)
-        _with_totals(run, work)
         print(_row(model, _method_key(method), run, timesteps,
                    stats_at[method]), flush=True)
         return run
