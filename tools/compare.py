@@ -7,7 +7,9 @@
 For each model (YOLOv3, Faster R-CNN, the ResNet-18 classifier) and each
 conversion preset of ``configs/_base_/conversion`` it runs the user's own
 command, ``tools/test.py CFG CKPT --snn METHOD --stats`` (CASC presets on
-the quantization-aware checkpoint), on a fixed val subset (detectors: the
+the quantization-aware checkpoint whose L is the preset's wake-sleep
+margin: ``cif_wsc`` on ``*_casc-l8``, ``cif_wsc_l4`` on ``*_casc-l4``),
+spike-driven (every method's default), on a fixed val subset (detectors: the
 first N images, the COCO metric scores exactly those; classifier: every
 k-th crop, so every class is in it), reading out at
 T = 1, 2, 4, ..., 128 in one pass. A method that refuses a model (a clear
@@ -15,8 +17,13 @@ conversion error) gets a row saying so. The table holds, per run: the
 headline metric (mAP@0.5, top-1) and bbox mAP at each T with wake / total
 steps, the ANN, T99 (the smallest T reaching 99 % of the ANN), and at T99
 (or the largest T) the firing rate, SOPs per image and the energy
-estimate relative to the ANN. Every run's curve, stats and log stay under
-``--work-dir``; the markdown is regenerated from them by this command.
+estimate relative to the ANN. ``--analog`` also runs every method with
+``spike_driven=False`` (CASC on the ``*_casc-l8-analog`` checkpoints) and
+adds a table of what the identity sites' neurons cost in T99 and save in
+energy. A figure beside the markdown (``<out stem>_energy.png``) plots
+mAP@0.5 (top-1) against E / E_ANN for every method on each model. Every
+run's curve, stats and log stay under ``--work-dir``; the markdown is
+regenerated from them by this command.
 A second section checks the papers' claims on these curves
 (:mod:`spikedet.evaluation.claims`). ``--reuse`` keeps the runs an
 earlier invocation left in ``--work-dir`` for the same image counts.
@@ -40,7 +47,8 @@ from spikedet.evaluation.claims import (TARGET, check_fewer_steps,
                                         check_single_spike)
 from spikedet.evaluation.curve import first_reaching
 from spikedet.evaluation.report import main_metric
-from spikedet.simulation import check_timesteps, energy
+from spikedet.simulation import ENERGY_CONVENTIONS, check_timesteps, energy
+from spikedet.visualization.energy_front import plot_energy_fronts
 from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
 from spikedet.utils.cli import run_cli
 from spikedet.utils.errors import UserInputError
@@ -51,22 +59,37 @@ CASC_METHODS = ('cif_wsc',)
 
 @dataclass(frozen=True)
 class Model:
-    """A committed model: its plain and CASC configs and checkpoints."""
+    """A committed model: its configs and checkpoints, by suffix
+    (``''`` plain, ``'_casc-l8'``, ``'_casc-l4'``, ``'_casc-l8-analog'``)."""
     key: str
     name: str
-    config: str
-    checkpoint: str
-    casc_config: str
-    casc_checkpoint: str
+    folder: str
+    stem: str
     detector: bool
+
+    def files(self, suffix: str = '') -> Tuple[str, str]:
+        """``(config, checkpoint)`` of the variant ``suffix``."""
+        return (f'configs/{self.folder}/{self.stem}{suffix}.py',
+                f'data/checkpoints/{self.stem}{suffix}.pth')
 
 
 def _model(key: str, name: str, folder: str, stem: str,
            detector: bool) -> Model:
-    return Model(key, name, f'configs/{folder}/{stem}.py',
-                 f'data/checkpoints/{stem}.pth',
-                 f'configs/{folder}/{stem}_casc-l8.py',
-                 f'data/checkpoints/{stem}_casc-l8.pth', detector)
+    return Model(key, name, folder, stem, detector)
+
+
+ANALOG = 'model.conversion.spike_driven=False'
+
+
+def _variant(method: str, options: Sequence[str]) -> str:
+    """The checkpoint suffix a preset converts: a CASC preset the
+    quantization-aware ANN of L = its wake-sleep margin (not spike-driven
+    with ``spike_driven=False``), every other preset the plain ANN."""
+    preset = load_method(method)
+    if preset['conversion']['method'] not in CASC_METHODS:
+        return ''
+    level = preset['schedule'].get('margin', 8)
+    return f'_casc-l{level}' + ('-analog' if ANALOG in options else '')
 
 
 MODELS = [
@@ -103,10 +126,12 @@ def _run(model: Model, method: str, subset: Dict, work: str,
             default.
         options: Further ``--cfg-options`` for tools/test.py.
     """
-    casc = load_method(method)['conversion']['method'] in CASC_METHODS
-    config = model.casc_config if casc else model.config
-    ckpt = model.casc_checkpoint if casc else model.checkpoint
+    config, ckpt = model.files(_variant(method, options))
     os.makedirs(work, exist_ok=True)
+    if not osp.isfile(ckpt):
+        return dict(refused=f'no checkpoint {ckpt}', seconds=0.0,
+                    subset=subset, timesteps=list(timesteps),
+                    options=list(options))
     log = osp.join(work, 'test.log')
     args = [sys.executable, 'tools/test.py', config, ckpt, '--snn', method,
             '--stats', '--calib-batches', '5', '--work-dir', work,
@@ -230,7 +255,8 @@ def _claims(runs: Dict[Tuple[str, str], Dict]) -> List[str]:
 
 def _markdown(rows: List[str], claims: List[str], images: int,
               cls_every: int, timing: str, command: str,
-              timesteps: Sequence[int] = TIMESTEPS) -> str:
+              timesteps: Sequence[int] = TIMESTEPS,
+              analog_rows: Sequence[str] = (), figure: str = '') -> str:
     head = ('| model | method | ' +
             ' | '.join(f'T={t}' for t in timesteps) +
             ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN | '
@@ -251,17 +277,14 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         '- ANN: the converted network\'s own ANN on the same images (the '
         'quantized ANN for CASC). T99: smallest T reaching 99 % of it.',
         f'- Firing rate, SOPs and energy at T99 (or T={timesteps[-1]}): '
-        'spikes per '
-        'neuron per step; synaptic operations per image (coefficient x '
-        'fan-out); energy with 0.9 pJ per SOP + 4.6 pJ per analog MAC over '
-        '4.6 pJ per ANN MAC (45 nm). A synaptic layer fed by no spiking '
-        'layer computes on analog values at every step and is charged as '
-        'MACs: the stem, an FPN\'s output convs, and in YOLOv3\'s '
-        'MobileNetV2 every expand conv (its linear bottleneck leaves no '
-        'neuron between a block\'s projection and the next block). '
-        'E_SOP / E_ANN is the synaptic part alone. SIN %: share of spikes '
-        'emitted by neurons whose ANN pre-activation is <= 0 (ReLU-type '
-        'sites).',
+        'spikes per neuron per step; synaptic operations per image '
+        '(coefficient x fan-out); E / E_ANN the energy estimate relative to '
+        'the ANN, E_SOP / E_ANN its synaptic part alone. Every run is '
+        'spike-driven: a signed neuron sits at every identity site (a '
+        'synaptic layer reading another\'s output), so only the input '
+        'layer computes on analog values. SIN %: share of spikes emitted by '
+        'neurons whose ANN pre-activation is <= 0 (ReLU-type sites).',
+        f'- The {ENERGY_CONVENTIONS[0].lower()}{ENERGY_CONVENTIONS[1:]}',
         '- `onespike`: each T is one more single-spike inference (the '
         'functional form; all T give the same answer); its total steps are '
         'T x the network latency (depth + 1) K. Its firing rate, SOPs and '
@@ -274,6 +297,17 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         rule,
         *rows,
         '',
+        *([f'![mAP@0.5 / top-1 against E / E_ANN]({figure})', '']
+          if figure else []),
+        *(['## Spike-driven against analog hand-overs', '',
+           'The same runs with `spike_driven=False` (identity sites left '
+           'analog, charged as MACs; CASC on the `*_casc-l8-analog` '
+           'checkpoints): what the extra neurons cost in T99 and save in '
+           'energy.', '',
+           '| model | method | T99 spike-driven | T99 analog | '
+           'E / E_ANN at T99, spike-driven | E / E_ANN at T99, analog |',
+           '|---|---|---|---|---|---|', *analog_rows, '']
+          if analog_rows else []),
         '## The papers\' claims on this data',
         '',
         'Checked by `spikedet.evaluation.claims` on the curves above; IF is '
@@ -286,6 +320,57 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         *claims,
         '',
     ])
+
+
+def _at_t99(run: Dict) -> Tuple[Optional[int], Optional[float]]:
+    """T99 of a run and E / E_ANN there (None for a refused run or a curve
+    that never reaches 99 %)."""
+    if 'curve' not in run:
+        return None, None
+    curve = run['curve']
+    t99 = first_reaching(curve, main_metric(curve), TARGET)
+    if t99 is None:
+        return None, None
+    return t99, curve['timesteps'][str(t99)].get('energy_ratio')
+
+
+def _analog_rows(runs: Dict[Tuple[str, str, bool], Dict]) -> List[str]:
+    """Spike-driven against analog hand-overs, per model and method."""
+    rows = []
+    for model in MODELS:
+        for (key, method, analog), run in runs.items():
+            if key != model.key or analog or (key, method, True) not in runs:
+                continue
+            t_sd, e_sd = _at_t99(run)
+            t_an, e_an = _at_t99(runs[key, method, True])
+
+            def cell(value, fmt):
+                return '-' if value is None else format(value, fmt)
+            rows.append(f'| {model.name} | `{method}` | {cell(t_sd, "d")} | '
+                        f'{cell(t_an, "d")} | {cell(e_sd, ".3f")} | '
+                        f'{cell(e_an, ".3f")} |')
+    return rows
+
+
+def _energy_figure(runs: Dict[Tuple[str, str, bool], Dict],
+                   path: str) -> None:
+    """mAP@0.5 (top-1) against E / E_ANN of every spike-driven run."""
+    panels = {}
+    for model in MODELS:
+        front, ann = [], None
+        for (key, method, analog), run in runs.items():
+            if key != model.key or analog or 'curve' not in run:
+                continue
+            curve = run['curve']
+            name = main_metric(curve)
+            ann = curve['ann'][name]
+            front.append((method, [(v['energy_ratio'], v[name])
+                                   for v in curve['timesteps'].values()
+                                   if 'energy_ratio' in v]))
+        if front:
+            panels[model.name] = (front, ann)
+    plot_energy_fronts(panels, 'mAP@0.5 (detectors) / top-1 (classifier)',
+                       path)
 
 
 def main() -> int:
@@ -308,6 +393,9 @@ def main() -> int:
                         help='keep runs already in --work-dir for the same '
                         'image count (finish an interrupted comparison)')
     parser.add_argument('--out', default='docs/results.md')
+    parser.add_argument('--analog', action='store_true',
+                        help='also run every method with spike_driven=False '
+                        'and tabulate the difference')
     parser.add_argument('--cfg-options', nargs='+', default=[],
                         help='passed on to every tools/test.py run (e.g. '
                         'another data_root)')
@@ -322,35 +410,43 @@ def main() -> int:
         raise UserInputError(f'unknown method(s) {unknown}; choose from '
                              f'{available_methods()} or give preset files')
     models = [m for m in MODELS if not args.models or m.key in args.models]
-    jobs = [(model, method) for model in models for method in methods]
+    jobs = [(model, method, analog) for model in models
+            for method in methods for analog in
+            ((False, True) if args.analog else (False,))]
     threads = 1 if args.jobs > 1 else 0
     reused: List[str] = []
     stats_at = {m: 1 if _single_inference(m) else 0 for m in methods}
 
-    def one(job: Tuple[Model, str]) -> Dict:
-        model, method = job
+    def one(job: Tuple[Model, str, bool]) -> Dict:
+        model, method, analog = job
         subset = dict(images=args.images) if model.detector else \
             dict(every=args.cls_every)
-        work = osp.join(args.work_dir, model.key, _method_key(method))
-        previous = _previous_run(work, subset, timesteps, args.cfg_options) \
+        options = [*args.cfg_options, *([ANALOG] if analog else [])]
+        work = osp.join(args.work_dir, model.key, _method_key(method) +
+                        ('_analog' if analog else ''))
+        previous = _previous_run(work, subset, timesteps, options) \
             if args.reuse else None
         if previous is not None:
             reused.append(f'{model.key}/{method}')
             run = previous
         else:
             run = _run(model, method, subset, work, timesteps, threads,
-                       args.cfg_options)
+                       options)
             atomic_write_json(osp.join(work, 'run.json'), run, 2)
-        print(_row(model, _method_key(method), run, timesteps,
-                   stats_at[method]), flush=True)
+        label = _method_key(method) + (' (analog)' if analog else '')
+        print(_row(model, label, run, timesteps, stats_at[method]),
+              flush=True)
         return run
 
     start = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
-        keys = [(m.key, _method_key(method)) for m, method in jobs]
+        keys = [(m.key, _method_key(method), analog)
+                for m, method, analog in jobs]
         runs = dict(zip(keys, pool.map(one, jobs)))
-    rows = [_row(m, key, runs[m.key, key], timesteps, stats_at[method])
-            for (m, method), (_, key) in zip(jobs, keys)]
+    rows = [_row(m, key, runs[m.key, key, False], timesteps,
+                 stats_at[method])
+            for (m, method, analog), (_, key, _) in zip(jobs, keys)
+            if not analog]
     wall = (time.perf_counter() - start) / 60
     busy = sum(run['seconds'] for run in runs.values()) / 60
     timing = (f'{len(jobs)} runs, {args.jobs} side by side; '
@@ -359,10 +455,15 @@ def main() -> int:
                f'(this one: {wall:.0f} min).' if reused else
                f', {wall:.0f} min wall time on this machine (2 cores).')
     command = ' '.join(['python tools/compare.py', *sys.argv[1:]])
-    text = _markdown(rows, _claims(runs), args.images, args.cls_every,
-                     timing, command, timesteps)
+    figure = osp.splitext(args.out)[0] + '_energy.png'
+    _energy_figure(runs, figure)
+    spike_driven = {(k, m): run for (k, m, analog), run in runs.items()
+                    if not analog}
+    text = _markdown(rows, _claims(spike_driven), args.images,
+                     args.cls_every, timing, command, timesteps,
+                     _analog_rows(runs), osp.basename(figure))
     atomic_write_text(args.out, text)
-    print(f'wrote {args.out}')
+    print(f'wrote {args.out} and {figure}')
     return 0
 
 

@@ -9,9 +9,11 @@
    ``tools/convert.py`` then ``tools/test.py`` on the converted config:
    the IF baseline (channel-wise 99.9 % thresholds) from the plain ANN, and
    CASC (consistent IF neurons + wake-sleep) from the quantization-aware
-   checkpoint, and prints their mAP-vs-T tables on the first ``--images``
-   val images (fixed, so runs compare; the COCO metric scores exactly those
-   images). Each run writes ``curve.json`` and ``curve.png``.
+   checkpoint, both spike-driven, and prints their mAP-vs-T tables with the
+   energy estimate relative to the ANN (``--stats``) on the first
+   ``--images`` val images (fixed, so runs compare; the COCO metric scores
+   exactly those images). Each run writes ``curve.json``, ``curve.png``
+   and ``stats.json``.
 3. Draws the ANN's and the SNNs' detections on two val images with
    ``tools/visualize.py``.
 
@@ -31,6 +33,7 @@ from typing import Dict, List, Sequence
 from spikedet.datasets import ensure_embedded_data
 from spikedet.engine.runner_utils import evaluate_checkpoint
 from spikedet.evaluation.report import format_curve_table
+from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
@@ -122,8 +125,8 @@ def _snn_run(det: Detector, run: SnnRun, images: int, vis_images: List[str],
            run.method, '--out', out, '--calib-batches', '5'],
           osp.join(logs, f'{det.stem}_{run.method}_convert.log'))
     _tool(['tools/test.py', osp.join(out, 'config.py'),
-           osp.join(out, 'snn.pth'), '--work-dir', out, '--timesteps',
-           *map(str, run.timesteps), '--cfg-options',
+           osp.join(out, 'snn.pth'), '--work-dir', out, '--stats',
+           '--timesteps', *map(str, run.timesteps), '--cfg-options',
            f'test_dataloader.dataset.indices={images}'],
           osp.join(logs, f'{det.stem}_{run.method}_test.log'))
     _tool(['tools/visualize.py', osp.join(out, 'config.py'),
@@ -177,6 +180,7 @@ def main() -> int:
             print(f'\n{det.name}, {run.label} (first {args.images} val '
                   f'images; ANN = the converted network\'s own ANN)')
             print(format_curve_table(curve), flush=True)
+    print(f'\n{ENERGY_CONVENTIONS}')
     atomic_write_json(osp.join(args.work_dir, 'summary.json'),
                       dict(ann=rows, snn=curves), 2)
     print(f'\ncurves, panels and logs: {args.work_dir}/ '

@@ -29,7 +29,7 @@ from spikedet.engine.spiking_config import DEFAULT_TIMESTEPS, spiking_config
 from spikedet.evaluation.curve import extract_curve
 from spikedet.evaluation.report import (add_statistics, format_curve_table,
                                         main_metric)
-from spikedet.simulation import check_timesteps
+from spikedet.simulation import ENERGY_CONVENTIONS, check_timesteps
 from spikedet.utils.atomic_io import atomic_write_json
 from spikedet.utils.errors import UserInputError
 from spikedet.visualization.curves import plot_curve
@@ -118,6 +118,8 @@ def main() -> int:
             add_statistics(curve, json.load(f))
     if curve['timesteps']:
         print(format_curve_table(curve))
+        if args.stats:
+            print(ENERGY_CONVENTIONS)
         atomic_write_json(osp.join(cfg.work_dir, 'curve.json'), curve, 2)
         name = main_metric(curve)
         plot_curve(curve, name, osp.join(cfg.work_dir, 'curve.png'),

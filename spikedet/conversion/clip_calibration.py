@@ -1,5 +1,5 @@
 """Calibrate the clip tops of a quantization-aware ANN on training data."""
-from typing import Any, Callable, Dict, Iterable
+from typing import Any, Callable, Dict, Iterable, Optional, Sequence
 
 import torch
 from torch import nn
@@ -12,7 +12,9 @@ from .observers import ActivationObserver
 @torch.no_grad()
 def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
                         forward: Callable[[nn.Module, Any], object],
-                        percentile: float = 99.9) -> Dict[str, float]:
+                        percentile: float = 99.9,
+                        include: Optional[Sequence[str]] = None
+                        ) -> Dict[str, float]:
     """Set every :class:`ClipFloor`'s top to a percentile of its input.
 
     While observing, each clip-floor passes ``relu(x)`` on (its output is
@@ -27,6 +29,11 @@ def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
         batches: Training batches.
         forward: ``forward(model, batch)`` runs one batch.
         percentile: In (0, 100]. Defaults to 99.9.
+        include: Calibrate only the clip-floors whose module path contains
+            one of these strings (e.g. ``['spikedet_input']``: the signed
+            clip-floors of identity sites, new when a quantized checkpoint
+            is fine-tuned spike-driven); the others keep their tops and
+            quantize as usual while observing. Defaults to None (all).
 
     Returns:
         ``{module name: top}`` of the sites the batches reached (the others
@@ -36,10 +43,12 @@ def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
         ConversionError: ``model`` has no clip-floor, or ``batches`` is empty.
     """
     clips = {name: m for name, m in model.named_modules()
-             if isinstance(m, ClipFloor)}
+             if isinstance(m, ClipFloor) and
+             (include is None or any(p in name for p in include))}
     if not clips:
         raise ConversionError('the model has no ClipFloor activation to '
-                              'calibrate')
+                              'calibrate' + ('' if include is None else
+                                             f' matching {list(include)}'))
     observers = {name: ActivationObserver('percentile', percentile)
                  for name in clips}
 

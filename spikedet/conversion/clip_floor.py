@@ -75,3 +75,52 @@ class ClipFloor(nn.Module):
     def extra_repr(self) -> str:
         return (f'levels={self.levels}, top={float(self.top):.4g}, '
                 f'shift={self.shift:g}')
+
+
+class SignedClipFloor(nn.Module):
+    """CASC's clip-floor for identity sites: both signs, a top per sign.
+
+    Our extension for spike-driven networks, where a synaptic layer reads
+    another's output with no activation in between (an FPN's lateral
+    output, a linear bottleneck): the quantization-aware ANN quantizes
+    that signed value as the spiking network will code it::
+
+        y = top * floor(clamp(x / top, 0, 1) * L + s) / L             (x >= 0)
+        y = -neg_top * floor(clamp(-x / neg_top, 0, 1) * L + s) / L   (x < 0)
+
+    The rounding works on ``|x|`` (symmetric about 0), so a
+    :class:`~spikedet.neurons.SignedConsistentIFNeuron` with thresholds
+    ``top`` / ``neg_top`` and the same ``s`` reproduces it exactly at ``L``
+    wake steps. Gradients as :class:`ClipFloor` (clamp exact, floor
+    straight-through; tops learnt through the scales when ``learn_top``).
+
+    Args:
+        levels: L. Defaults to 8.
+        top: Initial positive top. Defaults to 1.0.
+        neg_top: Initial negative top. Defaults to 1.0.
+        learn_top: Trainable tops. Defaults to False.
+        shift: ``s`` in ``[0, 1)``. Defaults to 0.
+    """
+
+    def __init__(self, levels: int = 8, top: float = 1.0,
+                 neg_top: float = 1.0, learn_top: bool = False,
+                 shift: float = 0.0) -> None:
+        super().__init__()
+        self.positive = ClipFloor(levels, top, learn_top, shift)
+        self.negative = ClipFloor(levels, neg_top, learn_top, shift)
+
+    @property
+    def levels(self) -> int:
+        return self.positive.levels
+
+    @property
+    def shift(self) -> float:
+        return self.positive.shift
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.positive(x) - self.negative(-x)
+
+    def extra_repr(self) -> str:
+        return (f'levels={self.levels}, top={float(self.positive.top):.4g}, '
+                f'neg_top={float(self.negative.top):.4g}, '
+                f'shift={self.shift:g}')

@@ -1,6 +1,6 @@
 """convert(): an ANN in, a spiking network out."""
 import copy
-from typing import Any, Callable, Dict, Iterable, Optional
+from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 from torch import nn
 
@@ -8,7 +8,7 @@ from ..neurons import BaseNeuron
 from .errors import ConversionError
 from .fold_bn import fold_batchnorm
 from .methods import METHODS, resolve_options
-from .observers import ActivationObserver
+from .observers import ActivationObserver, SignedObserver
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable, trace_sites
 
@@ -19,16 +19,33 @@ def _default_forward(model: nn.Module, batch: Any) -> object:
     return model(batch)
 
 
-def _observer(opts: Dict[str, Any]) -> ActivationObserver:
-    return ActivationObserver(mode=opts['threshold'],
-                              percentile=opts['percentile'],
-                              channel_wise=opts['channel_wise'],
-                              nonzero_only=opts['nonzero_only'])
+Observer = Union[ActivationObserver, SignedObserver]
+
+
+def _observer(site: Site, opts: Dict[str, Any]) -> Observer:
+    options = dict(mode=opts['threshold'], percentile=opts['percentile'],
+                   channel_wise=opts['channel_wise'],
+                   nonzero_only=opts['nonzero_only'])
+    if site.is_identity:
+        return SignedObserver(**options)
+    return ActivationObserver(**options)
+
+
+def _identity_scales(site: Site, observer: Optional[Observer]):
+    """``(positive, negative)`` scales of an identity site: a signed
+    clip-floor's tops, else the calibrated thresholds."""
+    if site.spec.kind == 'signed_clip_floor':
+        return site.spec.params['top'], site.spec.params['neg_top']
+    return observer.thresholds()
 
 
 def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
-              opts: Dict[str, Any]):
+              opts: Dict[str, Any], analog_inputs: bool = False):
     """Trace the sites of ``model`` over ``calib_data`` and observe them.
+
+    Activation sites get an :class:`ActivationObserver` of their output,
+    identity sites a :class:`SignedObserver` of the value they pass on;
+    clip-floor sites carry their scales and need none.
 
     Returns:
         ``(site table, {site name: observer})``.
@@ -36,19 +53,20 @@ def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
     Raises:
         ConversionError: ``calib_data`` is empty.
     """
-    observers: Dict[str, ActivationObserver] = {}
+    observers: Dict[str, Observer] = {}
 
     def observe(site: Site, x, y) -> None:
-        if site.is_pool or site.spec.kind == 'clip_floor':
+        if site.is_pool or site.spec.kind in ('clip_floor',
+                                              'signed_clip_floor'):
             return
         if site.name not in observers:
-            observers[site.name] = _observer(opts)
+            observers[site.name] = _observer(site, opts)
         observers[site.name].update(y)
 
     table: Optional[SiteTable] = None
     for batch in calib_data:
         table = trace_sites(model, lambda b=batch: forward(model, b), table,
-                            observe)
+                            observe, opts['spike_driven'], analog_inputs)
     if table is None:
         raise ConversionError('the calibration set is empty: conversion '
                               'needs at least one batch')
@@ -60,6 +78,7 @@ def convert(model: nn.Module,
             method: str = 'if',
             forward: Optional[Forward] = None,
             fold_bn: bool = True,
+            analog_inputs: bool = False,
             **options: Any) -> nn.Module:
     """Convert an ANN into a spiking network.
 
@@ -68,6 +87,13 @@ def convert(model: nn.Module,
     finds every activation and max-pool call site, gives each its own spiking
     module, and leaves linear layers as they are. The last layer has no
     activation, so it stays an integrator: the simulator sums its output.
+
+    Spike-driven (``spike_driven=True``, the default option): every
+    synaptic layer that would read an analog value (another synaptic
+    layer's output, through linear routing) gets the method's signed
+    identity neuron at its input, calibrated per sign; only the layers
+    reading the network's input compute on analog values.
+    ``spike_driven=False`` leaves those layers analog.
 
     Passes, in order: deep copy (``model`` is untouched), eval mode, fold
     BatchNorm, trace sites + observe activations, install the method's
@@ -81,6 +107,10 @@ def convert(model: nn.Module,
             ``model(batch)``.
         fold_bn: Fold BatchNorm into the preceding conv / linear.
             Defaults to True.
+        analog_inputs: The model's inputs are an upstream stage's analog
+            currents (RoI features of a two-stage detector), so the layers
+            reading them get identity sites too (when spike-driven).
+            Defaults to False.
         **options: Method and observer options (see ``METHODS`` and
             :data:`OBSERVER_OPTIONS`), e.g. ``percentile=99.9,
             channel_wise=True``.
@@ -109,20 +139,26 @@ def convert(model: nn.Module,
         yield first
         yield from batches
 
-    table, observers = calibrate(snn, all_batches(), forward, opts)
-    build = METHODS[method].build
+    table, observers = calibrate(snn, all_batches(), forward, opts,
+                                 analog_inputs)
+    chosen = METHODS[method]
 
     def make(site: Site) -> nn.Module:
         observer = observers.get(site.name)
-        threshold = observer.threshold() if observer is not None else None
-        module = build(site, threshold, opts)
+        if site.spec is not None and site.spec.signed and \
+                site.spec.kind != 'leaky_relu':
+            module = chosen.identity(site, *_identity_scales(site, observer), opts)
+        else:
+            threshold = observer.threshold() if observer is not None \
+                else None
+            module = chosen.build(site, threshold, opts)
         if isinstance(module, BaseNeuron):
             # What the ANN computed here (statistics compare against it).
             module.ann_activation = site.spec
         return module
 
     install_sites(snn, table, make)
-    finalize = METHODS[method].finalize
+    finalize = chosen.finalize
     if finalize is not None:
         finalize(snn, lambda: forward(snn, first), opts)
     return snn

@@ -13,19 +13,27 @@ from torch import Tensor, nn
 
 from ..neurons import (BistableNeuron, ConsistentIFNeuron,
                        DoubleThresholdNeuron, IFNeuron, OneSpikeNeuron,
-                       SignedIFNeuron, SpikeCalibration, SpikingMaxPool2d)
+                       SignedConsistentIFNeuron, SignedIFNeuron,
+                       SpikeCalibration, SpikingMaxPool2d)
 from .depth import spiking_depths
 from .phase_calibration import select_bases
 from .errors import ConversionError
 from .sites import Site
 
 SiteBuilder = Callable[[Site, Optional[Tensor], Dict[str, Any]], nn.Module]
+# The neuron of an identity site: (site, positive scale, negative scale,
+# options) -> a signed neuron. Also used for a quantized ANN's signed
+# clip-floor sites, whose scales are their tops.
+IdentityBuilder = Callable[[Site, Tensor, Tensor, Dict[str, Any]], nn.Module]
 # A pass over the whole converted network: (snn, run one step, options).
 Finalizer = Callable[[nn.Module, Callable[[], Any], Dict[str, Any]], None]
 
 # Observer options every method accepts (see ActivationObserver).
 OBSERVER_OPTIONS = dict(threshold='percentile', percentile=99.9,
                         channel_wise=False, nonzero_only=True)
+# Options of the conversion itself, for every method: spike_driven puts a
+# signed neuron at every identity site (see convert()).
+CONVERSION_OPTIONS = dict(spike_driven=True)
 
 
 @dataclass
@@ -33,7 +41,9 @@ class Method:
     """A conversion method.
 
     Attributes:
-        build: Makes the replacement of one site.
+        build: Makes the replacement of one activation or max-pool site.
+        identity: Makes the signed neuron of one identity site (a synaptic
+            layer's analog input) or signed clip-floor site.
         options: Method options and their defaults (observer options are
             added automatically).
         schedule: Default simulation schedule (see
@@ -42,6 +52,7 @@ class Method:
             every site is installed (e.g. BSNN's spiking depths).
     """
     build: SiteBuilder
+    identity: IdentityBuilder
     options: Dict[str, Any] = field(default_factory=dict)
     schedule: Dict[str, Any] = field(default_factory=lambda: dict(type='plain'))
     finalize: Optional[Finalizer] = None
@@ -68,6 +79,16 @@ def _build_if(site: Site, threshold: Optional[Tensor],
                               v_init=opts['v_init'], reset=opts['reset'])
     return IFNeuron(threshold, reset=opts['reset'], v_init=opts['v_init'],
                     max_spikes=_clip_cap(site, threshold, opts['max_spikes']))
+
+
+def _identity_if(site: Site, pos: Tensor, neg: Tensor,
+                 opts: Dict[str, Any]) -> nn.Module:
+    """IF family at identity sites: a symmetric signed IF neuron (reset by
+    subtraction, or to zero with ``reset='zero'``), a threshold per sign.
+    Burst presets keep one spike per step there and Spike Calibration adds
+    no filter: an identity site has no inactivated neurons to correct."""
+    return SignedIFNeuron(pos, alpha=1.0, v_init=opts['v_init'],
+                          reset=opts['reset'], neg_threshold=neg)
 
 
 def _clip_cap(site: Site, threshold: Tensor,
@@ -123,6 +144,18 @@ def _build_double(site: Site, threshold: Optional[Tensor],
                                  v_init=opts['v_init'])
 
 
+def _identity_double(site: Site, pos: Tensor, neg: Tensor,
+                     opts: Dict[str, Any]) -> nn.Module:
+    """TerMapping / AugMapping at identity sites: the ungated
+    double-threshold neuron with a scale per sign (split in ``c_max``
+    levels for AugMapping, as its ReLU sites)."""
+    cap = opts['c_max']
+    if cap is not None and cap > 1 and opts['split_threshold']:
+        pos, neg = pos / cap, neg / cap
+    return DoubleThresholdNeuron(pos, c_max=cap, gate=False, alpha=1.0,
+                                 v_init=opts['v_init'], neg_threshold=neg)
+
+
 def _build_bsnn(site: Site, threshold: Optional[Tensor],
                 opts: Dict[str, Any]) -> nn.Module:
     """BSNN: bistable neurons with twice the calibrated threshold (the
@@ -138,6 +171,15 @@ def _build_bsnn(site: Site, threshold: Optional[Tensor],
     return BistableNeuron(threshold * 2, phase=opts['phase'],
                           sync=opts['sync'], alpha=alpha,
                           v_init=opts['v_init'])
+
+
+def _identity_bsnn(site: Site, pos: Tensor, neg: Tensor,
+                   opts: Dict[str, Any]) -> nn.Module:
+    """BSNN at identity sites: a signed bistable neuron (both thresholds
+    doubled, as at its ReLU sites)."""
+    return BistableNeuron(pos * 2, phase=opts['phase'], sync=opts['sync'],
+                          alpha=1.0, v_init=opts['v_init'],
+                          neg_threshold=neg * 2)
 
 
 def _assign_depths(snn: nn.Module, run: Callable[[], Any],
@@ -167,6 +209,14 @@ def _build_onespike(site: Site, threshold: Optional[Tensor],
         alpha = site.spec.params['slope']
     return OneSpikeNeuron(threshold, base=opts['base'], phases=opts['phases'],
                           shift=opts['shift'], upper=upper, alpha=alpha)
+
+
+def _identity_onespike(site: Site, pos: Tensor, neg: Tensor,
+                       opts: Dict[str, Any]) -> nn.Module:
+    """One-Spike at identity sites: signed single-spike phase coding,
+    each sign on its own scale."""
+    return OneSpikeNeuron(pos, base=opts['base'], phases=opts['phases'],
+                          shift=opts['shift'], alpha=1.0, neg_threshold=neg)
 
 
 def _select_phase_codes(snn: nn.Module, run: Callable[[], Any],
@@ -206,31 +256,46 @@ def _build_cif(site: Site, threshold: Optional[Tensor],
                               v_init=v_init)
 
 
+def _identity_cif(site: Site, pos: Tensor, neg: Tensor,
+                  opts: Dict[str, Any]) -> nn.Module:
+    """CASC at identity sites: the signed consistent IF neuron. At a
+    signed clip-floor site its scales are the tops and its rounding shift
+    the clip-floor's (exact with wake-sleep); at a site of an ANN that was
+    not quantized there, the calibrated thresholds and ``v_init`` as
+    shift."""
+    shift = site.spec.params['shift'] \
+        if site.spec.kind == 'signed_clip_floor' else opts['v_init']
+    return SignedConsistentIFNeuron(pos, neg, max_spikes=opts['max_spikes'],
+                                    shift=shift)
+
+
 METHODS: Dict[str, Method] = {
     # The spec's baseline defaults (algorithms_others.md 6.0): reset by
     # subtraction, initial membrane theta / 2 (the count rounds instead of
     # flooring, so the per-layer quantization error has zero mean).
-    'if': Method(_build_if,
+    'if': Method(_build_if, _identity_if,
                  dict(reset='subtract', v_init=0.5, max_spikes=1)),
-    'cif_wsc': Method(_build_cif, dict(v_init=0.0, max_spikes=1),
+    'cif_wsc': Method(_build_cif, _identity_cif,
+                      dict(v_init=0.0, max_spikes=1),
                       dict(type='wake_sleep', margin=8, sleep=56)),
     # Spike Calibration (algorithms_casc.md §2.3) on the IF baseline; burst
     # spikes are max_spikes > 1 (the 'burst' preset).
-    'spicalib': Method(_build_spicalib,
+    'spicalib': Method(_build_spicalib, _identity_if,
                        dict(reset='subtract', v_init=0.5, max_spikes=1,
                             allowance=32)),
     # BSNN (algorithms_others.md §1): P steps per phase.
-    'bsnn': Method(_build_bsnn, dict(phase=4, sync=True, v_init=0.5),
+    'bsnn': Method(_build_bsnn, _identity_bsnn,
+                   dict(phase=4, sync=True, v_init=0.5),
                    finalize=_assign_depths),
     # One-Spike (algorithms_others.md §2): K phases; base and shift chosen
     # per layer (select=True) or fixed (base, shift; shift None = midpoint).
-    'onespike': Method(_build_onespike,
+    'onespike': Method(_build_onespike, _identity_onespike,
                        dict(phases=8, base=2.0, shift=None, select=True),
                        finalize=_select_phase_codes),
     # TerMapping / AugMapping (algorithms_others.md §3).
-    'termapping': Method(_build_double,
+    'termapping': Method(_build_double, _identity_double,
                          dict(c_max=1, split_threshold=False, v_init=0.5)),
-    'augmapping': Method(_build_double,
+    'augmapping': Method(_build_double, _identity_double,
                          dict(c_max=4, split_threshold=True, v_init=0.5)),
 }
 
@@ -244,7 +309,8 @@ def resolve_options(method: str, options: Dict[str, Any]) -> Dict[str, Any]:
     if method not in METHODS:
         raise ConversionError(f'unknown conversion method {method!r}; '
                               f'choose from {sorted(METHODS)}')
-    known = {**OBSERVER_OPTIONS, **METHODS[method].options}
+    known = {**OBSERVER_OPTIONS, **CONVERSION_OPTIONS,
+             **METHODS[method].options}
     unknown = sorted(set(options) - set(known))
     if unknown:
         raise ConversionError(f'unknown option(s) {unknown} for method '

@@ -103,3 +103,37 @@ class ActivationObserver:
         values = torch.where(values > 0, values, torch.full_like(values,
                                                                  fallback))
         return values if self.channel_wise else values[0]
+
+
+class SignedObserver:
+    """Thresholds of an identity site: one per sign.
+
+    The positive side's threshold comes from the site's positive values,
+    the negative side's from its negated negative values, each by an
+    :class:`ActivationObserver` with the same options, which sees the other
+    sign as zeros (as a ReLU site sees its negative inputs). A side that never occurred gets
+    the other side's threshold.
+
+    Args:
+        **options: :class:`ActivationObserver` options.
+    """
+
+    def __init__(self, **options) -> None:
+        self.positive = ActivationObserver(**options)
+        self.negative = ActivationObserver(**options)
+
+    def update(self, y: Tensor) -> None:
+        """Add a batch of the site's (signed) values."""
+        self.positive.update(y.clamp_min(0))
+        self.negative.update((-y).clamp_min(0))
+
+    def thresholds(self):
+        """``(positive, negative)`` thresholds (scalars or ``[C]``)."""
+        pos, neg = self.positive.threshold(), self.negative.threshold()
+        pos_seen = self.positive.maximum.max() > 0
+        neg_seen = self.negative.maximum.max() > 0
+        if not neg_seen:
+            neg = pos.clone()
+        elif not pos_seen:
+            pos = neg.clone()
+        return pos, neg

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .clip_floor import ClipFloor
+from .clip_floor import ClipFloor, SignedClipFloor
 
 
 @dataclass(frozen=True)
@@ -21,21 +21,43 @@ class ActivationSpec:
 
     Attributes:
         kind: ``'relu'``, ``'clip'`` (clamp to ``[0, upper]``: ReLU6,
-            Hardtanh(0, m)), ``'leaky_relu'`` or ``'clip_floor'``.
+            Hardtanh(0, m)), ``'leaky_relu'``, ``'clip_floor'``,
+            ``'identity'`` (a synaptic layer's analog input: the ANN
+            computes nothing there, the SNN puts a signed neuron) or
+            ``'signed_clip_floor'`` (an identity site of a
+            quantization-aware ANN).
         params: ``upper`` for clip, ``slope`` for leaky_relu, ``levels``,
-            ``top`` and ``shift`` for clip_floor.
+            ``top`` and ``shift`` for clip_floor, plus ``neg_top`` for
+            signed_clip_floor.
     """
     kind: str
     params: Dict[str, float] = field(default_factory=dict)
+
+    @property
+    def signed(self) -> bool:
+        """Whether the site passes negative values on."""
+        return self.kind in SIGNED_KINDS
+
+    @property
+    def rectifying(self) -> bool:
+        """Whether the site outputs 0 for every input <= 0 (ReLU-type)."""
+        return self.kind in ('relu', 'clip', 'clip_floor')
 
     def __str__(self) -> str:
         args = ', '.join(f'{k}={v:g}' for k, v in self.params.items())
         return f'{self.kind}({args})' if args else self.kind
 
 
+SIGNED_KINDS = ('leaky_relu', 'identity', 'signed_clip_floor')
+IDENTITY = ActivationSpec('identity')
+
 # Activation modules become sites as a whole (their internals are not traced).
 def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     """The :class:`ActivationSpec` of an activation module, else None."""
+    if isinstance(module, SignedClipFloor):
+        return ActivationSpec('signed_clip_floor', dict(
+            levels=module.levels, top=float(module.positive.top),
+            neg_top=float(module.negative.top), shift=module.shift))
     if isinstance(module, ClipFloor):
         return ActivationSpec('clip_floor', dict(levels=module.levels,
                                                 top=float(module.top),
@@ -61,10 +83,21 @@ def apply_activation(spec: ActivationSpec, x: torch.Tensor) -> torch.Tensor:
     if spec.kind == 'leaky_relu':
         return F.leaky_relu(x, spec.params['slope'])
     if spec.kind == 'clip_floor':
-        top, levels = spec.params['top'], spec.params['levels']
-        u = torch.clamp(x / top, 0, 1)
-        return top * torch.floor(u * levels + spec.params['shift']) / levels
+        return _clip_floor(x, spec.params['top'], spec.params['levels'],
+                           spec.params['shift'])
+    if spec.kind == 'identity':
+        return x
+    if spec.kind == 'signed_clip_floor':
+        p = spec.params
+        return (_clip_floor(x, p['top'], p['levels'], p['shift'])
+                - _clip_floor(-x, p['neg_top'], p['levels'], p['shift']))
     raise ValueError(f'unknown activation kind {spec.kind!r}')
+
+
+def _clip_floor(x: torch.Tensor, top: float, levels: int,
+                shift: float) -> torch.Tensor:
+    u = torch.clamp(x / top, 0, 1)
+    return top * torch.floor(u * levels + shift) / levels
 
 
 def _arg(args, kwargs, index: int, name: str, default: Any) -> Any:

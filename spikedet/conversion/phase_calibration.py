@@ -35,7 +35,7 @@ def _score(neuron: OneSpikeNeuron, a: Tensor, base: float,
            shift: float) -> float:
     neuron.base.fill_(base)
     neuron.shift.fill_(shift)
-    approx = neuron.levels(a) * neuron.theta(a)
+    approx = neuron.emit(neuron.levels(a), a)
     return float(((a - approx) ** 2).mean())
 
 

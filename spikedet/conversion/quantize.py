@@ -3,21 +3,26 @@ from typing import Callable
 
 from torch import nn
 
-from .clip_floor import ClipFloor
+from .clip_floor import ClipFloor, SignedClipFloor
 from .site_rewrite import install_sites
 from .sites import Site, trace_sites
 
 
 def quantize_activations(model: nn.Module, forward: Callable[[], object],
                          levels: int = 8, learn_top: bool = False,
-                         shift: float = 0.0) -> nn.Module:
+                         shift: float = 0.0, spike_driven: bool = True,
+                         analog_inputs: bool = False) -> nn.Module:
     """Make ``model`` quantization-aware for CASC, in place.
 
     Every activation call site (ReLU, ReLU6, LeakyReLU, functional or
     shared) becomes its own :class:`ClipFloor` with ``levels`` levels, so the
     ANN can be fine-tuned for it (straight-through gradient) and then
     converted with consistent IF neurons and wake-sleep, exactly.
-    Max-pool sites are left as max-pools.
+    Max-pool sites are left as max-pools. With ``spike_driven`` every
+    identity site (a synaptic layer reading another's output, see
+    :func:`spikedet.conversion.convert`) gets a :class:`SignedClipFloor` at
+    its input, which the converter turns into a signed consistent IF
+    neuron: the spike-driven SNN stays exact at ``L`` wake steps.
 
     Args:
         model: The ANN (modified in place and returned).
@@ -28,6 +33,11 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             paper's fixed top 1).
         shift: Rounding shift of the levels (see :class:`ClipFloor`).
             Defaults to 0 (the paper's floor).
+        spike_driven: Signed clip-floors at the identity sites. Defaults
+            to True.
+        analog_inputs: The model's inputs are analog currents of an
+            upstream stage (see :func:`spikedet.conversion.convert`).
+            Defaults to False.
 
     Returns:
         ``model``.
@@ -35,13 +45,16 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
     was_training = model.training
     model.eval()
     try:
-        table = trace_sites(model, forward)
+        table = trace_sites(model, forward, spike_driven=spike_driven,
+                            analog_inputs=analog_inputs)
     finally:
         model.train(was_training)
 
     def make(site: Site) -> nn.Module:
         if site.is_pool:
             return nn.MaxPool2d(*site.pool_args)
+        if site.is_identity:
+            return SignedClipFloor(levels, learn_top=learn_top, shift=shift)
         return ClipFloor(levels, learn_top=learn_top, shift=shift)
 
     install_sites(model, table, make)

@@ -7,6 +7,9 @@
 * Functional calls inside an owner's forward (``F.relu``) are routed to the
   owner's :class:`FunctionalSites`, whose ``TorchFunctionMode`` is active only
   while the owner's forward runs.
+* Identity sites go in front of their synaptic module: its
+  :class:`InputSites` (a child, so saved with it) maps the input of each
+  call through that call's replacement, by a forward pre-hook.
 
 Both dispatch by ``calls % k``: every forward pass makes the same calls in the
 same order (checked while tracing), so call j always reaches replacement j.
@@ -21,6 +24,7 @@ from .ops import MAX_POOL_FUNCS, functional_activation_spec, is_identity_max_poo
 from .sites import Site, SiteTable
 
 SITES_ATTR = 'spikedet_sites'
+INPUT_SITES_ATTR = 'spikedet_input'
 
 
 class SiteSequence(StatefulModule):
@@ -109,6 +113,45 @@ class FunctionalSites(StatefulModule):
         self.calls = 0
 
 
+class InputSites(StatefulModule):
+    """Replacements at the input of one synaptic module, one per call
+    (``nn.Identity`` for calls whose input needs none).
+
+    Attach with :func:`attach_input_sites`.
+
+    Args:
+        modules: One module per call of the owner, in call order.
+    """
+    # Its call counter returns to the same residue every step.
+    silent_is_fixed_point = True
+
+    def __init__(self, modules: Sequence[nn.Module]) -> None:
+        super().__init__()
+        self.sites = nn.ModuleList(modules)
+        self.sleep = False
+        self.reset()
+
+    def forward(self, x):
+        module = self.sites[self.calls % len(self.sites)]
+        self.calls += 1
+        return module(x)
+
+    def before(self, owner: nn.Module, args):
+        """Forward pre-hook of the owner: replace its input."""
+        return (self(args[0]),) + tuple(args[1:])
+
+    def reset(self) -> None:
+        self.calls = 0
+
+
+def attach_input_sites(owner: nn.Module, sites: InputSites) -> None:
+    """Run every input of ``owner`` through ``sites`` first."""
+    if hasattr(owner, INPUT_SITES_ATTR):
+        raise ValueError(f'{type(owner).__name__} already has input sites')
+    owner.add_module(INPUT_SITES_ATTR, sites)
+    owner.register_forward_pre_hook(sites.before)
+
+
 def attach_functional_sites(owner: nn.Module, router: FunctionalSites) -> None:
     """Make ``router`` handle the functional sites of ``owner``."""
     if hasattr(owner, SITES_ATTR):
@@ -141,7 +184,14 @@ def install_sites(model: nn.Module, table: SiteTable,
     for owner, sites in table.by_owner().items():
         modules = [make(site) for site in sites]
         made.update({s.name: m for s, m in zip(sites, modules)})
-        if sites[0].functional:
+        if sites[0].is_identity:
+            per_call: List[nn.Module] = [nn.Identity() for _ in
+                                         range(table.input_calls[owner])]
+            for site, module in zip(sites, modules):
+                per_call[site.index] = module
+            attach_input_sites(model.get_submodule(owner),
+                               InputSites(per_call))
+        elif sites[0].functional:
             target = model.get_submodule(owner) if owner else model
             attach_functional_sites(target, FunctionalSites(modules))
         elif not owner:

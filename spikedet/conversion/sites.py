@@ -15,6 +15,14 @@ A site is identified by its *owner* module and the index of the call among
 the owner's calls in one forward pass. A module called at several places
 (mmdet's and torchvision's residual blocks call one ``self.relu`` two or three
 times) thus yields several sites, each of which gets its own neuron.
+
+With ``spike_driven`` the trace also follows where values come from
+(:mod:`.provenance`) and reports an *identity site* at the input of every
+call of a synaptic module (conv, linear, transposed conv) that reads an
+analog value: another synaptic layer's output, possibly through linear
+routing. Its owner is the synaptic module, its index the call's position
+among that module's calls. The network's input layer reads the input, not
+an analog value, and stays as it is.
 """
 from collections import defaultdict
 from contextlib import contextmanager
@@ -27,9 +35,11 @@ from torch.overrides import TorchFunctionMode
 
 from ..neurons.stateful import StatefulModule
 from .errors import UnsupportedLayerError
-from .ops import (MAX_POOL_FUNCS, UNSUPPORTED_FUNCS, ActivationSpec,
-                  functional_activation_spec, is_identity_max_pool,
-                  module_activation_spec)
+from .ops import (IDENTITY, MAX_POOL_FUNCS, UNSUPPORTED_FUNCS,
+                  ActivationSpec, functional_activation_spec,
+                  is_identity_max_pool, module_activation_spec)
+from .provenance import (ANALOG, SPIKE, SYNAPTIC_FUNCS, SYNAPTIC_MODULES,
+                         mark, source)
 
 # Called with (site, input, output) for every site call during a trace.
 SiteObserver = Callable[['Site', Tensor, Tensor], None]
@@ -43,8 +53,10 @@ class Site:
         owner: Dotted path of the module that owns the call ('' = root).
         index: Position of the call among the owner's calls per forward.
         functional: True for a functional call inside the owner's forward,
-            False when the owner is itself an activation / max-pool module.
-        spec: What an activation site computes; None for a max-pool site.
+            False when the owner is itself an activation / max-pool module
+            or, for an identity site, the synaptic module it feeds.
+        spec: What an activation site computes (``identity`` for an
+            identity site); None for a max-pool site.
         pool_args: ``(kernel_size, stride, padding, dilation, ceil_mode)`` of
             a max-pool site.
     """
@@ -63,12 +75,20 @@ class Site:
     def is_pool(self) -> bool:
         return self.spec is None
 
+    @property
+    def is_identity(self) -> bool:
+        """An identity site, at the input of its owner synaptic module."""
+        return self.spec is not None and self.spec.kind == 'identity'
+
 
 @dataclass
 class SiteTable:
-    """All sites of a network, in call order, with per-owner call counts."""
+    """All sites of a network, in call order, with per-owner call counts
+    (``calls``: nonlinear calls; ``input_calls``: calls of the synaptic
+    modules that own identity sites, analog input or not)."""
     sites: List[Site] = field(default_factory=list)
     calls: Dict[str, int] = field(default_factory=dict)
+    input_calls: Dict[str, int] = field(default_factory=dict)
 
     def by_owner(self) -> Dict[str, List[Site]]:
         """Sites grouped by owner path, each list in call order."""
@@ -94,8 +114,13 @@ class _Tracer(TorchFunctionMode):
     """Module stack + function interception for one traced forward."""
 
     def __init__(self, model: nn.Module, table: SiteTable,
-                 observer: Optional[SiteObserver]) -> None:
+                 observer: Optional[SiteObserver], spike_driven: bool = False,
+                 analog_inputs: bool = False) -> None:
         super().__init__()
+        self.model = model
+        self.spike_driven = spike_driven
+        self.analog_inputs = analog_inputs
+        self.synaptic_counts: Dict[str, int] = defaultdict(int)
         self.names = {m: n for n, m in model.named_modules()}
         self.table = table
         self.observer = observer
@@ -106,21 +131,31 @@ class _Tracer(TorchFunctionMode):
 
     # -- module hooks -------------------------------------------------------
     def pre_hook(self, module: nn.Module, args) -> None:
+        if not self.stack and module is self.model and self.analog_inputs:
+            mark(args, ANALOG)
         self.stack.append(module)
 
     def post_hook(self, module: nn.Module, args, output) -> None:
         self.stack.pop()
-        if module not in self.names:
+        if module not in self.names or self._inside_activation():
             return
         spec = module_activation_spec(module)
         if spec is not None:
             self._record(self.names[module], False, spec, None, args[0],
                          output)
+            mark(output, SPIKE)
         elif isinstance(module, nn.MaxPool2d):
             pool = (module.kernel_size, module.stride, module.padding,
                     module.dilation, module.ceil_mode)
             self._record(self.names[module], False, None, pool, args[0],
                          output)
+            mark(output, source(args[0]))
+
+    def _inside_activation(self) -> bool:
+        """Whether the innermost running module is an activation (whose
+        own submodules, e.g. a signed clip-floor's halves, are not sites)."""
+        return bool(self.stack) and \
+            module_activation_spec(self.stack[-1]) is not None
 
     def _inside_opaque_module(self) -> bool:
         """Calls inside activation, max-pool and spiking modules are theirs."""
@@ -132,15 +167,22 @@ class _Tracer(TorchFunctionMode):
     # -- function interception ----------------------------------------------
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        out = func(*args, **kwargs)
         if self.busy or not self.stack or self._inside_opaque_module():
-            return out
+            return func(*args, **kwargs)
         owner = self.names.get(self.stack[-1])
+        if func in SYNAPTIC_FUNCS and owner is not None:
+            self._synaptic_call(owner, args[0])
+        out = func(*args, **kwargs)
+        if func in SYNAPTIC_FUNCS:
+            mark(out, ANALOG)
+        else:
+            mark(out, source((args, kwargs)))
         if owner is None:
             return out
         spec = functional_activation_spec(func, args, kwargs)
         if spec is not None:
             self._record(owner, True, spec, None, args[0], out)
+            mark(out, SPIKE)
         elif func in MAX_POOL_FUNCS and not is_identity_max_pool(args, kwargs):
             self._record(owner, True, None, _pool_args_from_call(args, kwargs),
                          args[0], out)
@@ -152,11 +194,23 @@ class _Tracer(TorchFunctionMode):
                 "of the network's forward) and fine-tune the ANN")
         return out
 
+    def _synaptic_call(self, owner: str, x: Tensor) -> None:
+        """A synaptic module computes on ``x``: an identity site if ``x``
+        is analog (spike-driven traces only)."""
+        if not self.spike_driven or \
+                not isinstance(self.stack[-1], SYNAPTIC_MODULES):
+            return
+        index = self.synaptic_counts[owner]
+        self.synaptic_counts[owner] += 1
+        if source(x) == ANALOG:
+            self._record(owner, False, IDENTITY, None, x, x, index)
+
     def _record(self, owner: str, functional: bool,
                 spec: Optional[ActivationSpec], pool_args: Optional[Tuple],
-                x: Tensor, y: Tensor) -> None:
-        index = self.counts[owner]
-        self.counts[owner] += 1
+                x: Tensor, y: Tensor, index: Optional[int] = None) -> None:
+        if index is None:
+            index = self.counts[owner]
+            self.counts[owner] += 1
         site = Site(owner, index, functional, spec, pool_args)
         if site.name not in self.known:
             self.table.sites.append(site)
@@ -185,7 +239,9 @@ def _module_hooks(tracer: _Tracer) -> Iterator[None]:
 def trace_sites(model: nn.Module,
                 forward: Callable[[], object],
                 table: Optional[SiteTable] = None,
-                observer: Optional[SiteObserver] = None) -> SiteTable:
+                observer: Optional[SiteObserver] = None,
+                spike_driven: bool = False,
+                analog_inputs: bool = False) -> SiteTable:
     """Run ``forward()`` once and record the sites of ``model``.
 
     Args:
@@ -193,6 +249,12 @@ def trace_sites(model: nn.Module,
         forward: Runs the network on one batch (closes over the input).
         table: A table from earlier batches to check against and extend.
         observer: Called with every site's input and output.
+        spike_driven: Also record identity sites (synaptic layers reading
+            analog values). Defaults to False.
+        analog_inputs: The inputs of ``model`` are analog currents of an
+            upstream stage (a two-stage detector's RoI features), not the
+            network's input: the synaptic layers reading them get identity
+            sites too. Defaults to False.
 
     Returns:
         The site table.
@@ -203,16 +265,22 @@ def trace_sites(model: nn.Module,
             (data-dependent control flow: sites would not line up).
     """
     table = table if table is not None else SiteTable()
-    tracer = _Tracer(model, table, observer)
+    tracer = _Tracer(model, table, observer, spike_driven, analog_inputs)
     with torch.no_grad(), _module_hooks(tracer), tracer:
         forward()
     counts = dict(tracer.counts)
-    if table.calls and counts != table.calls:
-        changed = sorted(k for k in set(counts) | set(table.calls)
-                         if counts.get(k) != table.calls.get(k))
+    inputs = {s.owner: tracer.synaptic_counts[s.owner] for s in table.sites
+              if s.is_identity}
+    before = {**table.calls, **{f'{k} (input)': v
+                                for k, v in table.input_calls.items()}}
+    after = {**counts, **{f'{k} (input)': v for k, v in inputs.items()}}
+    if table.calls and after != before:
+        changed = sorted(k for k in set(after) | set(before)
+                         if after.get(k) != before.get(k))
         raise RuntimeError(
             'the number of nonlinear calls changed between batches at '
             f'{", ".join(changed[:5])}: data-dependent control flow cannot be '
             'converted call site by call site')
     table.calls = counts
+    table.input_calls = inputs
     return table

@@ -11,7 +11,10 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
 
     Returns:
         Dicts with ``path``, ``type``, ``theta_min``, ``theta_max`` and
-        ``channels`` (1 for a layer-wise threshold; None for pools).
+        ``channels`` (1 for a layer-wise threshold; None for pools). The
+        signed neurons of identity sites (at a synaptic layer's input, path
+        ``<layer>.spikedet_input.sites.<call>``) say so in ``type``; their
+        threshold columns give the positive side.
     """
     rows = []
     for path, module in net.named_modules():
@@ -20,6 +23,8 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
             kind = type(module).__name__
             if module.spike_filter is not None:
                 kind += '+' + type(module.spike_filter).__name__
+            if module.neg_threshold is not None:
+                kind += ' (identity site)'
             rows.append(dict(path=path, type=kind,
                              theta_min=float(theta.min()),
                              theta_max=float(theta.max()),
@@ -33,8 +38,8 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
 def format_spiking_layers(rows: List[Dict]) -> str:
     """Render :func:`spiking_layers` as a fixed-width text table."""
     width = max([len(r['path']) for r in rows] + [6])
-    lines = [f'{"module":<{width}}  {"neuron":<20} {"threshold":>21}',
-             '-' * (width + 44)]
+    lines = [f'{"module":<{width}}  {"neuron":<36} {"threshold":>21}',
+             '-' * (width + 60)]
     for r in rows:
         if r['theta_min'] is None:
             theta = '-'
@@ -43,5 +48,5 @@ def format_spiking_layers(rows: List[Dict]) -> str:
         else:
             theta = (f'{r["theta_min"]:.3g}..{r["theta_max"]:.3g} '
                      f'(x{r["channels"]})')
-        lines.append(f'{r["path"]:<{width}}  {r["type"]:<20} {theta:>21}')
+        lines.append(f'{r["path"]:<{width}}  {r["type"]:<36} {theta:>21}')
     return '\n'.join(lines)

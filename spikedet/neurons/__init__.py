@@ -5,6 +5,7 @@ from .cif_neuron import ConsistentIFNeuron
 from .double_threshold_neuron import DoubleThresholdNeuron
 from .if_neuron import IFNeuron
 from .one_spike_neuron import OneSpikeNeuron
+from .signed_cif_neuron import SignedConsistentIFNeuron
 from .signed_if_neuron import SignedIFNeuron
 from .spike_calibration import SpikeCalibration
 from .spiking_max_pool import SpikingMaxPool2d
@@ -17,6 +18,7 @@ NEURONS = {
     'IFNeuron': IFNeuron,
     'SignedIFNeuron': SignedIFNeuron,
     'ConsistentIFNeuron': ConsistentIFNeuron,
+    'SignedConsistentIFNeuron': SignedConsistentIFNeuron,
     'DoubleThresholdNeuron': DoubleThresholdNeuron,
     'BistableNeuron': BistableNeuron,
     'OneSpikeNeuron': OneSpikeNeuron,
@@ -24,6 +26,7 @@ NEURONS = {
 
 __all__ = [
     'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
+    'SignedConsistentIFNeuron',
     'DoubleThresholdNeuron', 'OneSpikeNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
     'StatefulModule', 'record_statistics',
     'reset_states', 'set_sleep',

@@ -20,7 +20,9 @@ class BaseNeuron(StatefulModule):
       created lazily with the first input's shape, dtype and device, at
       ``v_init`` times the threshold;
     * the emitted value ``spikes * threshold``, so the next layer's weights
-      stay those of the ANN;
+      stay those of the ANN; a signed neuron of an identity site may have a
+      ``neg_threshold`` of its own, the amplitude of its negative spikes
+      (:meth:`theta_neg`, :meth:`emit`);
     * an optional ``spike_filter`` submodule applied to the spikes before
       they are emitted and counted (e.g. :class:`SpikeCalibration`);
     * statistics, when ``record_stats`` is set (off by default, so the
@@ -38,6 +40,8 @@ class BaseNeuron(StatefulModule):
             the literature). Defaults to 0.0.
         channel_dim: Dimension a per-channel threshold runs along.
             Defaults to 1 (``[N, C, ...]``).
+        neg_threshold: Amplitude of negative spikes (same shape rules as
+            ``threshold``); None (the default) uses ``threshold``.
     """
 
     # Whether |spikes| is a spike count (burst, augmented, signed spikes);
@@ -50,15 +54,13 @@ class BaseNeuron(StatefulModule):
     def __init__(self,
                  threshold: Union[float, Tensor] = 1.0,
                  v_init: float = 0.0,
-                 channel_dim: int = 1) -> None:
+                 channel_dim: int = 1,
+                 neg_threshold: Union[float, Tensor, None] = None) -> None:
         super().__init__()
-        threshold = torch.as_tensor(threshold, dtype=torch.float32).clone()
-        if threshold.dim() > 1:
-            raise ValueError('threshold must be a scalar or 1-D per channel, '
-                             f'got shape {tuple(threshold.shape)}')
-        if (threshold <= 0).any():
-            raise ValueError('thresholds must be positive')
-        self.register_buffer('threshold', threshold)
+        self.register_buffer('threshold', _check_threshold(threshold))
+        # A None buffer is not saved: only signed identity neurons carry it.
+        self.register_buffer('neg_threshold', None if neg_threshold is None
+                             else _check_threshold(neg_threshold))
         self.v_init = float(v_init)
         self.channel_dim = channel_dim
         self.sleep = False
@@ -67,14 +69,32 @@ class BaseNeuron(StatefulModule):
         self.v: Optional[Tensor] = None
         self.reset()
 
-    def theta(self, x: Tensor) -> Tensor:
-        """The threshold, broadcastable against ``x`` in ``x``'s dtype."""
-        theta = self.threshold.to(device=x.device, dtype=x.dtype)
+    def _broadcast(self, theta: Tensor, x: Tensor) -> Tensor:
+        theta = theta.to(device=x.device, dtype=x.dtype)
         if theta.dim() == 0:
             return theta
         shape = [1] * x.dim()
         shape[self.channel_dim] = theta.numel()
         return theta.view(shape)
+
+    def theta(self, x: Tensor) -> Tensor:
+        """The threshold, broadcastable against ``x`` in ``x``'s dtype."""
+        return self._broadcast(self.threshold, x)
+
+    def theta_neg(self, x: Tensor) -> Tensor:
+        """Amplitude of a negative spike (``neg_threshold``, else the
+        threshold), broadcastable against ``x``."""
+        if self.neg_threshold is None:
+            return self.theta(x)
+        return self._broadcast(self.neg_threshold, x)
+
+    def emit(self, spikes: Tensor, x: Tensor) -> Tensor:
+        """The emitted value of integer ``spikes``: ``spikes * threshold``,
+        negative spikes at ``neg_threshold`` when the neuron has one."""
+        if self.neg_threshold is None:
+            return spikes * self.theta(x)
+        return torch.where(spikes > 0, spikes * self.theta(x),
+                           spikes * self.theta_neg(x))
 
     def init_state(self, x: Tensor) -> None:
         """Create the membrane for input ``x``; subclasses add their state."""
@@ -103,7 +123,7 @@ class BaseNeuron(StatefulModule):
                     torch.count_nonzero(spikes)
                 self.steps += 1
                 self.neurons = x[0].numel() if x.dim() > 0 else 1
-        return spikes * self.theta(x)
+        return self.emit(spikes, x)
 
     def reset(self) -> None:
         """Drop the membrane and statistics of the current input."""
@@ -122,4 +142,19 @@ class BaseNeuron(StatefulModule):
             theta = f'{float(t):.4g}'
         else:
             theta = f'[{float(t.min()):.4g}..{float(t.max()):.4g}] x{t.numel()}'
-        return f'threshold={theta}, v_init={self.v_init}'
+        text = f'threshold={theta}, v_init={self.v_init}'
+        if self.neg_threshold is not None:
+            n = self.neg_threshold
+            text += (f', neg_threshold=[{float(n.min()):.4g}..'
+                     f'{float(n.max()):.4g}]')
+        return text
+
+
+def _check_threshold(value: Union[float, Tensor]) -> Tensor:
+    threshold = torch.as_tensor(value, dtype=torch.float32).clone()
+    if threshold.dim() > 1:
+        raise ValueError('threshold must be a scalar or 1-D per channel, '
+                         f'got shape {tuple(threshold.shape)}')
+    if (threshold <= 0).any():
+        raise ValueError('thresholds must be positive')
+    return threshold

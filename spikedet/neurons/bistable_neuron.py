@@ -55,6 +55,8 @@ class BistableNeuron(BaseNeuron):
             Defaults to None (ReLU: positive spikes only).
         v_init: Initial membrane as a fraction of the threshold.
         channel_dim: See :class:`BaseNeuron`.
+        neg_threshold: Negative scale of a signed identity-site neuron
+            (``alpha = 1``); None uses ``threshold``.
     """
 
     silent_is_fixed_point = False  # the phase clock advances every step
@@ -66,12 +68,13 @@ class BistableNeuron(BaseNeuron):
                  sync: bool = True,
                  alpha: Optional[float] = None,
                  v_init: float = 0.0,
-                 channel_dim: int = 1) -> None:
+                 channel_dim: int = 1,
+                 neg_threshold: Union[float, Tensor, None] = None) -> None:
         if phase < 1:
             raise ValueError('phase must be >= 1')
         if depth < 1:
             raise ValueError('depth must be >= 1')
-        super().__init__(threshold, v_init, channel_dim)
+        super().__init__(threshold, v_init, channel_dim, neg_threshold)
         self.phase = int(phase)
         self.depth = int(depth)
         self.sync = bool(sync)
@@ -101,8 +104,9 @@ class BistableNeuron(BaseNeuron):
         spikes = (self.v >= theta).to(x.dtype)
         self.v = self.v - spikes * theta
         if self.alpha is not None:
-            neg = (self.v <= -theta / self.alpha).to(x.dtype)
-            self.v = self.v + neg * theta / self.alpha
+            theta_n = self.theta_neg(x) / self.alpha
+            neg = (self.v <= -theta_n).to(x.dtype)
+            self.v = self.v + neg * theta_n
             spikes = spikes - neg
         return spikes
 

@@ -44,6 +44,9 @@ class DoubleThresholdNeuron(BaseNeuron):
             ungated neurons. Defaults to 1.0.
         v_init: Initial membrane as a fraction of the threshold.
         channel_dim: See :class:`BaseNeuron`.
+        neg_threshold: Negative scale of an ungated identity-site neuron
+            (negative spikes fire at and carry ``neg_threshold / alpha``
+            and ``neg_threshold``); None uses ``threshold``.
     """
 
     def __init__(self,
@@ -52,14 +55,15 @@ class DoubleThresholdNeuron(BaseNeuron):
                  gate: bool = True,
                  alpha: float = 1.0,
                  v_init: float = 0.0,
-                 channel_dim: int = 1) -> None:
+                 channel_dim: int = 1,
+                 neg_threshold: Union[float, Tensor, None] = None) -> None:
         if c_max is not None and c_max < 1:
             raise ValueError('c_max must be >= 1 or None (no cap)')
         if not 0 < alpha <= 1:
             raise ValueError(f'alpha must be in (0, 1], got {alpha}')
         if gate and alpha != 1:
             raise ValueError('a gated (ReLU) neuron has alpha = 1')
-        super().__init__(threshold, v_init, channel_dim)
+        super().__init__(threshold, v_init, channel_dim, neg_threshold)
         self.c_max = None if c_max is None else int(c_max)
         self.gate = bool(gate)
         self.alpha = float(alpha)
@@ -74,7 +78,7 @@ class DoubleThresholdNeuron(BaseNeuron):
 
     def fire(self, x: Tensor) -> Tensor:
         theta = self.theta(x)
-        theta_n = theta / self.alpha
+        theta_n = self.theta_neg(x) / self.alpha
         self.v = self.v + x
         cap = self._cap()
         up = torch.clamp(torch.floor(self.v / theta), 0, cap)

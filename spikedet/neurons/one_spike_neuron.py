@@ -57,7 +57,8 @@ class OneSpikeNeuron(BaseNeuron):
 
     ReLU sites take ``relu(x)``; clip sites (ReLU6, clip-floor) clip first;
     LeakyReLU sites (``alpha``, our extension) code ``|a|`` with a sign, one
-    signed spike.
+    signed spike. Identity sites (``alpha = 1``) code the negative side on
+    a scale of its own, ``neg_threshold``.
 
     Args:
         threshold: ``lambda``, the layer's (or channel's) scale.
@@ -67,6 +68,8 @@ class OneSpikeNeuron(BaseNeuron):
         upper: Clip of a ReLU6 / clip-floor site. Defaults to None.
         alpha: LeakyReLU slope for signed coding. Defaults to None.
         channel_dim: See :class:`BaseNeuron`.
+        neg_threshold: Scale of the negative side (identity sites); None
+            uses ``threshold``.
     """
     spike_value_is_count = False
 
@@ -77,7 +80,8 @@ class OneSpikeNeuron(BaseNeuron):
                  shift: Optional[float] = None,
                  upper: Optional[float] = None,
                  alpha: Optional[float] = None,
-                 channel_dim: int = 1) -> None:
+                 channel_dim: int = 1,
+                 neg_threshold: Union[float, Tensor, None] = None) -> None:
         if not base > 1:
             raise ValueError('base must be > 1')
         if phases < 1:
@@ -85,7 +89,7 @@ class OneSpikeNeuron(BaseNeuron):
         shift = midpoint_shift(base) if shift is None else float(shift)
         if not 0 < shift <= 1:
             raise ValueError('shift must be in (0, 1]')
-        super().__init__(threshold, 0.0, channel_dim)
+        super().__init__(threshold, 0.0, channel_dim, neg_threshold)
         # Buffers: the per-layer choices are saved with the thresholds.
         self.register_buffer('base', torch.tensor(float(base)))
         self.register_buffer('shift', torch.tensor(shift))
@@ -103,7 +107,9 @@ class OneSpikeNeuron(BaseNeuron):
 
     def levels(self, a: Tensor) -> Tensor:
         """Signed single-spike levels of activations ``a``."""
-        q = single_spike_levels(a.abs() / self.theta(a), float(self.base),
+        scale = self.theta(a) if self.neg_threshold is None else \
+            torch.where(a >= 0, self.theta(a), self.theta_neg(a))
+        q = single_spike_levels(a.abs() / scale, float(self.base),
                                 self.phases, float(self.shift))
         return q * torch.sign(a) if self.alpha is not None else q
 

@@ -19,12 +19,19 @@ class SignedIFNeuron(BaseNeuron):
     With ``reset='zero'`` the membrane is set to 0 after either spike (the
     surplus is lost), the signed counterpart of the IF baseline's option.
 
+    Identity sites (a synaptic layer fed by another synaptic layer's
+    output) use ``alpha = 1`` and a ``neg_threshold`` of their own: negative
+    spikes fire at ``-neg_threshold`` and carry ``neg_threshold``, so both
+    signs of the current are coded on their own calibrated scale.
+
     Args:
         threshold: Positive threshold (scalar or per channel).
         alpha: The LeakyReLU negative slope, in (0, 1]. Defaults to 0.1.
         reset: ``'subtract'`` or ``'zero'``. Defaults to ``'subtract'``.
         v_init: Initial membrane as a fraction of the threshold.
         channel_dim: See :class:`BaseNeuron`.
+        neg_threshold: Negative-side threshold (identity sites); None uses
+            ``threshold``.
     """
 
     def __init__(self,
@@ -32,18 +39,19 @@ class SignedIFNeuron(BaseNeuron):
                  alpha: float = 0.1,
                  v_init: float = 0.0,
                  reset: str = 'subtract',
-                 channel_dim: int = 1) -> None:
+                 channel_dim: int = 1,
+                 neg_threshold: Union[float, Tensor, None] = None) -> None:
         if not 0 < alpha <= 1:
             raise ValueError(f'alpha must be in (0, 1], got {alpha}')
         if reset not in ('subtract', 'zero'):
             raise ValueError(f"reset must be 'subtract' or 'zero', got {reset!r}")
-        super().__init__(threshold, v_init, channel_dim)
+        super().__init__(threshold, v_init, channel_dim, neg_threshold)
         self.alpha = float(alpha)
         self.reset_mode = reset
 
     def fire(self, x: Tensor) -> Tensor:
         theta = self.theta(x)
-        neg_theta = theta / self.alpha
+        neg_theta = self.theta_neg(x) / self.alpha
         self.v = self.v + x
         pos = self.v >= theta
         neg = self.v <= -neg_theta

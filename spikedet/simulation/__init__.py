@@ -1,7 +1,7 @@
 """The timestep loop, schedules and read-outs (pure torch)."""
 from .bias_control import constant_currents, zeroed_constant_currents
-from .monitor import (LayerCounts, Snapshot, SpikeMonitor, energy,
-                      merge)
+from .energy import E_AC_PJ, E_MAC_PJ, ENERGY_CONVENTIONS, energy
+from .monitor import LayerCounts, Snapshot, SpikeMonitor, merge
 from .phase_windows import PhaseRun, simulate_phase_windows
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
@@ -16,7 +16,8 @@ __all__ = [
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
     'check_timesteps', 'iterate_readouts', 'simulate', 'step_span',
     'LayerCounts',
-    'Snapshot', 'SpikeMonitor', 'energy', 'merge', 'TimestepStatistics',
+    'Snapshot', 'SpikeMonitor', 'energy', 'E_AC_PJ', 'E_MAC_PJ',
+    'ENERGY_CONVENTIONS', 'merge', 'TimestepStatistics',
     'monitored', 'monitored_readouts', 'PhaseRun', 'simulate_phase_windows',
     'SilenceWatch'
 ]

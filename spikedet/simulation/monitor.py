@@ -51,15 +51,20 @@ class LayerCounts:
 
 @dataclass
 class Snapshot:
-    """Counts at one moment of a simulation (whole batch)."""
+    """Counts at one moment of a simulation (whole batch).
+
+    ``analog_macs`` sums ``analog_layers``: the MACs charged to each
+    synaptic layer that computed on analog input."""
     layers: Dict[str, LayerCounts] = field(default_factory=dict)
     analog_macs: float = 0.0
     ann_macs: float = 0.0
+    analog_layers: Dict[str, float] = field(default_factory=dict)
 
     def prefixed(self, prefix: str) -> 'Snapshot':
         """The same counts with ``prefix`` before every layer name."""
         return Snapshot({prefix + n: c for n, c in self.layers.items()},
-                        self.analog_macs, self.ann_macs)
+                        self.analog_macs, self.ann_macs,
+                        {prefix + n: v for n, v in self.analog_layers.items()})
 
     def totals(self) -> Dict[str, float]:
         """Summed over layers: events, spikes, sops, neuron-steps."""
@@ -136,8 +141,9 @@ class SpikeMonitor:
         self.inactive: Dict[str, Tensor] = {}
         self.analog: Dict[str, int] = {}
         self.ann_macs = 0.0
+        self.layer_macs: Dict[str, int] = {}
         self.counts: Dict[str, LayerCounts] = {}
-        self.analog_macs = 0.0
+        self.charged: Dict[str, Tensor] = {}
         self._handles: List[Any] = []
 
     # -- structure ---------------------------------------------------------
@@ -159,7 +165,7 @@ class SpikeMonitor:
                 spec = getattr(module, 'ann_activation', None)
                 if spec is None:
                     return None
-                if spec.kind != 'leaky_relu':
+                if spec.rectifying:
                     inactive[name] = (args[0] <= 0).to(args[0].dtype)
                 with opaque():  # not a call site of the owner's forward
                     return apply_activation(spec, args[0])
@@ -206,6 +212,12 @@ class SpikeMonitor:
                        for n, p in probes.items()}
         self.analog = analog
         self.ann_macs = float(sum(macs.values()))
+        self.layer_macs = macs
+
+    def macs_under(self, prefix: str) -> float:
+        """ANN MACs (one forward) of the synaptic layers under ``prefix``."""
+        return float(sum(v for n, v in self.layer_macs.items()
+                         if n.startswith(prefix)))
 
     # -- counting ----------------------------------------------------------
     def _count(self, name: str):
@@ -235,15 +247,18 @@ class SpikeMonitor:
         return hook
 
     def _charge(self, name: str):
+        # A 0-dim tensor sum: no host sync per step (snapshot() converts).
         def hook(module, args, out):
-            if name in self.analog and bool(args[0].ne(0).any()):
-                self.analog_macs += self.analog[name]
+            if name in self.analog:
+                active = args[0].ne(0).any().to(torch.float64)
+                self.charged[name] = self.charged.get(name, 0.0) + \
+                    active * self.analog[name]
         return hook
 
     def clear(self) -> None:
         """Zero the counters (the probed structure is kept)."""
         self.counts = {}
-        self.analog_macs = 0.0
+        self.charged = {}
 
     def __enter__(self) -> 'SpikeMonitor':
         self.clear()
@@ -274,7 +289,8 @@ class SpikeMonitor:
                 float(c.events), float(c.spikes), float(c.sops),
                 c.neuron_steps + per_step * idle_steps, c.steps + idle_steps,
                 float(c.sin_spikes))
-        return Snapshot(layers, self.analog_macs, self.ann_macs)
+        analog = {name: float(v) for name, v in self.charged.items()}
+        return Snapshot(layers, sum(analog.values()), self.ann_macs, analog)
 
 
 def merge(snapshots: List[Optional[Snapshot]]) -> Snapshot:
@@ -285,27 +301,8 @@ def merge(snapshots: List[Optional[Snapshot]]) -> Snapshot:
             continue
         for name, c in snap.layers.items():
             out.layers.setdefault(name, LayerCounts()).add(c)
+        for name, macs in snap.analog_layers.items():
+            out.analog_layers[name] = out.analog_layers.get(name, 0.0) + macs
         out.analog_macs += snap.analog_macs
         out.ann_macs += snap.ann_macs
     return out
-
-
-# 45 nm CMOS, 32-bit float (Horowitz, ISSCC 2014), as used by the papers.
-E_MAC_PJ = 4.6
-E_AC_PJ = 0.9
-
-
-def energy(totals: Dict[str, float], e_mac: float = E_MAC_PJ,
-           e_ac: float = E_AC_PJ) -> Dict[str, float]:
-    """Energy estimate from :meth:`Snapshot.totals` (any common scale).
-
-    SNN: ``e_ac`` per synaptic operation (multi-valued spikes counted as
-    their coefficient) plus ``e_mac`` per analog MAC; ANN: ``e_mac`` per MAC
-    of one forward pass of the same layers.
-
-    Returns:
-        ``snn_pj``, ``ann_pj`` and ``ratio`` (SNN / ANN).
-    """
-    snn = e_ac * totals['sops'] + e_mac * totals['analog_macs']
-    ann = e_mac * totals['ann_macs']
-    return dict(snn_pj=snn, ann_pj=ann, ratio=snn / ann if ann else 0.0)

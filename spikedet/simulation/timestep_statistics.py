@@ -4,7 +4,8 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
 from torch import nn
 
-from .monitor import Snapshot, SpikeMonitor, energy, merge
+from .energy import energy
+from .monitor import Snapshot, SpikeMonitor, merge
 from .schedules import Schedule
 from .simulate import ReadOut, iterate_readouts
 
@@ -30,6 +31,10 @@ class TimestepStatistics:
         monitor.probe(run)
         return monitor
 
+    def monitor_of(self, net: nn.Module) -> SpikeMonitor:
+        """The monitor :meth:`monitor` made for ``net``."""
+        return self._monitors[id(net)]
+
     def add(self, t: int, snapshot: Snapshot) -> None:
         """Add one batch's counts at read-out ``t``."""
         self.per_t[t] = merge([self.per_t.get(t), snapshot])
@@ -45,7 +50,10 @@ class TimestepStatistics:
             with events, spikes, SOPs, analog and ANN MACs per image,
             ``firing_rate`` (spikes per neuron per step), ``energy_ratio``
             (SNN / ANN, 45 nm figures, see :func:`energy`), ``sin_fraction``
-            (share of spikes from neurons whose ANN pre-activation is <= 0).
+            (share of spikes from neurons whose ANN pre-activation is <= 0);
+            ``analog_layers``: analog MACs per image of each synaptic layer
+            that computed on analog input (the input layer only, in a
+            spike-driven network).
         """
         n = max(self.images, 1)
         out: Dict[str, Any] = dict(images=self.images, timesteps={})
@@ -66,6 +74,8 @@ class TimestepStatistics:
                            sin_fraction=c.sin_spikes / c.spikes
                            if c.spikes else 0.0)
                 for name, c in snap.layers.items()}
+            row['analog_layers'] = {name: macs / n for name, macs
+                                    in sorted(snap.analog_layers.items())}
             out['timesteps'][t] = row
         return out
 

@@ -11,6 +11,13 @@ from spikedet.neurons import BaseNeuron, SignedIFNeuron
 from spikedet.registry import MODELS
 from spikedet.utils.config import load_config
 
+# Identity sites of our detectors: YOLOv3's MobileNetV2 has one per
+# linear-bottleneck hand-over (the expand conv after a projection) and the
+# neck -> head hand-overs; Faster R-CNN's FPN output convs, the RPN conv on
+# five levels and the box head's first FC.
+IDENTITY_YOLO = None
+IDENTITY_FRCNN = None
+
 MMDET_CONFIGS = osp.join(osp.dirname(mmdet.__file__), '.mim', 'configs')
 
 
@@ -64,13 +71,50 @@ def test_two_stage(model):
     rpn_sites = [n for n, m in snn.net.named_modules()
                  if n.startswith('rpn_head.spikedet_sites.sites.')]
     assert len(rpn_sites) == 5  # F.relu once per FPN level
+    # The RPN's conv reads the FPN's analog output: an identity neuron per
+    # level.
+    assert len(snn.net.rpn_head.rpn_conv.spikedet_input.sites) == 5
     box_neurons = [m for m in snn.box_net.modules()
                    if isinstance(m, BaseNeuron)]
-    assert len(box_neurons) == 2  # the shared ReLU of Shared2FCBBoxHead
+    # The shared ReLU of Shared2FCBBoxHead twice, and the identity neuron
+    # in front of its first FC (the RoI features are analog currents).
+    assert len(box_neurons) == 3
+    first_fc = snn.box_net.bbox_head.shared_fcs[0]
+    assert isinstance(first_fc.spikedet_input.sites[0], BaseNeuron)
     with torch.no_grad():
         out = snn.test_step(_data(64, 64))[0]
-    # Latency counts both stages.
+    # Latency counts both passes: proposals, then stage 1 again in lockstep
+    # with the box head.
     assert out.timestep_steps == {1: (1, 2), 3: (3, 6)}
+
+
+def test_box_head_is_driven_by_each_steps_neck_output():
+    """The lockstep pass feeds the box head RoIAlign of the neck's output
+    of the same step, and its read-out equals the box head run on the
+    pooled neck read-out of the first pass (RoIAlign is linear) when the
+    box head is a plain integrator."""
+    from mmdet.structures.bbox import bbox2roi
+    from spikedet.simulation import simulate
+    cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
+    snn = _spiking(cfg.model)
+    x = snn.data_preprocessor(_data(64, 64), False)['inputs']
+    boxes = torch.tensor([[4., 4., 40., 40.], [10., 0., 60., 30.]])
+    rois = bbox2roi([boxes])
+    steps = 4
+    first = simulate(snn.net, x, [steps])[steps].output[0]
+    extractor = snn.ann.roi_head.bbox_roi_extractor
+    pooled = extractor(first[:extractor.num_inputs], rois)
+    inputs = []
+    handle = snn.box_net.register_forward_pre_hook(
+        lambda m, a: inputs.append(a[0].clone()))
+    snn.lockstep.rois = rois
+    try:
+        simulate(snn.lockstep, x, [steps])
+    finally:
+        handle.remove()
+    assert len(inputs) == steps
+    assert not torch.allclose(inputs[0], inputs[-1])  # per-step currents
+    assert torch.allclose(torch.stack(inputs).mean(0), pooled, atol=1e-5)
 
 
 def test_state_dict_round_trip_rebuilds_structure():
@@ -84,15 +128,22 @@ def test_state_dict_round_trip_rebuilds_structure():
         assert torch.equal(x, y)
 
 
-@pytest.mark.parametrize('model,sites', [
-    ('configs/yolov3/yolov3_mbv2_shapes_casc-l8.py', 55),
-    ('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes_casc-l8.py', 24)])
-def test_quantized_detectors_convert_to_consistent_neurons(model, sites):
+@pytest.mark.parametrize('model,sites,identity', [
+    ('configs/yolov3/yolov3_mbv2_shapes_casc-l8.py', 55, IDENTITY_YOLO),
+    ('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes_casc-l8.py', 24,
+     IDENTITY_FRCNN)])
+def test_quantized_detectors_convert_to_consistent_neurons(model, sites,
+                                                           identity):
     from spikedet.conversion import ClipFloor
-    from spikedet.neurons import ConsistentIFNeuron
+    from spikedet.conversion.clip_floor import SignedClipFloor
+    from spikedet.neurons import (ConsistentIFNeuron,
+                                  SignedConsistentIFNeuron)
     cfg = load_config(model).model
     ann = MODELS.build(cfg)
-    assert sum(isinstance(m, ClipFloor) for m in ann.modules()) == sites
+    signed = [m for m in ann.modules() if isinstance(m, SignedClipFloor)]
+    assert len(signed) == identity
+    assert sum(isinstance(m, ClipFloor) for m in ann.modules()) == \
+        sites + 2 * identity  # a signed clip-floor holds two
     snn = MODELS.build(dict(type='SpikingDetector', ann=cfg,
                             conversion=dict(method='cif_wsc'),
                             timesteps=[2])).eval()
@@ -101,6 +152,10 @@ def test_quantized_detectors_convert_to_consistent_neurons(model, sites):
            if isinstance(m, ConsistentIFNeuron)]
     assert len(cif) == sites
     assert all(float(m.threshold) == 1.0 for m in cif)
+    signed_cif = [m for net in nets for m in net.modules()
+                  if isinstance(m, SignedConsistentIFNeuron)]
+    assert len(signed_cif) == identity
+    assert all(m.shift == 0.5 for m in signed_cif)
 
 
 @pytest.mark.parametrize('model', [
@@ -117,6 +172,9 @@ def test_statistics_cover_every_stage(model):
     one, two = report['timesteps'][1], report['timesteps'][2]
     assert two['sops'] >= one['sops'] > 0
     assert two['analog_macs'] == 2 * one['analog_macs'] > 0
+    # Spike-driven: only the stem computes on analog values.
+    stem = 'backbone.conv1' if snn.two_stage else 'backbone.conv1.conv'
+    assert set(one['analog_layers']) == {stem}
     assert 0 < one['energy_ratio'] and 0 <= one['firing_rate'] <= 1
     layers = set(one['layers'])
     if snn.two_stage:  # the box head's neurons are counted too

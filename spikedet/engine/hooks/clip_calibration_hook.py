@@ -1,5 +1,5 @@
 """Calibrate a quantization-aware detector's clip tops before fine-tuning."""
-from typing import Dict
+from typing import Dict, List, Optional
 
 from mmengine.hooks import Hook
 
@@ -25,19 +25,25 @@ class ClipCalibrationHook(Hook):
         calib_batches: Training batches (test pipeline). Defaults to 10.
         percentile: Percentile of the positive activations. Defaults to
             99.9.
+        include: Only the clip-floors whose path contains one of these
+            strings (``['spikedet_input']``: the identity sites' signed
+            clip-floors, when a quantized checkpoint is fine-tuned
+            spike-driven). Defaults to None (all).
     """
     priority = 'HIGH'
 
     def __init__(self, calib_batches: int = 10,
-                 percentile: float = 99.9) -> None:
+                 percentile: float = 99.9,
+                 include: Optional[List[str]] = None) -> None:
         self.calib_batches = calib_batches
         self.percentile = percentile
+        self.include = include
 
     def before_train(self, runner) -> None:
         model = unwrap(runner.model)
         batches = calibration_batches(runner.cfg, model, self.calib_batches)
         tops = calibrate_clip_tops(model, batches, _tensor_forward,
-                                   self.percentile)
+                                   self.percentile, self.include)
         values = sorted(tops.values())
         runner.logger.info(
             f'calibrated {len(tops)} clip tops ({self.percentile} %): '

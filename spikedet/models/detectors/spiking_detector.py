@@ -13,7 +13,7 @@ from ...registry import MODELS
 from ...simulation import (TimestepStatistics, merge, monitored_readouts,
                            simulate)
 from ..spiking_setup import SpikingSetup
-from .stages import (BoxStage, DenseStage, ProposalStage,
+from .stages import (BoxStage, DenseStage, LockstepStage, ProposalStage,
                      random_roi_features)
 
 MAX_CALIB_ROIS = 512  # RoIs per calibration batch kept for stage 2
@@ -29,12 +29,17 @@ class SpikingDetector(BaseDetector):
     (anchors, score thresholds, NMS unchanged).
 
     *Two-stage* (Faster R-CNN and any detector with ``rpn_head`` and
-    ``roi_head``): stage 1 (backbone, neck, RPN) is simulated; at each T the
-    proposals come from the RPN read-out and the RoI features are pooled from
-    the neck read-out (RoIAlign is linear, so pooling the time average equals
-    averaging the pooled spikes); the RoI box head is spiking too and is
-    simulated for T steps on those features. A read-out's ``total_steps``
-    counts both stages.
+    ``roi_head``): stage 1 (backbone, neck, RPN) is simulated once up to the
+    largest T, and at each T the proposals come from the RPN read-out. The
+    box head needs the neck's activity of steps 1..T, which is not kept
+    (memory would grow with T): for each read-out the network runs again
+    from reset, stage 1 in lockstep with stage 2, the neck's per-step output
+    pooled by RoIAlign at that read-out's proposals and fed to the spiking
+    box head (:class:`LockstepStage`). Spike-driven conversions put signed
+    neurons at the box head's input, so its layers receive spikes. A
+    read-out's ``total_steps`` counts both passes (proposal pass and
+    lockstep pass: twice stage 1's steps); with statistics on, both passes'
+    work is counted.
 
     The ANN is kept (``self.ann``) and predicted on the same batch: its
     results go to ``pred_instances``, the SNN's to ``timestep_preds[T]``.
@@ -95,8 +100,12 @@ class SpikingDetector(BaseDetector):
             self.net = self._convert(DenseStage(self.ann), inputs)
             return
         self.net = self._convert(ProposalStage(self.ann), inputs)
-        self.box_net = self._convert(BoxStage(self.ann.roi_head),
-                                     self._calibration_rois(batches))
+        self.box_net = convert(BoxStage(self.ann.roi_head),
+                               self._calibration_rois(batches), self.method,
+                               analog_inputs=True, **self.conversion_options)
+        # Shares the converted modules; kept out of the state dict.
+        self.__dict__['lockstep'] = LockstepStage(
+            self.net, self.ann.roi_head.bbox_roi_extractor, self.box_net)
 
     @torch.no_grad()
     def _calibration_rois(self, batches: List[Dict]) -> List[Tensor]:
@@ -155,26 +164,30 @@ class SpikingDetector(BaseDetector):
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
-        runs = {}
+        first_pass = []
         for t, readout, stage1 in monitored_readouts(
                 self.stats, self.net, inputs, self.timesteps, self.schedule):
-            feats, rpn_outs = readout.output
+            _, rpn_outs = readout.output
             proposals = self.ann.rpn_head.predict_by_feat(
                 *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
                 rescale=False)
+            first_pass.append((t, proposals, stage1, readout.total_steps))
+        runs = {}
+        for t, proposals, stage1, steps in first_pass:
             results, box_steps, stage2 = self._predict_boxes(
-                feats, proposals, metas, t, rescale)
+                inputs, proposals, metas, t, rescale)
             if stage1 is not None:
                 self.stats.add(t, merge([stage1, stage2]))
-            runs[t] = (results, (readout.wake_steps,
-                                 readout.total_steps + box_steps))
+            runs[t] = (results, (t, steps + box_steps))
         return runs
 
-    def _predict_boxes(self, feats, proposals, metas: List[Dict], t: int,
-                       rescale: bool):
-        """Stage 2 for one read-out, mirroring StandardRoIHead.predict_bbox
-        with the spiking box head simulated for ``t`` steps. Returns the
-        results, the box head's total steps and its counts (or None)."""
+    def _predict_boxes(self, inputs: Tensor, proposals, metas: List[Dict],
+                       t: int, rescale: bool):
+        """Stage 2 for one read-out, mirroring StandardRoIHead.predict_bbox:
+        the lockstep pass (:class:`LockstepStage`) simulated for ``t`` wake
+        steps at these proposals. Returns the results, the pass's total
+        steps and its counts (or None); the counts' ANN MACs are the box
+        head's only (stage 1's are in the first pass's)."""
         roi_head = self.ann.roi_head
         rcnn_cfg = self.ann.test_cfg.rcnn
         rois = bbox2roi([p.bboxes for p in proposals])
@@ -184,19 +197,21 @@ class SpikingDetector(BaseDetector):
                 box_type=roi_head.bbox_head.predict_box_type,
                 num_classes=roi_head.bbox_head.num_classes,
                 score_per_cls=rcnn_cfg is None), 0, None
-        extractor = roi_head.bbox_roi_extractor
-        roi_feats = extractor(feats[:extractor.num_inputs], rois)
-        (_, readout, box_counts), = monitored_readouts(
-            self.stats, self.box_net, roi_feats, [t], self.schedule)
-        if box_counts is not None:
-            box_counts = box_counts.prefixed('roi_head.')
+        lockstep = self.lockstep
+        lockstep.rois = rois
+        (_, readout, counts), = monitored_readouts(
+            self.stats, lockstep, inputs, [t], self.schedule)
+        if counts is not None:
+            counts.ann_macs = self.stats.monitor_of(lockstep).macs_under(
+                'roi_head.')
         cls_score, bbox_pred = readout.output
-        counts = tuple(len(p) for p in proposals)
+        per_image = tuple(len(p) for p in proposals)
         results = roi_head.bbox_head.predict_by_feat(
-            rois=rois.split(counts, 0), cls_scores=cls_score.split(counts, 0),
-            bbox_preds=bbox_pred.split(counts, 0), batch_img_metas=metas,
+            rois=rois.split(per_image, 0),
+            cls_scores=cls_score.split(per_image, 0),
+            bbox_preds=bbox_pred.split(per_image, 0), batch_img_metas=metas,
             rcnn_test_cfg=rcnn_cfg, rescale=rescale)
-        return results, readout.total_steps, box_counts
+        return results, readout.total_steps, counts
 
     # -- BaseDetector interface -------------------------------------------------
     def loss(self, batch_inputs, batch_data_samples):

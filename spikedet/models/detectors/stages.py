@@ -81,3 +81,42 @@ class BoxStage(nn.Module):
         if self.shared_head is not None:
             roi_feats = self.shared_head(roi_feats)
         return self.bbox_head(roi_feats)
+
+
+class LockstepStage(nn.Module):
+    """Stage 1's backbone and neck with stage 2 driven by them, step by step.
+
+    Once the proposals of a read-out are known (:attr:`rois`), the whole
+    spiking detector is simulated again from reset: at every step the
+    neck's output of *that step* (the currents its output convs send) is
+    pooled by RoIAlign at the fixed proposals and drives the box head,
+    whose first layer's identity neurons turn it into spikes. RoIAlign is
+    linear, so the box head integrates exactly the pooled neck read-out of
+    the first pass, with no analog value held between the passes and
+    memory flat in T. Returns the box head's raw ``(cls_score, bbox_pred)``.
+
+    The modules are those of the converted stages (shared, not copied);
+    named ``backbone``, ``neck`` and ``roi_head`` so that statistics add up
+    with the first pass's layers.
+
+    Args:
+        proposal_stage: The converted :class:`ProposalStage`.
+        extractor: The detector's RoI feature extractor (RoIAlign).
+        box_stage: The converted :class:`BoxStage`.
+    """
+
+    def __init__(self, proposal_stage: nn.Module, extractor: nn.Module,
+                 box_stage: nn.Module) -> None:
+        super().__init__()
+        self.backbone = proposal_stage.backbone
+        self.neck = proposal_stage.neck
+        self.extractor = extractor
+        self.roi_head = box_stage
+        self.rois: Tensor = torch.zeros(0, 5)
+
+    def forward(self, x: Tensor) -> Tuple[Tensor, Tensor]:
+        feats = self.backbone(x)
+        if self.neck is not None:
+            feats = self.neck(feats)
+        feats = tuple(feats)[:self.extractor.num_inputs]
+        return self.roi_head(self.extractor(feats, self.rois))
