@@ -36,6 +36,28 @@ def test_plain_checkpoint_then_calibrated_tops(tiny_shapes, tmp_path):
     SafeLoadHook(str(ckpt), allow_missing=['.top']).before_train(runner)
     ClipCalibrationHook(calib_batches=1).before_train(runner)
     tops = [float(m.top) for m in model.modules() if isinstance(m, ClipFloor)]
-    assert len(tops) == 55
-    assert all(t > 0 for t in tops) and len(set(tops)) > 40  # per site
+    # 55 activation sites, 20 identity sites with a top per sign.
+    assert len(tops) == 55 + 2 * 20
+    assert all(t > 0 for t in tops) and len(set(tops)) > 80  # per site
     assert model.training  # train mode restored
+
+
+def test_calibrating_only_the_identity_sites(tiny_shapes):
+    """A quantized (non-spike-driven) checkpoint fine-tuned spike-driven
+    keeps its learnt tops; only the new signed clip-floors calibrate."""
+    cfg = load_config(CASC)
+    for split in ('train_dataloader', 'test_dataloader'):
+        cfg[split].dataset.data_root = str(tiny_shapes)
+    cfg.train_dataloader.batch_size = 2
+    model = MODELS.build(cfg.model)
+    before = {n: float(m.top) for n, m in model.named_modules()
+              if isinstance(m, ClipFloor)}
+    ClipCalibrationHook(calib_batches=1, include=['spikedet_input']
+                        ).before_train(_runner(cfg, model))
+    after = {n: float(m.top) for n, m in model.named_modules()
+             if isinstance(m, ClipFloor)}
+    changed = {n for n in after if after[n] != before[n]}
+    # (random weights: some identity sites see no value of one sign and
+    # keep their top, like any site the batches never reach)
+    assert changed and all('spikedet_input' in n for n in changed)
+    assert len([n for n in after if 'spikedet_input' not in n]) == 55

@@ -15,8 +15,8 @@ from spikedet.utils.config import load_config
 # linear-bottleneck hand-over (the expand conv after a projection) and the
 # neck -> head hand-overs; Faster R-CNN's FPN output convs, the RPN conv on
 # five levels and the box head's first FC.
-IDENTITY_YOLO = None
-IDENTITY_FRCNN = None
+IDENTITY_YOLO = 20
+IDENTITY_FRCNN = 10
 
 MMDET_CONFIGS = osp.join(osp.dirname(mmdet.__file__), '.mim', 'configs')
 

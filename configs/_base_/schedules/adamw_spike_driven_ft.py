@@ -1,7 +1,7 @@
 # Fine-tuning a quantization-aware detector for spike-driven conversion:
-# 8 epochs of AdamW (lr 2e-4, weight decay 0.05) with a 100-iteration
+# 4 epochs of AdamW (lr 2e-4, weight decay 0.05) with a 100-iteration
 # linear warm-up and cosine decay, gradient clipping at 35.
-max_epochs = 8
+max_epochs = 4
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs,
                  val_interval=max_epochs)
 val_cfg = dict(type='ValLoop')
