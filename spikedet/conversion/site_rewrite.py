@@ -113,35 +113,18 @@ class FunctionalSites(StatefulModule):
         self.calls = 0
 
 
-class InputSites(StatefulModule):
+class InputSites(SiteSequence):
     """Replacements at the input of one synaptic module, one per call
-    (``nn.Identity`` for calls whose input needs none).
-
-    Attach with :func:`attach_input_sites`.
+    (``nn.Identity`` for calls whose input needs none); call j uses module
+    j, as :class:`SiteSequence`. Attach with :func:`attach_input_sites`.
 
     Args:
         modules: One module per call of the owner, in call order.
     """
-    # Its call counter returns to the same residue every step.
-    silent_is_fixed_point = True
-
-    def __init__(self, modules: Sequence[nn.Module]) -> None:
-        super().__init__()
-        self.sites = nn.ModuleList(modules)
-        self.sleep = False
-        self.reset()
-
-    def forward(self, x):
-        module = self.sites[self.calls % len(self.sites)]
-        self.calls += 1
-        return module(x)
 
     def before(self, owner: nn.Module, args):
         """Forward pre-hook of the owner: replace its input."""
         return (self(args[0]),) + tuple(args[1:])
-
-    def reset(self) -> None:
-        self.calls = 0
 
 
 def attach_input_sites(owner: nn.Module, sites: InputSites) -> None:
