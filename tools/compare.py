@@ -282,8 +282,10 @@ def _markdown(rows: List[str], claims: List[str], images: int,
         'the ANN, E_SOP / E_ANN its synaptic part alone. Every run is '
         'spike-driven: a signed neuron sits at every identity site (a '
         'synaptic layer reading another\'s output), so only the input '
-        'layer computes on analog values. SIN %: share of spikes emitted by '
-        'neurons whose ANN pre-activation is <= 0 (ReLU-type sites).',
+        'layer computes on analog values. SIN %: spikes of inactivated '
+        'neurons (ANN activation 0, rectifying sites), each neuron\'s net '
+        'signed count clipped at zero (a retraction lowers it), over all '
+        'spikes.',
         f'- The {ENERGY_CONVENTIONS[0].lower()}{ENERGY_CONVENTIONS[1:]}',
         '- `onespike`: each T is one more single-spike inference (the '
         'functional form; all T give the same answer); its total steps are '

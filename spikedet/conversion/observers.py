@@ -13,8 +13,11 @@ class ActivationObserver:
     ``'max'`` keeps a running maximum (exact). ``'percentile'`` keeps a
     bounded random sample and takes ``torch.nanquantile`` of it at the end: at
     most ``max_samples`` values per layer (layer-wise) or per channel
-    (channel-wise), drawn uniformly from each batch, so memory and time stay
-    bounded on detector feature maps. With ``nonzero_only`` (the SNN Toolbox
+    (channel-wise), a uniform sample of every value seen in all batches
+    (bottom-k sampling: each value gets a random key and the ``max_samples``
+    smallest keys are kept, so every batch is represented in proportion to
+    its size however many follow it), so memory and time stay bounded on
+    detector feature maps. With ``nonzero_only`` (the SNN Toolbox
     convention and the spec's default) zeros are excluded before the
     percentile, so a sparse layer's threshold reflects its active neurons.
 
@@ -48,7 +51,8 @@ class ActivationObserver:
         self.nonzero_only = nonzero_only
         self.max_samples = max_samples or (2**12 if channel_wise else 2**18)
         self.generator = torch.Generator().manual_seed(seed)
-        self.samples: Optional[Tensor] = None  # [C, k] or [k]
+        self.samples: Optional[Tensor] = None  # [C, k] or [1, k]
+        self.keys: Optional[Tensor] = None     # [k], the samples' keys
         self.maximum: Optional[Tensor] = None
         self.batches = 0
 
@@ -70,19 +74,23 @@ class ActivationObserver:
             torch.maximum(self.maximum, row_max)
         if self.mode == 'max':
             return
-        n = rows.shape[1]
-        if n > self.max_samples:
-            idx = torch.randperm(n, generator=self.generator)[:self.max_samples]
-            rows = rows[:, idx.to(rows.device)]
+        keys, rows = self._smallest_keys(
+            torch.rand(rows.shape[1], generator=self.generator), rows)
         rows = rows.cpu()
         if self.nonzero_only:
             rows = rows.masked_fill(rows <= 0, float('nan'))
-        self.samples = rows if self.samples is None else \
-            torch.cat([self.samples, rows], dim=1)
-        if self.samples.shape[1] > self.max_samples:
-            keep = torch.randperm(self.samples.shape[1],
-                                  generator=self.generator)[:self.max_samples]
-            self.samples = self.samples[:, keep]
+        if self.samples is not None:
+            keys = torch.cat([self.keys, keys])
+            rows = torch.cat([self.samples, rows], dim=1)
+        self.keys, self.samples = self._smallest_keys(keys, rows)
+
+    def _smallest_keys(self, keys: Tensor, rows: Tensor):
+        """The columns of ``rows`` with the ``max_samples`` smallest
+        ``keys`` (all of them when there are fewer)."""
+        if keys.numel() <= self.max_samples:
+            return keys, rows
+        keys, idx = keys.topk(self.max_samples, largest=False)
+        return keys, rows[:, idx.to(rows.device)]
 
     def threshold(self) -> Tensor:
         """The threshold: a scalar, or ``[C]`` when channel-wise.

@@ -28,9 +28,11 @@ class LayerCounts:
         neuron_steps: Output elements summed over steps (the denominator
             of the firing rate).
         steps: Steps run.
-        sin_spikes: Spikes of inactivated neurons: ``|coefficient|`` of
-            neurons whose ANN pre-activation is <= 0 (ReLU-type sites only;
-            BSNN's SIN).
+        sin_spikes: Spikes of inactivated neurons (BSNN's SIN): neurons of
+            rectifying sites whose ANN activation is 0, each counted with
+            its net signed spike count so far clipped at zero, so that a
+            negative spike retracting an earlier wrong one lowers SIN
+            instead of adding to it. Set by :meth:`SpikeMonitor.snapshot`.
     """
     events: float = 0.0
     spikes: float = 0.0
@@ -143,6 +145,7 @@ class SpikeMonitor:
         self.ann_macs = 0.0
         self.layer_macs: Dict[str, int] = {}
         self.counts: Dict[str, LayerCounts] = {}
+        self.sin_net: Dict[str, Tensor] = {}
         self.charged: Dict[str, Tensor] = {}
         self._handles: List[Any] = []
 
@@ -156,8 +159,10 @@ class SpikeMonitor:
 
     def _probe_ann(self, run: Callable[[], Any]) -> None:
         """Run the network as its ANN (every neuron computes the site's
-        activation, recorded at conversion) and mark, per ReLU-type neuron,
-        the elements whose pre-activation is <= 0."""
+        activation, recorded at conversion) and mark, per neuron of a
+        rectifying site, the inactivated elements: those whose ANN
+        activation is 0 (pre-activation <= 0 for ReLU, below the first
+        level for a clip-floor)."""
         inactive: Dict[str, Tensor] = {}
 
         def analog(name):
@@ -165,10 +170,11 @@ class SpikeMonitor:
                 spec = getattr(module, 'ann_activation', None)
                 if spec is None:
                     return None
-                if spec.rectifying:
-                    inactive[name] = (args[0] <= 0).to(args[0].dtype)
                 with opaque():  # not a call site of the owner's forward
-                    return apply_activation(spec, args[0])
+                    value = apply_activation(spec, args[0])
+                if spec.rectifying:
+                    inactive[name] = (value == 0).to(value.dtype)
+                return value
             return hook
 
         probe_run(self.net, {m: analog(n) for n, m in self.producers.items()
@@ -231,9 +237,10 @@ class SpikeMonitor:
             spikes = getattr(module, 'last_spikes', None)
             if isinstance(module, BaseNeuron) and \
                     module.spike_value_is_count and spikes is not None:
-                coef = spikes.abs().reshape(-1)
+                signed = spikes
             else:
-                coef = (out != 0).to(out.dtype).reshape(-1)
+                signed = torch.sign(out)
+            coef = signed.abs().reshape(-1)
             c = self.counts.setdefault(name, LayerCounts())
             c.events = c.events + torch.count_nonzero(coef)
             c.spikes = c.spikes + coef.sum()
@@ -242,8 +249,10 @@ class SpikeMonitor:
             c.steps += 1
             mask = self.inactive.get(name)
             if mask is not None and mask.shape == out.shape:
-                c.sin_spikes = c.sin_spikes + torch.dot(coef,
-                                                        mask.reshape(-1))
+                net = self.sin_net.get(name)
+                if net is None:
+                    net = self.sin_net[name] = torch.zeros_like(mask)
+                net.addcmul_(signed, mask)
         return hook
 
     def _charge(self, name: str):
@@ -258,6 +267,7 @@ class SpikeMonitor:
     def clear(self) -> None:
         """Zero the counters (the probed structure is kept)."""
         self.counts = {}
+        self.sin_net = {}
         self.charged = {}
 
     def __enter__(self) -> 'SpikeMonitor':
@@ -285,10 +295,12 @@ class SpikeMonitor:
         layers = {}
         for name, c in self.counts.items():
             per_step = c.neuron_steps / c.steps if c.steps else 0.0
+            net = self.sin_net.get(name)
+            sin = float(net.clamp(min=0).sum()) if net is not None else 0.0
             layers[name] = LayerCounts(
                 float(c.events), float(c.spikes), float(c.sops),
                 c.neuron_steps + per_step * idle_steps, c.steps + idle_steps,
-                float(c.sin_spikes))
+                sin)
         analog = {name: float(v) for name, v in self.charged.items()}
         return Snapshot(layers, sum(analog.values()), self.ann_macs, analog)
 

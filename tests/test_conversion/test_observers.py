@@ -1,3 +1,4 @@
+import pytest
 import torch
 
 from spikedet.conversion import ActivationObserver
@@ -37,3 +38,19 @@ def test_sample_stays_bounded():
         obs.update(torch.rand(10, 1000) + 0.1)
     assert obs.samples.shape[1] == 1000
     assert 0.9 < float(obs.threshold()) <= 1.1
+
+
+@pytest.mark.parametrize('channel_wise', [False, True])
+def test_every_batch_is_sampled_in_proportion(channel_wise):
+    # Eight equal batches, batch i all of value i + 1: a uniform sample of
+    # everything seen holds about 1/8 of each. Re-subsampling the union
+    # after every batch would keep 1/2 of the last batch, 1/4 of the one
+    # before, ... and almost nothing of the first.
+    obs = ActivationObserver(channel_wise=channel_wise, max_samples=2048)
+    for i in range(8):
+        obs.update(torch.full((4, 2, 32, 32), float(i + 1)))
+    sample = obs.samples[0]
+    assert sample.numel() == 2048
+    shares = torch.stack([(sample == i + 1).float().mean()
+                          for i in range(8)])
+    assert (shares - 1 / 8).abs().max() < 0.03, shares

@@ -119,3 +119,34 @@ def test_spikes_of_inactivated_neurons_are_counted():
                               BistableNeuron(2.0, phase=4, depth=2)))
     assert bistable.layers['n1'].spikes > 0
     assert bistable.layers['n2'].sin_spikes == 0
+
+
+def test_a_retraction_lowers_sin_instead_of_adding_to_it():
+    # The consistent IF neuron fires +1 at step 1 on the phase-lead input
+    # and retracts it with -1 at step 2 (its summed input is negative):
+    # two spikes, and no SIN once retracted. Counting |coefficient| would
+    # give SIN 2.
+    from spikedet.neurons import ConsistentIFNeuron
+    one = _sin(PhaseLead(IFNeuron(1.0), ConsistentIFNeuron(1.0)), steps=1)
+    assert one.layers['n2'].sin_spikes == 1.0
+    later = _sin(PhaseLead(IFNeuron(1.0), ConsistentIFNeuron(1.0)), steps=8)
+    assert later.layers['n2'].spikes == 2.0
+    assert later.layers['n2'].sin_spikes == 0.0
+
+
+def test_inactivated_means_the_anns_activation_is_zero():
+    # A clip-floor with 4 levels of top 4 rounds 0 < x < 0.5 to 0 (shift
+    # 0.5): such a neuron is inactivated although its pre-activation is
+    # positive; a ReLU neuron with the same input is not.
+    from spikedet.conversion.ops import ActivationSpec
+    net = nn.Sequential(nn.Linear(1, 1, bias=False), IFNeuron(1.0))
+    with torch.no_grad():
+        net[0].weight.fill_(1.0)
+    x = torch.tensor([[0.3]])
+    for spec, inactive in ((ActivationSpec('relu'), 0.0),
+                           (ActivationSpec('clip_floor', dict(
+                               top=4.0, levels=4, shift=0.5)), 1.0)):
+        net[1].ann_activation = spec
+        monitor = SpikeMonitor(net)
+        monitor.probe(lambda: net(x))
+        assert monitor.inactive['1'].item() == inactive
