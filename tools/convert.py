@@ -41,8 +41,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='ANN config file')
     parser.add_argument('checkpoint', help='ANN weights (plain file)')
     parser.add_argument('--method', default='if',
-                        help='conversion preset in configs/_base_/conversion, '
-                        'or the path of a preset file')
+                        help='conversion method or preset (spikedet/'
+                        'conversion/methods), or a preset file')
     parser.add_argument('--out', required=True, help='output folder')
     parser.add_argument('--calib-batches', type=int, default=10,
                         help='training batches for threshold calibration')

@@ -24,16 +24,15 @@ full log is in ``logs/``. On 2 CPU cores the whole run takes a few minutes.
 """
 import argparse
 import json
-import os
 import os.path as osp
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from typing import Dict, List, Sequence
 
 from spikedet.datasets import ensure_embedded_data
+from spikedet.engine.model_zoo import MODEL_ZOO, ZooModel
 from spikedet.engine.runner_utils import evaluate_checkpoint
+from spikedet.engine.tool_process import run_tool, user_error
 from spikedet.evaluation.report import format_curve_table
 from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json
@@ -42,21 +41,7 @@ from spikedet.utils.config import load_config
 from spikedet.utils.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 
-CHECKPOINTS = 'data/checkpoints'
-
-
-@dataclass(frozen=True)
-class Detector:
-    """A committed detector: its plain and its CASC config stems."""
-    name: str
-    folder: str
-    stem: str
-
-    def config(self, suffix: str = '') -> str:
-        return osp.join('configs', self.folder, f'{self.stem}{suffix}.py')
-
-    def checkpoint(self, suffix: str = '') -> str:
-        return osp.join(CHECKPOINTS, f'{self.stem}{suffix}.pth')
+DETECTORS = [m for m in MODEL_ZOO if m.detector]
 
 
 @dataclass(frozen=True)
@@ -71,16 +56,11 @@ class SnnRun:
     # (the lockstep pass), so its IF curve is read at fewer T.
     two_stage_timesteps: Sequence[int] = ()
 
-    def read_outs(self, det: 'Detector') -> Sequence[int]:
-        two_stage = det.folder == 'faster_rcnn' and self.two_stage_timesteps
+    def read_outs(self, det: ZooModel) -> Sequence[int]:
+        two_stage = det.key == 'faster_rcnn' and self.two_stage_timesteps
         return self.two_stage_timesteps if two_stage else self.timesteps
 
 
-DETECTORS = [
-    Detector('YOLOv3 MobileNetV2', 'yolov3', 'yolov3_mbv2_shapes'),
-    Detector('Faster R-CNN R18-FPN', 'faster_rcnn',
-             'faster-rcnn_r18_fpn_shapes'),
-]
 RUNS = [
     SnnRun('IF, channel-wise 99.9 %', 'if_channel', '',
            (1, 2, 4, 8, 16, 32, 64), (), (4, 16)),
@@ -111,26 +91,20 @@ def _ann_table(rows: List[Dict]) -> str:
 
 def _tool(args: Sequence[str], log: str) -> None:
     """Run ``python tools/<...>`` and keep its output in ``log``."""
-    os.makedirs(osp.dirname(log), exist_ok=True)
-    with open(log, 'w') as out:
-        proc = subprocess.run([sys.executable, *args], stdout=out,
-                              stderr=subprocess.STDOUT)
-    if proc.returncode != 0:
-        with open(log) as f:
-            last = [line for line in f.read().splitlines() if line.strip()]
-        reason = last[-1] if last else f'exit {proc.returncode}'
-        raise UserInputError(f'{" ".join(args[:1])} failed ({reason}); '
-                             f'full log: {log}')
+    code, _ = run_tool(args, log)
+    if code != 0:
+        reason = user_error(log) or f'exit {code}'
+        raise UserInputError(f'{args[0]} failed ({reason}); full log: {log}')
 
 
-def _snn_run(det: Detector, run: SnnRun, images: int, vis_images: List[str],
+def _snn_run(det: ZooModel, run: SnnRun, images: int, vis_images: List[str],
              root: str) -> Dict:
-    ckpt = det.checkpoint(run.suffix)
+    config, ckpt = det.files(run.suffix)
     if not osp.isfile(ckpt):
         raise UserInputError(f'committed checkpoint missing: {ckpt}')
     out = osp.join(root, f'{det.stem}_{run.method}')
     logs = osp.join(root, 'logs')
-    _tool(['tools/convert.py', det.config(run.suffix), ckpt, '--method',
+    _tool(['tools/convert.py', config, ckpt, '--method',
            run.method, '--out', out, '--calib-batches', '5'],
           osp.join(logs, f'{det.stem}_{run.method}_convert.log'))
     _tool(['tools/test.py', osp.join(out, 'config.py'),
@@ -168,12 +142,11 @@ def main() -> int:
     ensure_embedded_data()
     rows = []
     for det in DETECTORS:
-        if not osp.isfile(det.checkpoint()):
-            raise UserInputError(
-                f'committed checkpoint missing: {det.checkpoint()}')
-        coco = _evaluate_ann(det.config(), det.checkpoint(), args.work_dir)
-        voc = _evaluate_ann(det.config('-voc'), det.checkpoint(),
-                            args.work_dir)
+        config, ckpt = det.files()
+        if not osp.isfile(ckpt):
+            raise UserInputError(f'committed checkpoint missing: {ckpt}')
+        coco = _evaluate_ann(config, ckpt, args.work_dir)
+        voc = _evaluate_ann(det.files('-voc')[0], ckpt, args.work_dir)
         rows.append(dict(name=det.name, bbox_mAP=coco['coco/bbox_mAP'],
                          bbox_mAP_50=coco['coco/bbox_mAP_50'],
                          voc_mAP=voc['pascal_voc/mAP']))

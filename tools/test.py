@@ -46,9 +46,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--timesteps', type=int, nargs='+',
                         help='read-out timesteps of a spiking config')
     parser.add_argument('--snn', metavar='METHOD',
-                        help='convert the ANN with this preset after the '
-                        'checkpoint loads (configs/_base_/conversion, or '
-                        'the path of a preset file)')
+                        help='convert the ANN with this method or preset '
+                        '(spikedet/conversion/methods, or a preset file) '
+                        'after the checkpoint loads')
     parser.add_argument('--calib-batches', type=int, default=10,
                         help='calibration batches for --snn')
     parser.add_argument('--dump', metavar='DIR',

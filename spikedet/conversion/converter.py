@@ -7,7 +7,7 @@ from torch import nn
 from ..neurons import BaseNeuron
 from .errors import ConversionError
 from .fold_bn import fold_batchnorm
-from .methods import METHODS, resolve_options
+from .methods import resolve
 from .observers import ActivationObserver, SignedObserver
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable, trace_sites
@@ -102,7 +102,8 @@ def convert(model: nn.Module,
     Args:
         model: The ANN.
         calib_data: Batches of inputs (training data, never the test split).
-        method: A key of :data:`spikedet.conversion.METHODS`.
+        method: A method or preset name (``'if_channel'``, ``'cif_wsc'``,
+            see :func:`spikedet.conversion.methods.names`).
         forward: ``forward(model, batch)`` runs one batch; defaults to
             ``model(batch)``.
         fold_bn: Fold BatchNorm into the preceding conv / linear.
@@ -111,8 +112,8 @@ def convert(model: nn.Module,
             currents (RoI features of a two-stage detector), so the layers
             reading them get identity sites too (when spike-driven).
             Defaults to False.
-        **options: Method and observer options (see ``METHODS`` and
-            :data:`OBSERVER_OPTIONS`), e.g. ``percentile=99.9,
+        **options: Method and observer options overriding the preset's
+            (see the method's module and :data:`OBSERVER_OPTIONS`), e.g. ``percentile=99.9,
             channel_wise=True``.
 
     Returns:
@@ -123,7 +124,8 @@ def convert(model: nn.Module,
         UnsupportedLayerError: The network calls an unconvertible operation;
             the message names its module path.
     """
-    opts = resolve_options(method, options)
+    resolved = resolve(method, options)
+    opts = resolved.options
     forward = forward or _default_forward
     batches = iter(calib_data)
     try:
@@ -135,13 +137,17 @@ def convert(model: nn.Module,
     if fold_bn:
         fold_batchnorm(snn, lambda: forward(snn, first))
 
+    seen = [first]  # kept for the method's whole-network pass
+
     def all_batches():
         yield first
-        yield from batches
+        for batch in batches:
+            seen.append(batch)
+            yield batch
 
     table, observers = calibrate(snn, all_batches(), forward, opts,
                                  analog_inputs)
-    chosen = METHODS[method]
+    chosen = resolved.method
 
     def make(site: Site) -> nn.Module:
         observer = observers.get(site.name)
@@ -160,5 +166,5 @@ def convert(model: nn.Module,
     install_sites(snn, table, make)
     finalize = chosen.finalize
     if finalize is not None:
-        finalize(snn, lambda: forward(snn, first), opts)
+        finalize(snn, [lambda b=b: forward(snn, b) for b in seen], opts)
     return snn

@@ -5,10 +5,11 @@ from typing import Dict, List, Sequence
 
 from mmengine.config import Config
 
+from ..conversion.errors import ConversionError
+from ..conversion.methods import names, resolve
 from ..utils.atomic_io import atomic_write_text
 from ..utils.errors import ConfigError
 
-CONVERSION_DIR = Path(__file__).resolve().parents[2] / 'configs' / '_base_' / 'conversion'
 DEFAULT_TIMESTEPS = tuple(2**k for k in range(9))  # 1 .. 256
 
 SPIKING_TYPES = ('SpikingClassifier', 'SpikingDetector')
@@ -45,33 +46,49 @@ def _wrap_evaluator(evaluator):
 
 
 def available_methods() -> List[str]:
-    """Names of the conversion presets under ``configs/_base_/conversion``."""
-    return sorted(p.stem for p in CONVERSION_DIR.glob('*.py'))
+    """Every conversion method and preset name (see
+    :mod:`spikedet.conversion.methods`)."""
+    return names()
 
 
 def load_method(name: str) -> Dict:
-    """The ``conversion`` and ``schedule`` dicts of preset ``name``.
+    """The ``conversion`` and ``schedule`` dicts of method or preset
+    ``name``.
 
     Args:
-        name: A preset of ``configs/_base_/conversion`` (``'bsnn'``), or the
-            path of a preset file of the same form (``conversion = dict(...)``
-            and optionally ``schedule = dict(...)``), e.g. a copy of a preset
-            with other options for a sweep.
+        name: A method or preset name (``'bsnn'``, ``'if_channel'``), or the
+            path of a preset file: ``conversion = dict(method=NAME, ...)``
+            overriding that preset's options and optionally
+            ``schedule = dict(...)`` overriding its schedule (a sweep, e.g.
+            ``configs/_base_/conversion/sweeps/bsnn_p2.py``).
 
     Raises:
-        ConfigError: No such preset, or a preset file without ``conversion``.
+        ConfigError: No such name or file, a file without ``conversion``, or
+            an option the method does not have.
     """
-    path = Path(name) if name.endswith('.py') else CONVERSION_DIR / f'{name}.py'
-    if not path.is_file():
-        raise ConfigError(f'unknown conversion method {name!r}; choose from '
-                          f'{available_methods()} (configs/_base_/conversion) '
-                          'or give the path of a preset file')
-    preset = Config.fromfile(str(path))
-    if not isinstance(preset.get('conversion'), dict):
-        raise ConfigError(f'{path}: a conversion preset needs '
-                          '"conversion = dict(method=..., ...)"')
-    return dict(conversion=dict(preset.conversion),
-                schedule=dict(preset.get('schedule', dict(type='plain'))))
+    if not name.endswith('.py'):
+        conversion, schedule = dict(method=name), {}
+    else:
+        path = Path(name)
+        if not path.is_file():
+            raise ConfigError(f'no preset file {name}')
+        preset = Config.fromfile(str(path))
+        if not isinstance(preset.get('conversion'), dict) or \
+                'method' not in preset.conversion:
+            raise ConfigError(f'{path}: a conversion preset needs '
+                              '"conversion = dict(method=..., ...)"')
+        conversion = dict(preset.conversion)
+        schedule = dict(preset.get('schedule', {}))
+    options = {k: v for k, v in conversion.items() if k != 'method'}
+    try:
+        resolved = resolve(conversion['method'], options)
+    except ConversionError as err:
+        raise ConfigError(str(err)) from None
+    if schedule.get('type', resolved.schedule['type']) != \
+            resolved.schedule['type']:
+        return dict(conversion=conversion, schedule=schedule)
+    return dict(conversion=conversion,
+                schedule={**resolved.schedule, **schedule})
 
 
 def spiking_config(cfg: Config, method: str,
@@ -92,7 +109,6 @@ def spiking_config(cfg: Config, method: str,
                      conversion=preset['conversion'],
                      schedule=preset['schedule'],
                      timesteps=list(timesteps))
-    out.conversion_method = method
     return out
 
 

@@ -2,7 +2,7 @@
 from dataclasses import dataclass
 from typing import Any, Dict, Optional, Sequence, Tuple
 
-from ..conversion.methods import METHODS, resolve_options
+from ..conversion.methods import resolve
 from ..simulation import Schedule, build_schedule, check_timesteps
 
 
@@ -11,10 +11,11 @@ class SpikingSetup:
     """A conversion method, its options, the read-out T and the schedule.
 
     Attributes:
-        method: Key of :data:`spikedet.conversion.METHODS`.
+        method: A method or preset name (see
+            :func:`spikedet.conversion.methods.names`).
         options: The other entries of the ``conversion`` dict.
         timesteps: Sorted read-out wake steps.
-        schedule: The given schedule, or the method's default one.
+        schedule: The given schedule, or the preset's default one.
     """
     method: str
     options: Dict[str, Any]
@@ -27,6 +28,6 @@ class SpikingSetup:
         """Validate and build (unknown method / option, bad T raise)."""
         options = dict(conversion)
         method = options.pop('method', 'if')
-        resolve_options(method, options)
+        resolved = resolve(method, options)
         return cls(method, options, check_timesteps(list(timesteps)),
-                   build_schedule(schedule or METHODS[method].schedule))
+                   build_schedule(schedule or resolved.schedule))

@@ -110,6 +110,12 @@ class BistableNeuron(BaseNeuron):
             spikes = spikes - neg
         return spikes
 
+    def latency(self) -> int:
+        """``depth x P``: a neuron of spiking depth ``d`` first fires in
+        phase ``d`` (phases counted from 0), so the layer it feeds receives
+        nothing before step ``d P``."""
+        return self.depth * self.phase
+
     def reset(self) -> None:
         super().reset()
         self.buffer: Optional[Tensor] = None

@@ -50,9 +50,9 @@ class OneSpikeNeuron(BaseNeuron):
     the ANN with every activation replaced by ``lambda Q(a / lambda)``
     (spec §2.3), so this neuron emits that value at every step: one read-out
     step (T = 1) is one single-spike inference, whose latency in phases is
-    ``(depth + 1) K``, reported by the converter. Each non-zero output is
+    ``(depth + 1) K``, reported as its :meth:`step_span`. Each non-zero output is
     one spike (``spike_value_is_count = False``: statistics count events).
-    :func:`spikedet.simulation.simulate_phase_windows` runs the
+    :func:`spikedet.neurons.one_spike_windows.simulate_phase_windows` runs the
     event-driven form on feed-forward chains and checks the equivalence.
 
     ReLU sites take ``relu(x)``; clip sites (ReLU6, clip-floor) clip first;
@@ -116,8 +116,10 @@ class OneSpikeNeuron(BaseNeuron):
     def fire(self, x: Tensor) -> Tensor:
         return self.levels(self.activation(x))
 
-    def latency(self) -> int:
-        """Steps until this neuron's spike is out: ``(depth + 1) K``."""
+    def step_span(self) -> int:
+        """One step of the functional form is a whole single-spike
+        inference: ``(depth + 1) K`` steps until this neuron's spike is out
+        (its read-out needs no warm-up: :meth:`latency` stays 0)."""
         return (self.depth + 1) * self.phases
 
     def extra_repr(self) -> str:

@@ -43,6 +43,23 @@ class StatefulModule(nn.Module):
     """
     silent_is_fixed_point = False
 
+    def step_span(self) -> int:
+        """Network time steps that one simulation step of this module
+        stands for: 1, unless the module runs in a functional form in which
+        one step is a whole multi-step inference (One-Spike's phase coding).
+        The simulator reports total steps in network time with the largest
+        span of the network."""
+        return 1
+
+    def latency(self) -> int:
+        """Steps before this module's output carries its message (a
+        pipelined neuron that first fires after its inputs' phases): 0 for
+        a module that responds from the first step. The simulator starts
+        the read-out after the largest latency of the network, so a
+        read-out at T averages T steps of full messages, and reports the
+        latency in the total steps."""
+        return 0
+
     def reset(self) -> None:
         """Forget all state of the current input."""
         raise NotImplementedError

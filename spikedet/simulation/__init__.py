@@ -2,22 +2,21 @@
 from .bias_control import constant_currents, zeroed_constant_currents
 from .energy import E_AC_PJ, E_MAC_PJ, ENERGY_CONVENTIONS, energy
 from .monitor import LayerCounts, Snapshot, SpikeMonitor, merge
-from .phase_windows import PhaseRun, simulate_phase_windows
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
 from .silence import SilenceWatch
 from .timestep_statistics import (TimestepStatistics, monitored,
                                   monitored_readouts)
 from .simulate import (ReadOut, SimulationError, check_timesteps,
-                       iterate_readouts, simulate, step_span)
+                       iterate_readouts, latency, simulate, step_span)
 
 __all__ = [
     'constant_currents', 'zeroed_constant_currents', 'PlainSchedule',
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
-    'check_timesteps', 'iterate_readouts', 'simulate', 'step_span',
+    'check_timesteps', 'iterate_readouts', 'latency', 'simulate', 'step_span',
     'LayerCounts',
     'Snapshot', 'SpikeMonitor', 'energy', 'E_AC_PJ', 'E_MAC_PJ',
     'ENERGY_CONVENTIONS', 'merge', 'TimestepStatistics',
-    'monitored', 'monitored_readouts', 'PhaseRun', 'simulate_phase_windows',
+    'monitored', 'monitored_readouts',
     'SilenceWatch'
 ]

@@ -6,8 +6,7 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 import torch
 from torch import nn
 
-from ..neurons.one_spike_neuron import OneSpikeNeuron
-from ..neurons.stateful import reset_states, set_sleep
+from ..neurons.stateful import StatefulModule, reset_states, set_sleep
 from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
 from .input_cache import cached_input_layers
@@ -28,10 +27,11 @@ class ReadOut:
 
     Attributes:
         output: Accumulated raw output divided by ``wake_steps``.
-        wake_steps: Wake steps so far (the T of the read-out).
-        total_steps: All simulated steps so far (wake + sleep), in the
-            network's own time: a step of a phase-coded network stands for
-            :func:`step_span` steps.
+        wake_steps: Wake steps averaged (the T of the read-out), counted
+            after the network's :func:`latency`.
+        total_steps: All simulated steps so far (latency + wake + sleep),
+            in the network's own time: a step of a phase-coded network
+            stands for :func:`step_span` steps.
         silent_steps: Sleep steps among them skipped as provably silent
             (:class:`SilenceWatch`): no spike, no output.
     """
@@ -57,15 +57,20 @@ def check_timesteps(timesteps: Sequence[int]) -> Tuple[int, ...]:
 
 
 def step_span(snn: nn.Module) -> int:
-    """Network time steps that one step of the loop stands for.
+    """Network time steps that one step of the loop stands for: the largest
+    :meth:`StatefulModule.step_span` in ``snn`` (1 for rate- and
+    count-coded networks; a whole inference's latency for a network that
+    runs in a functional form, e.g. single-spike phase coding)."""
+    return max((m.step_span() for m in snn.modules()
+                if isinstance(m, StatefulModule)), default=1)
 
-    1 for rate- and count-coded networks. A One-Spike network runs in its
-    functional form (:class:`OneSpikeNeuron`): each loop step is a whole
-    single-spike inference, whose latency is that of its deepest neuron,
-    ``(depth + 1) K`` phases.
-    """
+
+def latency(snn: nn.Module) -> int:
+    """Steps before ``snn``'s output carries full messages: the largest
+    :meth:`StatefulModule.latency` in it (0 for networks whose neurons
+    respond from the first step)."""
     return max((m.latency() for m in snn.modules()
-                if isinstance(m, OneSpikeNeuron)), default=1)
+                if isinstance(m, StatefulModule)), default=0)
 
 
 def _default_forward(snn: nn.Module, inputs: Any) -> Any:
@@ -84,7 +89,9 @@ def iterate_readouts(snn: nn.Module,
     only state is the neurons' and one accumulator of the output, so memory
     does not grow with T. Layers fed directly by the constant input are
     computed once (:func:`cached_input_layers`); the rest of a sleep phase
-    is skipped once a sleep step was silent (:class:`SilenceWatch`). Every
+    is skipped once a sleep step was silent (:class:`SilenceWatch`). A
+    network with a :func:`latency` runs that many steps before the
+    read-out starts accumulating; they count in the total steps. Every
     stateful module is reset before the first step (and after the last),
     so batches never leak into each other.
 
@@ -105,6 +112,7 @@ def iterate_readouts(snn: nn.Module,
     sleep_inputs = None
     acc = None
     span = step_span(snn)
+    delay = latency(snn)
     silent = 0
     idle = False
 
@@ -112,13 +120,18 @@ def iterate_readouts(snn: nn.Module,
         return ReadOut(tree_map(lambda a: a / wake, acc), wake, total * span,
                        silent)
 
+    def accumulate(out: Any) -> Any:
+        return tree_map(torch.clone, out) if acc is None else \
+            tree_add_(acc, out)
+
     reset_states(snn)
     try:
         with torch.no_grad(), cached_input_layers(snn, inputs), \
                 SilenceWatch(snn, has_sleep(schedule)) as watch, \
                 ExitStack() as sleeping:
             asleep = False
-            for sleep, wake, total, due in schedule.steps(wanted[-1]):
+            for sleep, wake, total, due in schedule.steps(wanted[-1] + delay):
+                wake -= delay  # wake steps after the latency
                 idle = idle and sleep
                 if idle:  # the rest of this sleep phase repeats silence
                     silent += 1
@@ -137,8 +150,8 @@ def iterate_readouts(snn: nn.Module,
                 watch.arm(sleep)
                 out = forward(snn, sleep_inputs if sleep else inputs)
                 idle = watch.silent(out)
-                acc = tree_map(torch.clone, out) if acc is None else \
-                    tree_add_(acc, out)
+                if wake > 0:  # the latency's steps are not averaged
+                    acc = accumulate(out)
                 if due and wake in wanted:
                     yield wake, readout(wake, total)
     finally:

@@ -19,6 +19,8 @@ def _batches(shape, n=2, seed=0):
 def test_torchvision_models_convert_and_simulate(name, size):
     import torchvision
     model = getattr(torchvision.models, name)(num_classes=10).eval()
+    relus = [n for n, m in model.named_modules() if isinstance(m, nn.ReLU)]
+    state = {k: v.clone() for k, v in model.state_dict().items()}
     batches = _batches((2, 3, size, size))
     snn = convert(model, batches, method='if')
     neurons = [m for m in snn.modules() if isinstance(m, BaseNeuron)]
@@ -27,8 +29,11 @@ def test_torchvision_models_convert_and_simulate(name, size):
     assert not any(isinstance(m, nn.ReLU) for m in snn.modules())
     out = simulate(snn, batches[0], [1, 4])
     assert out[4].output.shape == (2, 10)
-    assert model.layer1[0].relu.__class__ is nn.ReLU if name == 'resnet18' \
-        else True  # the ANN is untouched
+    # The ANN is untouched: its activations and (unfolded) weights.
+    assert relus and relus == [n for n, m in model.named_modules()
+                               if isinstance(m, nn.ReLU)]
+    assert all(torch.equal(v, state[k])
+               for k, v in model.state_dict().items())
 
 
 class SmallCNN(nn.Module):

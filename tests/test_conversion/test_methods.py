@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from spikedet.conversion import ConversionError, convert
+from spikedet.conversion import ConversionError, convert, resolve
 from spikedet.engine.spiking_config import available_methods, load_method
 from spikedet.neurons import (DoubleThresholdNeuron, IFNeuron, OneSpikeNeuron,
                               SignedIFNeuron, SpikeCalibration)
@@ -45,7 +45,7 @@ def _convert(model, name: str):
 @pytest.mark.parametrize('name', sorted(available_methods()))
 def test_every_preset_converts_or_refuses_clearly(name):
     model = Mixed().eval()
-    if load_method(name)['conversion']['method'] == 'cif_wsc':
+    if resolve(name).method.name == 'cif_wsc':
         with pytest.raises(ConversionError, match='leaky.*LeakyReLU'):
             _convert(model, name)
         return

@@ -6,7 +6,7 @@ from torch import nn
 from spikedet.neurons import OneSpikeNeuron
 from spikedet.neurons.one_spike_neuron import (midpoint_shift,
                                                single_spike_levels)
-from spikedet.simulation import simulate_phase_windows
+from spikedet.neurons.one_spike_windows import simulate_phase_windows
 
 
 @pytest.mark.parametrize('base', [1.3, 1.7, 2.0])

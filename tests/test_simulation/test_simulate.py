@@ -67,3 +67,34 @@ def test_nested_outputs_are_accumulated():
     single = simulate(snn, x, [3])[3].output
     assert torch.equal(out[3].output[0][0], single)
     assert torch.equal(out[3].output[1]['y'], single)
+
+
+def test_a_pipelined_network_is_read_out_after_its_latency():
+    # BSNN: the neuron of spiking depth d first fires in phase d, so the
+    # head gets nothing before depth x P steps. The read-out at T averages
+    # the T steps after that latency and reports it in the total steps.
+    from spikedet.conversion import convert
+    from spikedet.neurons import BistableNeuron
+    from spikedet.simulation import latency
+    torch.manual_seed(0)
+    ann = nn.Sequential(nn.Linear(4, 16), nn.ReLU(), nn.Linear(16, 16),
+                        nn.ReLU(), nn.Linear(16, 16), nn.ReLU(),
+                        nn.Linear(16, 3)).eval()
+    data = [torch.rand(32, 4) for _ in range(2)]
+    snn = convert(ann, data, 'bsnn', phase=2)
+    depths = sorted(m.depth for m in snn.modules()
+                    if isinstance(m, BistableNeuron))
+    assert depths == [1, 2, 3] and latency(snn) == 3 * 2
+    x = data[0][:8]
+    out = simulate(snn, x, [4, 64, 256])
+    assert [(r.wake_steps, r.total_steps) for r in out.values()] == \
+        [(4, 10), (64, 70), (256, 262)]
+    # Reading from step 0 would average the empty pipeline in: the head's
+    # bias alone for the first 6 steps.
+    with torch.no_grad():
+        target = ann(x)
+        bias_only = snn[6].bias.expand_as(target)
+    late = float((out[256].output - target).abs().mean())
+    naive = (256 * out[256].output + 6 * bias_only) / 262
+    assert late < float((naive - target).abs().mean())
+    assert late < 0.05 * float(target.abs().mean())

@@ -1,4 +1,2 @@
-# One-Spike with K = 16 phases (the preset has K = 8): a finer logarithmic
-# code (more levels, a wider range) for twice the latency (depth + 1) K.
-_base_ = ['../onespike.py']
-conversion = dict(phases=16)
+# One-Spike with K = 16 phases (the default is 8): docs/onespike_phase_sweep.md.
+conversion = dict(method='onespike', phases=16)

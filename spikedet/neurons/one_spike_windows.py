@@ -5,7 +5,7 @@ from typing import List, Sequence, Tuple
 import torch
 from torch import Tensor, nn
 
-from ..neurons.one_spike_neuron import OneSpikeNeuron
+from .one_spike_neuron import OneSpikeNeuron
 
 
 @dataclass

@@ -1,0 +1,56 @@
+"""TerMapping and AugMapping (algorithms_others.md §3): double-threshold
+neurons with ternary (TerMapping) or augmented multi-level (AugMapping)
+spikes."""
+from typing import Any, Dict, Optional
+
+from torch import Tensor, nn
+
+from ...neurons import DoubleThresholdNeuron
+from .base import Claim, Method, clip_cap, site_threshold, spiking_pool
+from .registry import register_method
+
+
+def build_double(site, threshold: Optional[Tensor],
+                 opts: Dict[str, Any]) -> nn.Module:
+    """ReLU-type sites: gated double-threshold neurons. LeakyReLU sites:
+    ungated, negative threshold imbalanced by ``1 / slope`` (Spiking-YOLO's
+    IBT with ternary or augmented spikes). AugMapping splits the calibrated
+    threshold into ``c_max`` levels (``theta = lambda / c_max``), so one
+    step carries up to ``c_max`` levels of ``lambda / c_max`` (§3.3, our
+    reading). At ReLU6 sites the cap is lowered so one step never exceeds
+    the clip."""
+    if site.is_pool:
+        return spiking_pool(site)
+    threshold = site_threshold(site, threshold)
+    cap = opts['c_max']
+    if cap is not None and cap > 1 and opts['split_threshold']:
+        threshold = threshold / cap
+    cap = clip_cap(site, threshold, cap)
+    if site.spec.kind == 'leaky_relu':
+        return DoubleThresholdNeuron(threshold, c_max=cap, gate=False,
+                                     alpha=site.spec.params['slope'],
+                                     v_init=opts['v_init'])
+    return DoubleThresholdNeuron(threshold, c_max=cap, gate=True,
+                                 v_init=opts['v_init'])
+
+
+def identity_double(site, pos: Tensor, neg: Tensor,
+                    opts: Dict[str, Any]) -> nn.Module:
+    """The ungated double-threshold neuron with a scale per sign (split in
+    ``c_max`` levels for AugMapping, as its ReLU sites)."""
+    cap = opts['c_max']
+    if cap is not None and cap > 1 and opts['split_threshold']:
+        pos, neg = pos / cap, neg / cap
+    return DoubleThresholdNeuron(pos, c_max=cap, gate=False, alpha=1.0,
+                                 v_init=opts['v_init'], neg_threshold=neg)
+
+
+TERMAPPING = register_method(Method(
+    'termapping', build_double, identity_double,
+    dict(channel_wise=True, c_max=1, split_threshold=False, v_init=0.5)))
+
+AUGMAPPING = register_method(Method(
+    'augmapping', build_double, identity_double,
+    dict(channel_wise=True, c_max=4, split_threshold=True, v_init=0.5),
+    claims=(Claim('AugMapping needs fewer steps than TerMapping',
+                  'fewer_steps', 'termapping', dict(strict=True)),)))
