@@ -40,7 +40,6 @@ class SiteSequence(StatefulModule):
     def __init__(self, modules: Sequence[nn.Module]) -> None:
         super().__init__()
         self.sites = nn.ModuleList(modules)
-        self.sleep = False
         self.reset()
 
     def forward(self, x):
@@ -85,7 +84,6 @@ class FunctionalSites(StatefulModule):
     def __init__(self, modules: Sequence[nn.Module]) -> None:
         super().__init__()
         self.sites = nn.ModuleList(modules)
-        self.sleep = False
         self._modes: List[_RouterMode] = []
         self.reset()
 

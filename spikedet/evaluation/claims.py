@@ -91,10 +91,13 @@ def check_fewer_steps(claim: str, method: Dict, reference: Dict,
 def check_single_spike(claim: str, curve: Dict, timestep: int = 1,
                        tolerance: float = 0.01) -> ClaimCheck:
     """One single-spike inference (read-out ``timestep``) stays within
-    ``tolerance`` (relative) of the ANN with at most one spike per neuron.
+    ``tolerance`` (relative) of the ANN.
 
-    The firing rate of a One-Spike read-out step is its spikes per neuron
-    per input (each step is a whole inference).
+    Only the accuracy decides: the functional form emits at most one event
+    per neuron per inference by construction, so the measured rate (spikes
+    per neuron per input, given as evidence) cannot refute "one spike per
+    neuron"; that part is checked event-driven on feed-forward chains in
+    the tests (:func:`spikedet.neurons.one_spike_windows.simulate_phase_windows`).
     """
     name = main_metric(curve)
     values = values_at(curve, timestep)
@@ -104,7 +107,5 @@ def check_single_spike(claim: str, curve: Dict, timestep: int = 1,
     evidence = (f'{name} {snn:.4g} vs ANN {ann:.4g} ({100 * ratio:.1f} %)'
                 + (f', {rate:.3f} spikes per neuron per input'
                    if rate is not None else ''))
-    within = ratio >= 1 - tolerance
-    one_spike = rate is not None and rate <= 1
-    return ClaimCheck(claim, 'met' if within and one_spike else 'not met',
+    return ClaimCheck(claim, 'met' if ratio >= 1 - tolerance else 'not met',
                       evidence)

@@ -44,8 +44,9 @@ class BaseNeuron(StatefulModule):
             ``threshold``); None (the default) uses ``threshold``.
     """
 
-    # Whether |spikes| is a spike count (burst, augmented, signed spikes);
-    # False for neurons whose one spike carries a real-valued level.
+    emits_spikes = True
+    # |spikes| is a spike count (burst, augmented, signed spikes); False
+    # for neurons whose one spike carries a real-valued level.
     spike_value_is_count = True
     # Membrane-only state: a silent zero-input step changes nothing (see
     # StatefulModule); a spike filter is a module of its own and says so.
@@ -63,7 +64,6 @@ class BaseNeuron(StatefulModule):
                              else _check_threshold(neg_threshold))
         self.v_init = float(v_init)
         self.channel_dim = channel_dim
-        self.sleep = False
         self.record_stats = False
         self.spike_filter: Optional[nn.Module] = None
         self.v: Optional[Tensor] = None

@@ -39,7 +39,6 @@ class SpikeCalibration(StatefulModule):
         if allowance < 0:
             raise ValueError('allowance must be >= 0')
         self.allowance = int(allowance)
-        self.sleep = False
         self.reset()
 
     def reset(self) -> None:

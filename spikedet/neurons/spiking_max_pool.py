@@ -32,6 +32,7 @@ class SpikingMaxPool2d(StatefulModule):
 
     # With zero input C stays and the output is 0: a silent fixed point.
     silent_is_fixed_point = True
+    emits_spikes = True
 
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1,
                  ceil_mode: bool = False) -> None:
@@ -41,7 +42,6 @@ class SpikingMaxPool2d(StatefulModule):
         self.padding = padding
         self.dilation = dilation
         self.ceil_mode = ceil_mode
-        self.sleep = False
         self.reset()
 
     @classmethod

@@ -42,6 +42,19 @@ class StatefulModule(nn.Module):
     phase, a silent-time counter) keep the default False.
     """
     silent_is_fixed_point = False
+    # Whether the module's outputs are spike events the statistics count
+    # (neurons, spiking max-pools); False for filters and routers.
+    emits_spikes = False
+    # Whether ``last_spikes`` holds signed spike counts (burst, augmented,
+    # signed spikes): the statistics then count |count| spikes per element;
+    # otherwise every non-zero output is one event.
+    spike_value_is_count = False
+    # What the ANN computed at this module's site (an ActivationSpec, set at
+    # conversion; None where the module replaced no activation).
+    ann_activation = None
+    # Whether the current step is a sleep step (CASC's wake-sleep schedule;
+    # set by :func:`set_sleep`, ignored by modules without sleep behaviour).
+    sleep = False
 
     def step_span(self) -> int:
         """Network time steps that one simulation step of this module

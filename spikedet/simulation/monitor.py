@@ -7,12 +7,10 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..conversion.ops import apply_activation
-from ..neurons import BaseNeuron, SpikingMaxPool2d
 from ..neurons.probe import probe_run
-from ..neurons.stateful import opaque
+from ..neurons.stateful import StatefulModule, opaque
 
 SYNAPTIC = (nn.Conv2d, nn.Linear)
-PRODUCERS = (BaseNeuron, SpikingMaxPool2d)
 
 
 @dataclass
@@ -136,7 +134,7 @@ class SpikeMonitor:
     def __init__(self, net: nn.Module) -> None:
         self.net = net
         self.producers = {n: m for n, m in net.named_modules()
-                          if isinstance(m, PRODUCERS)}
+                          if isinstance(m, StatefulModule) and m.emits_spikes}
         self.synapses = {n: m for n, m in net.named_modules()
                          if isinstance(m, SYNAPTIC)}
         self.fanout: Dict[str, Tensor] = {}
@@ -167,9 +165,7 @@ class SpikeMonitor:
 
         def analog(name):
             def hook(module, args, out):
-                spec = getattr(module, 'ann_activation', None)
-                if spec is None:
-                    return None
+                spec = module.ann_activation
                 with opaque():  # not a call site of the owner's forward
                     value = apply_activation(spec, args[0])
                 if spec.rectifying:
@@ -178,7 +174,7 @@ class SpikeMonitor:
             return hook
 
         probe_run(self.net, {m: analog(n) for n, m in self.producers.items()
-                             if isinstance(m, BaseNeuron)}, run)
+                             if m.ann_activation is not None}, run)
         self.inactive = inactive
 
     def _probe_fanout(self, run: Callable[[], Any]) -> None:
@@ -235,8 +231,7 @@ class SpikeMonitor:
                 raise RuntimeError(f'{name}: output shape {tuple(out.shape)} '
                                    'was not probed; call probe() first')
             spikes = getattr(module, 'last_spikes', None)
-            if isinstance(module, BaseNeuron) and \
-                    module.spike_value_is_count and spikes is not None:
+            if module.spike_value_is_count and spikes is not None:
                 signed = spikes
             else:
                 signed = torch.sign(out)

@@ -57,14 +57,25 @@ def test_every_preset_converts_or_refuses_clearly(name):
     err = {t: float((r.output - ann).abs().mean()) for t, r in out.items()}
     if name == 'onespike':  # one step is the whole single-spike inference
         assert err[256] == pytest.approx(err[4], rel=1e-5)
-        assert err[4] < 0.5 * float(ann.abs().mean())
+        # Measured 0.29 of the (small, random-weight) output; fixed base 2
+        # and midpoint shift without bias correction give 0.64, K = 16
+        # 0.18: a regression of the per-layer selection fails here.
+        scale = float(ann.abs().mean())
+        assert err[4] < 0.35 * scale
+        fixed = convert(model, [_data(1), _data(2)], 'onespike',
+                        select=False)
+        finer = convert(model, [_data(1), _data(2)], 'onespike', phases=16)
+        err_fixed, err_finer = (
+            float((simulate(other, x, [1])[1].output - ann).abs().mean())
+            for other in (fixed, finer))
+        assert err_fixed > 1.5 * err[4] and 1.3 * err_finer < err[4]
         return
     if name == 'if_reset_zero':
         # The surplus above threshold is lost: a bias that T cannot remove.
         subtract, _ = _convert(model, 'if_channel')
         ref = simulate(subtract, x, [256])[256].output
         assert err[256] > float((ref - ann).abs().mean())
-        assert err[256] < float(ann.abs().mean())
+        assert err[256] < 0.8 * float(ann.abs().mean())  # measured 0.71
         return
     assert err[256] < err[4]
     assert err[256] < 0.1 * float(ann.abs().mean())
