@@ -3,7 +3,8 @@
     python tools/convert.py configs/classification/resnet18_shapes.py \
         data/checkpoints/resnet18_shapes.pth --method if --out work_dirs/snn
     python tools/convert.py configs/yolov3/yolov3_mbv2_shapes.py \
-        data/checkpoints/yolov3_mbv2_shapes.pth --method if_channel --out DIR
+        data/checkpoints/yolov3_mbv2_shapes.pth --method if_channel
+        (writes work_dirs/yolov3_mbv2_shapes_if_channel/)
 
 Calibrates thresholds on training batches (test-time pipeline, no
 augmentation), then writes
@@ -29,6 +30,8 @@ from spikedet.engine.runner_utils import check_classes, checkpoint_meta
 from spikedet.engine.spiking_config import (DEFAULT_TIMESTEPS, dump_config,
                                             spiking_config)
 from spikedet.registry import MODELS
+from spikedet.utils.atomic_io import ensure_writable_dir
+from spikedet.utils.build_errors import config_errors
 from spikedet.utils.checkpoint import load_weights, save_weights
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
@@ -43,7 +46,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--method', default='if',
                         help='conversion method or preset (spikedet/'
                         'conversion/methods), or a preset file')
-    parser.add_argument('--out', required=True, help='output folder')
+    parser.add_argument('--out', help='output folder (default: '
+                        'work_dirs/<config>_<method>)')
     parser.add_argument('--calib-batches', type=int, default=10,
                         help='training batches for threshold calibration')
     parser.add_argument('--timesteps', type=int, nargs='+',
@@ -62,9 +66,13 @@ def main() -> int:
     logger = MMLogger.get_instance('spikedet-convert')
     cfg = load_config(args.config, args.cfg_options)
     snn_cfg = spiking_config(cfg, args.method, args.timesteps)
+    args.out = args.out or osp.join('work_dirs', '_'.join(
+        osp.splitext(osp.basename(p))[0] for p in (args.config, args.method)))
     if uses_embedded_data(cfg, keys=['train_dataloader', 'test_dataloader']):
         ensure_embedded_data()
-    model = MODELS.build(snn_cfg.model)
+    with config_errors(args.config):
+        model = MODELS.build(snn_cfg.model)
+    ensure_writable_dir(args.out)
     meta = load_weights(model.ann, args.checkpoint)
     check_classes(meta, cfg, args.checkpoint)
     model.eval()

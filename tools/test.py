@@ -30,7 +30,7 @@ from spikedet.evaluation.curve import extract_curve
 from spikedet.evaluation.report import (add_statistics, format_curve_table,
                                         main_metric)
 from spikedet.simulation import ENERGY_CONVENTIONS, check_timesteps
-from spikedet.utils.atomic_io import atomic_write_json
+from spikedet.utils.atomic_io import atomic_write_json, ensure_writable_dir
 from spikedet.utils.errors import UserInputError
 from spikedet.visualization.curves import plot_curve
 from spikedet.utils.cli import run_cli
@@ -93,6 +93,9 @@ def main() -> int:
     register_all_modules()
     cfg = load_config(args.config, args.cfg_options)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
+    ensure_writable_dir(cfg.work_dir)
+    if args.dump:
+        ensure_writable_dir(args.dump)
     if args.snn:
         convert_on_the_fly(cfg, args)
     elif args.timesteps:

@@ -16,7 +16,8 @@ from mmengine.logging import MMLogger
 from spikedet.engine.runner_utils import check_classes
 from spikedet.registry import MODELS
 from spikedet.simulation import check_timesteps
-from spikedet.utils.atomic_io import atomic_write_bytes
+from spikedet.utils.atomic_io import atomic_write_bytes, ensure_writable_dir
+from spikedet.utils.build_errors import config_errors
 from spikedet.utils.checkpoint import load_weights
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
@@ -57,7 +58,9 @@ def main() -> int:
             raise UserInputError(f'cannot read image {path} (missing, '
                                  'broken or not an image)')
         images.append((path, image))
-    model = MODELS.build(cfg.model)
+    ensure_writable_dir(args.out_dir)
+    with config_errors(args.config):
+        model = MODELS.build(cfg.model)
     meta = load_weights(model, args.checkpoint)
     check_classes(meta, cfg, args.checkpoint)
     classes = list(meta.get('classes') or [])

@@ -12,6 +12,7 @@ from torch import nn
 import spikedet
 from ..utils.checkpoint import load_weights, save_weights
 from ..utils.errors import CheckpointError
+from ..utils.build_errors import config_errors
 
 
 def unwrap(model: nn.Module) -> nn.Module:
@@ -49,9 +50,15 @@ def check_classes(meta: Dict[str, Any], cfg: Config, ckpt: str) -> None:
 
 
 def build_runner(cfg: Config) -> Runner:
-    """``Runner.from_cfg`` with spikedet's defaults for CPU-only machines."""
+    """``Runner.from_cfg`` with spikedet's defaults for CPU-only machines.
+
+    Raises:
+        ConfigError: The model config names an unknown type or an argument
+            its class does not take.
+    """
     cfg.setdefault('launcher', 'none')
-    return Runner.from_cfg(cfg)
+    with config_errors(cfg.filename or 'the config'):
+        return Runner.from_cfg(cfg)
 
 
 def load_into_runner(runner: Runner, cfg: Config,

@@ -1,7 +1,8 @@
 """The timestep loop, schedules and read-outs (pure torch)."""
 from .bias_control import constant_currents, zeroed_constant_currents
 from .energy import E_AC_PJ, E_MAC_PJ, ENERGY_CONVENTIONS, energy
-from .monitor import LayerCounts, Snapshot, SpikeMonitor, merge
+from .counts import LayerCounts, Snapshot, merge
+from .monitor import SpikeMonitor
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
 from .silence import SilenceWatch

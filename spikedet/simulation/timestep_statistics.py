@@ -5,7 +5,8 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 from torch import nn
 
 from .energy import energy
-from .monitor import Snapshot, SpikeMonitor, merge
+from .counts import Snapshot, merge
+from .monitor import SpikeMonitor
 from .schedules import Schedule
 from .simulate import ReadOut, iterate_readouts
 

@@ -41,6 +41,26 @@ def atomic_path(path: PathLike) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+def ensure_writable_dir(path: PathLike) -> Path:
+    """Create folder ``path`` if needed and check a file can be written in
+    it, before any expensive work whose outputs would go there.
+
+    Raises:
+        UserInputError: It cannot be created or written (the reason named).
+    """
+    from .errors import UserInputError
+    path = Path(path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix='.write-check.', dir=path)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UserInputError(f'cannot write to {path}: '
+                             f'{exc.strerror or exc}') from None
+    return path
+
+
 def atomic_write_bytes(path: PathLike, data: bytes) -> None:
     """Write ``data`` to ``path`` atomically."""
     with atomic_path(path) as tmp:

@@ -2,16 +2,22 @@
 
 spikedet's checkpoints are plain: ``{'state_dict': {name: Tensor},
 'meta': {plain python values}}``, so ``torch.load(..., weights_only=True)``
-accepts them. A file that needs arbitrary pickled objects (mmengine's full
-training checkpoints hold a ``HistoryBuffer``, optimizer state and more; a
-malicious file may hold anything) is refused, never loaded with the
-weights-only guard switched off: unpickling executes code.
+accepts them. Checkpoints written by mmengine's runner or downloaded from
+mmdet's model zoo load too: the weights-only unpickler is given a vetted
+allow-list of plain data types (:data:`SAFE_GLOBALS`: numpy scalars, arrays
+and dtypes) and inert stand-ins for the training-state objects a runner
+checkpoint carries beside the weights (mmengine's ``HistoryBuffer`` in the
+message hub, and the ``getattr`` its pickles use to name the buffer's
+statistics methods): a stand-in absorbs whatever it is given, calls nothing,
+and is dropped with the rest of the training state. Every other global is
+refused, and its name is reported: unpickling executes code.
 """
 import os
 import pickle
 import re
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
+import numpy as np
 import torch
 from torch import nn
 
@@ -20,7 +26,44 @@ from .errors import CheckpointError
 
 _MAX_LISTED_KEYS = 5
 # torch's weights-only unpickler names the global it refused to import.
-_UNSAFE_GLOBAL = re.compile(r'Unsupported (?:global|class):? (?:GLOBAL )?(\S+)')
+_UNSAFE_GLOBAL = re.compile(r'unsupported (?:global|class):? (?:GLOBAL )?(\S+)',
+                            re.IGNORECASE)
+
+
+class _Inert:
+    """Stand-in for a training-state object of a runner checkpoint: built
+    from anything, keeps nothing, does nothing."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        pass
+
+    def __setstate__(self, state: Any) -> None:
+        pass
+
+
+def _inert_getattr(obj: Any, name: str) -> None:
+    """Stand-in for ``getattr`` in a checkpoint: looks nothing up."""
+    return None
+
+
+def _numpy_globals() -> List[Any]:
+    core = np._core if hasattr(np, '_core') else np.core
+    out: List[Any] = [np.ndarray, np.dtype]
+    for module in ('numpy._core.multiarray', 'numpy.core.multiarray'):
+        out += [(core.multiarray.scalar, f'{module}.scalar'),
+                (core.multiarray._reconstruct, f'{module}._reconstruct')]
+    dtypes = getattr(np, 'dtypes', None)
+    if dtypes is not None:
+        out += [getattr(dtypes, n) for n in dir(dtypes)
+                if n.endswith('DType') and isinstance(getattr(dtypes, n), type)]
+    return out
+
+
+#: What the weights-only unpickler may build beyond torch's own plain types.
+SAFE_GLOBALS = _numpy_globals() + [
+    (_Inert, 'mmengine.logging.history_buffer.HistoryBuffer'),
+    (_inert_getattr, 'builtins.getattr'),
+]
 
 
 def read_checkpoint(path: os.PathLike) -> Dict[str, Any]:
@@ -35,21 +78,21 @@ def read_checkpoint(path: os.PathLike) -> Dict[str, Any]:
 
     Raises:
         CheckpointError: The file is missing, corrupt, not a state dict, or
-            needs arbitrary pickled objects.
+            needs a pickled global outside :data:`SAFE_GLOBALS`.
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise CheckpointError(f'checkpoint not found: {path}')
     try:
-        obj = torch.load(path, map_location='cpu', weights_only=True)
+        with torch.serialization.safe_globals(SAFE_GLOBALS):
+            obj = torch.load(path, map_location='cpu', weights_only=True)
     except pickle.UnpicklingError as exc:
         found = _UNSAFE_GLOBAL.search(str(exc))
         if found:
             raise CheckpointError(
-                f'refusing to load {path}: it contains pickled Python objects '
-                f'({found.group(1)}), and unpickling can run arbitrary code. '
-                'If you trust the file, export its weights as a plain state '
-                'dict (see README, "Checkpoints").') from None
+                f'{path} contains a call to {found.group(1)}; refused '
+                '(unpickling it could run arbitrary code; only weights, '
+                'plain data and numpy values are loaded)') from None
         raise CheckpointError(
             f'{path} is not a readable PyTorch checkpoint (corrupt, '
             'truncated, or not written by torch.save)') from None

@@ -1,4 +1,5 @@
 """Config loading with user-facing errors."""
+import importlib
 import os
 from typing import Dict, Optional
 
@@ -7,12 +8,34 @@ from mmengine.config import Config
 from .errors import ConfigError
 
 
+def resolve_config_path(path: str) -> str:
+    """``package::rel/path.py`` (e.g. ``mmdet::faster_rcnn/faster-rcnn_r50_
+    fpn_1x_coco.py``, the way mmengine names configs shipped inside a
+    package) to the file in the package's ``.mim/configs``; any other path
+    unchanged.
+
+    Raises:
+        ConfigError: The package is not installed.
+    """
+    if '::' not in path:
+        return path
+    package, rel = path.split('::', 1)
+    try:
+        module = importlib.import_module(package)
+    except ImportError:
+        raise ConfigError(f'config {path}: package {package!r} is not '
+                          'installed') from None
+    return os.path.join(os.path.dirname(module.__file__), '.mim', 'configs',
+                        rel)
+
+
 def load_config(path: os.PathLike,
                 cfg_options: Optional[Dict] = None) -> Config:
     """Load an mmengine config file.
 
     Args:
-        path: The config file.
+        path: The config file, or ``package::rel/path.py`` for a config
+            shipped inside an installed package (mmdet's model zoo).
         cfg_options: Overrides in ``--cfg-options`` form.
 
     Returns:
@@ -22,7 +45,7 @@ def load_config(path: os.PathLike,
         ConfigError: The file is missing, not a ``.py`` config, or fails to
             parse.
     """
-    path = os.fspath(path)
+    path = resolve_config_path(os.fspath(path))
     if not os.path.isfile(path):
         raise ConfigError(f'config not found: {path}')
     try:

@@ -48,3 +48,36 @@ def test_test_tool_bad_checkpoint(tmp_path, tiny_shapes, kind):
                 f'test_dataloader.dataset.data_root={root}',
                 f'test_evaluator.ann_file={root}annotations/instances_val.json')
     _one_line_error(proc, needle)
+
+
+@pytest.mark.parametrize('mistake', ['unknown-type', 'unknown-key',
+                                     'unwritable-out'])
+def test_convert_tool_config_and_output_mistakes(tmp_path, mistake):
+    # Each used to end in a traceback (KeyError, TypeError,
+    # FileNotFoundError); each is one line and exit 2, before any work.
+    blocker = tmp_path / 'a_file'
+    blocker.write_text('x')
+    out = str(tmp_path / 'out')
+    options = []
+    if mistake == 'unknown-type':
+        options = ['--cfg-options', 'model.backbone.type=NoSuchNet']
+        needle = "unknown type 'NoSuchNet'"
+    elif mistake == 'unknown-key':
+        options = ['--cfg-options', 'model.backbone.no_such_arg=1']
+        needle = "unexpected keyword argument 'no_such_arg'"
+    else:
+        out = str(blocker / 'out')  # a folder inside a file
+        needle = f'cannot write to {out}'
+    proc = _run('tools/convert.py', YOLO_CFG,
+                'data/checkpoints/yolov3_mbv2_shapes.pth', '--out', out,
+                *options)
+    _one_line_error(proc, needle)
+    assert not (tmp_path / 'out').exists() or mistake == 'unwritable-out'
+
+
+def test_test_tool_unknown_model_type(tmp_path):
+    proc = _run('tools/test.py', YOLO_CFG,
+                'data/checkpoints/yolov3_mbv2_shapes.pth', '--work-dir',
+                str(tmp_path / 'work'), '--cfg-options',
+                'model.neck.type=NoSuchNeck')
+    _one_line_error(proc, "unknown type 'NoSuchNeck'")

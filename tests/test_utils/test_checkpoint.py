@@ -62,21 +62,86 @@ def test_malicious_pickle_is_refused_and_not_executed(tmp_path, writer):
         path.write_bytes(pickle.dumps(payload))
     # torch.save output is refused for its global; a raw pickle stream is not
     # even a torch file. Either way: a clear error and nothing executed.
-    expected = 'refusing to load.*io.open' if writer == 'torch' else \
-        'not a readable PyTorch checkpoint'
+    expected = 'contains a call to .*io.open; refused' \
+        if writer == 'torch' else 'not a readable PyTorch checkpoint'
     with pytest.raises(CheckpointError, match=expected):
         read_checkpoint(path)
     assert not marker.exists()
 
 
-def test_runner_style_checkpoint_is_refused(tmp_path):
-    from mmengine.logging import HistoryBuffer
-    path = tmp_path / 'epoch_1.pth'
+class _System:
+    def __init__(self, command):
+        self.command = command
+
+    def __reduce__(self):
+        import os
+        return os.system, (self.command,)
+
+
+def test_a_shell_call_is_refused_by_name(tmp_path):
+    marker = tmp_path / 'pwned'
+    path = tmp_path / 'evil.pth'
     torch.save(dict(state_dict=_net().state_dict(),
-                    message_hub=dict(log_scalars={'loss': HistoryBuffer()})),
-               path)
-    with pytest.raises(CheckpointError, match='pickled Python objects .*HistoryBuffer'):
+                    meta=dict(x=_System(f'touch {marker}'))), path)
+    with pytest.raises(CheckpointError,
+                       match=r'contains a call to (posix|os)\.system; refused'):
         read_checkpoint(path)
+    assert not marker.exists()
+
+
+def _runner_checkpoint(work_dir) -> str:
+    """A checkpoint written by mmengine's own Runner after one epoch of a
+    toy model: meta with numpy values, the message hub's HistoryBuffers,
+    optimizer state."""
+    from mmengine.model import BaseModel
+    from mmengine.runner import Runner
+
+    class Toy(torch.utils.data.Dataset):
+        metainfo = dict(classes=('a', 'b'))
+
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            return dict(inputs=torch.full((2,), float(i)),
+                        target=torch.ones(2))
+
+    class Model(BaseModel):
+        def __init__(self):
+            super().__init__()
+            self.l = nn.Linear(2, 2)
+
+        def forward(self, inputs, target=None, mode='tensor'):
+            out = self.l(inputs)
+            return dict(loss=((out - target) ** 2).mean()) \
+                if mode == 'loss' else out
+
+    runner = Runner(
+        model=Model(), work_dir=str(work_dir), log_level='WARNING',
+        train_dataloader=dict(dataset=Toy(), batch_size=2,
+                              sampler=dict(type='DefaultSampler',
+                                           shuffle=False),
+                              collate_fn=dict(type='default_collate')),
+        train_cfg=dict(by_epoch=True, max_epochs=1),
+        optim_wrapper=dict(optimizer=dict(type='SGD', lr=0.1)),
+        default_hooks=dict(logger=None, checkpoint=None))
+    runner.train()
+    runner.save_checkpoint(str(work_dir), 'epoch_1.pth')
+    return runner.model.state_dict(), str(work_dir / 'epoch_1.pth')
+
+
+def test_an_mmengine_runner_checkpoint_loads(tmp_path):
+    state, path = _runner_checkpoint(tmp_path)
+    ckpt = read_checkpoint(path)
+    assert set(ckpt['state_dict']) == set(state)
+    assert all(torch.equal(ckpt['state_dict'][k], v) for k, v in state.items())
+    assert ckpt['meta']['dataset_meta'] == dict(classes=('a', 'b'))
+    # The message hub's buffers were built as inert stand-ins and dropped.
+    assert set(ckpt) == {'state_dict', 'meta'}
+    holder = nn.Module()
+    holder.l = nn.Linear(2, 2)
+    load_weights(holder, path)
+    assert torch.equal(holder.l.weight, state['l.weight'])
 
 
 def test_missing_file(tmp_path):

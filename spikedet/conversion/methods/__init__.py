@@ -9,7 +9,7 @@ from .base import Claim, Method, Preset
 from .registry import (CONVERSION_OPTIONS, METHODS, OBSERVER_OPTIONS,
                        Resolved, names, register_method, resolve,
                        resolve_options)
-# Registration order is the order of the tables.
+# Importing each method module registers it.
 from . import if_baseline, spicalib, casc, bsnn, onespike, mapping  # noqa
 
 __all__ = ['Claim', 'Method', 'Preset', 'CONVERSION_OPTIONS', 'METHODS',
