@@ -89,7 +89,8 @@ def main() -> int:
                              f'{available_methods()} or give preset files')
     models = [m for m in MODEL_ZOO if not args.models or m.key in args.models]
     analog_presets = presets if args.analog == [] else (args.analog or [])
-    jobs = [Job(m, p, analog) for m in models for p in presets
+    # Preset-major: the presets given first finish first on every model.
+    jobs = [Job(m, p, analog) for p in presets for m in models
             for analog in ((False, True) if p in analog_presets
                            else (False,))]
     methods = {preset_key(p): _method(p) for p in presets}
