@@ -20,11 +20,12 @@ import json
 import os.path as osp
 
 from mmengine.config import DictAction
+from mmengine.dist import is_main_process
 from mmengine.logging import MMLogger
 
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
-from spikedet.engine.runner_utils import (default_work_dir,
-                                          evaluate_checkpoint)
+from spikedet.engine.runner_utils import (LAUNCHERS, default_work_dir,
+                                          evaluate_checkpoint, set_launcher)
 from spikedet.engine.spiking_config import DEFAULT_TIMESTEPS, spiking_config
 from spikedet.evaluation.curve import extract_curve
 from spikedet.evaluation.report import (add_statistics, format_curve_table,
@@ -60,6 +61,9 @@ def parse_args() -> argparse.Namespace:
                         'WORK_DIR/stats.json')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction,
                         help='override config entries, key=value')
+    parser.add_argument('--launcher', default='none', choices=LAUNCHERS,
+                        help='mmengine launcher: several processes split '
+                        'the test set (tools/dist_test.sh)')
     return parser.parse_args()
 
 
@@ -92,6 +96,7 @@ def main() -> int:
     args = parse_args()
     register_all_modules()
     cfg = load_config(args.config, args.cfg_options)
+    set_launcher(cfg, args.launcher)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
     ensure_writable_dir(cfg.work_dir)
     if args.dump:
@@ -111,8 +116,10 @@ def main() -> int:
             dict(type='SpikeStatsHook', out_file=stats_file)]
     if uses_embedded_data(cfg, keys=['train_dataloader', 'test_dataloader']
                           if args.snn else ['test_dataloader']):
-        ensure_embedded_data()
+        ensure_embedded_data(generate=args.launcher == 'none')
     metrics = evaluate_checkpoint(cfg, args.checkpoint)
+    if not is_main_process():
+        return 0
     out = osp.join(cfg.work_dir, 'metrics.json')
     atomic_write_json(out, metrics, indent=2)
     curve = extract_curve(metrics)

@@ -4,10 +4,11 @@ from .shapes_classification import (PackClassificationInputs,
                                     RandomFlipRotate90, ShapesClassification)
 from .shapes_generator import ShapesSpec, generate_shapes_dataset
 from .shapes_renderer import SHAPE_CLASSES
+from .calibration_sampler import CalibrationSampler
 from .strided_sampler import StridedSampler
 
 __all__ = [
     'SHAPE_CLASSES', 'ShapesSpec', 'generate_shapes_dataset',
     'ensure_embedded_data', 'uses_embedded_data', 'ShapesClassification',
-    'PackClassificationInputs', 'RandomFlipRotate90', 'StridedSampler'
+    'PackClassificationInputs', 'RandomFlipRotate90', 'StridedSampler', 'CalibrationSampler'
 ]

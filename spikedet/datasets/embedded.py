@@ -6,7 +6,9 @@ from typing import Iterable
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from .shapes_generator import ShapesSpec, generate_shapes_dataset
+from ..utils.errors import UserInputError
+from .shapes_generator import (ShapesSpec, generate_shapes_dataset,
+                               is_generated)
 
 DEFAULT_ROOT = Path('data/shapes')
 
@@ -38,17 +40,28 @@ def uses_embedded_data(cfg: Config,
 
 
 def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,
-                         spec: ShapesSpec = None) -> Path:
+                         spec: ShapesSpec = None,
+                         generate: bool = True) -> Path:
     """Generate the default shapes data under ``root`` if it is missing.
 
     Args:
         root: Where the data lives. Defaults to ``data/shapes``.
         spec: What to generate. Defaults to :class:`ShapesSpec`'s defaults.
+        generate: Generate missing data; False only checks (several
+            processes must not generate the same tree at once).
+
+    Raises:
+        UserInputError: ``generate`` is False and the data is missing.
 
     Returns:
         ``root`` as a path.
     """
     spec = spec or ShapesSpec()
+    if not generate:
+        if not is_generated(Path(root), spec):
+            raise UserInputError(f'the embedded data is missing in {root}: '
+                                 'generate it first (make data)')
+        return Path(root)
     logger = MMLogger.get_current_instance()
     made = generate_shapes_dataset(root, spec)
     if made:

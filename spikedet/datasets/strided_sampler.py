@@ -1,6 +1,7 @@
 """A fixed subset spread over a data set: every k-th sample, in order."""
 from typing import Iterator, Optional, Sized
 
+from mmengine.dist import get_dist_info
 from torch.utils.data import Sampler
 
 from ..registry import DATA_SAMPLERS
@@ -13,8 +14,10 @@ class StridedSampler(Sampler):
     ``dataset.indices=N`` keeps the first N samples, which on a data set
     stored class by class (the embedded classification split) is one or two
     classes; a stride keeps every class in proportion. Deterministic and
-    for one process (evaluation subsets); metrics that score what was
-    processed (TimestepAccuracy, TimestepMetric) score exactly this subset.
+    evaluation subsets; metrics that score what was processed
+    (TimestepAccuracy, TimestepMetric) score exactly this subset. With
+    several processes each takes every ``world size``-th sample of the
+    subset, without padding: no sample is processed twice.
 
     Args:
         dataset: The data set.
@@ -34,8 +37,12 @@ class StridedSampler(Sampler):
         self.dataset = dataset
         self.stride = int(stride)
 
+    def _indices(self) -> range:
+        rank, world = get_dist_info()
+        return range(0, len(self.dataset), self.stride)[rank::world]
+
     def __iter__(self) -> Iterator[int]:
-        return iter(range(0, len(self.dataset), self.stride))
+        return iter(self._indices())
 
     def __len__(self) -> int:
-        return len(range(0, len(self.dataset), self.stride))
+        return len(self._indices())

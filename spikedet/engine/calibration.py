@@ -17,7 +17,8 @@ def calibration_batches(cfg: Config, model: nn.Module,
     """The first ``count`` batches of the training split, preprocessed.
 
     The training split is read with the *test* pipeline (no augmentation)
-    and shuffled with a fixed seed; the test split is never used.
+    and shuffled with a fixed seed, the same in every process
+    (:class:`CalibrationSampler`); the test split is never used.
 
     Args:
         cfg: The config (its ``train_dataloader`` and ``test_dataloader``).
@@ -37,6 +38,8 @@ def calibration_batches(cfg: Config, model: nn.Module,
         cfg.test_dataloader.dataset.pipeline)
     loader_cfg.persistent_workers = False
     loader_cfg.pop('batch_sampler', None)
+    # The same batches in every process (DefaultSampler would split them).
+    loader_cfg.sampler = dict(type='CalibrationSampler', shuffle=True)
     loader = Runner.build_dataloader(loader_cfg, seed=0)
     if len(loader) == 0:
         raise UserInputError('the calibration (train) split is empty')

@@ -10,9 +10,9 @@ from mmengine.runner import Runner
 from torch import nn
 
 import spikedet
-from ..utils.checkpoint import load_weights, save_weights
-from ..utils.errors import CheckpointError
 from ..utils.build_errors import config_errors
+from ..utils.checkpoint import load_weights, save_weights
+from ..utils.errors import CheckpointError, UserInputError
 
 
 def unwrap(model: nn.Module) -> nn.Module:
@@ -47,6 +47,46 @@ def check_classes(meta: Dict[str, Any], cfg: Config, ckpt: str) -> None:
         raise CheckpointError(
             f'checkpoint {ckpt} was trained on classes {list(saved)} but the '
             f'config\'s data set has {wanted}')
+
+
+LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
+
+
+def set_launcher(cfg: Config, launcher: str) -> None:
+    """Run ``cfg`` under mmengine's ``launcher`` (one process per device).
+
+    The process-group backend follows the device: nccl with CUDA, gloo on
+    CPU (CPU processes need the pytorch launcher, i.e. torchrun). A spiking evaluation's test sampler stops padding (``round_up=
+    False``): no sample is simulated twice, so spike statistics summed over
+    the processes are exact, and the per-T metrics gather shards of any
+    size (:class:`spikedet.evaluation.metrics.gather.GatheredMetric`).
+
+    Raises:
+        UserInputError: Unknown launcher.
+    """
+    if launcher not in LAUNCHERS:
+        raise UserInputError(f'unknown launcher {launcher!r}; choose from '
+                             f'{list(LAUNCHERS)}')
+    cfg.launcher = launcher
+    if launcher == 'none':
+        return
+    cuda = torch.cuda.is_available()
+    env = cfg.setdefault('env_cfg', {})
+    env.setdefault('dist_cfg', {})['backend'] = 'nccl' if cuda else 'gloo'
+    if not cuda:
+        # mmengine's initialisation selects a CUDA device first; on CPU the
+        # process group is made here and the runner finds it.
+        if launcher != 'pytorch':
+            raise UserInputError(f'launcher {launcher!r} needs GPUs; on CPU '
+                                 'use --launcher pytorch (tools/dist_test.sh)')
+        if not torch.distributed.is_initialized():
+            torch.distributed.init_process_group('gloo')
+        # The default wrapper pins a CUDA device.
+        cfg.model_wrapper_cfg = dict(type='MMDistributedDataParallel',
+                                     device_ids=None, broadcast_buffers=False)
+    sampler = cfg.test_dataloader.get('sampler', {})
+    if sampler.get('type') in ('DefaultSampler', 'mmengine.DefaultSampler'):
+        sampler['round_up'] = False
 
 
 def build_runner(cfg: Config) -> Runner:

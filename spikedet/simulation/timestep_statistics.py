@@ -43,6 +43,22 @@ class TimestepStatistics:
     def add_images(self, count: int) -> None:
         self.images += count
 
+    def merge(self, other: 'TimestepStatistics') -> None:
+        """Add another collection's counts (another process's shard)."""
+        for t, snap in other.per_t.items():
+            self.add(t, snap)
+        self.images += other.images
+
+    def state(self) -> Dict[str, Any]:
+        """The counts alone (plain, picklable: no monitors)."""
+        return dict(per_t=self.per_t, images=self.images)
+
+    @classmethod
+    def from_state(cls, state: Dict[str, Any]) -> 'TimestepStatistics':
+        out = cls()
+        out.per_t, out.images = dict(state['per_t']), state['images']
+        return out
+
     def report(self) -> Dict[str, Any]:
         """Per T: totals per image, firing rate, energy; per layer too.
 

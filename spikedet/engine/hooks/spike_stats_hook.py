@@ -1,4 +1,5 @@
 """Record spike statistics during testing and write them to JSON."""
+from mmengine.dist import all_gather_object, get_world_size, is_main_process
 from mmengine.hooks import Hook
 
 from ...registry import HOOKS
@@ -32,8 +33,16 @@ class SpikeStatsHook(Hook):
         model.stats = TimestepStatistics()
 
     def after_test(self, runner) -> None:
+        """Sum every process's counts (each counted its own shard of the
+        test set) and write the report on the main process."""
         model = unwrap(runner.model)
-        report = model.stats.report()
-        atomic_write_json(self.out_file, report, 2)
+        parts = all_gather_object(model.stats.state()) \
+            if get_world_size() > 1 else [model.stats.state()]
         model.stats = None
+        if not is_main_process():
+            return
+        total = TimestepStatistics()
+        for part in parts:
+            total.merge(TimestepStatistics.from_state(part))
+        atomic_write_json(self.out_file, total.report(), 2)
         runner.logger.info(f'spike statistics written to {self.out_file}')

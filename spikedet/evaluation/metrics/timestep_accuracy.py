@@ -2,14 +2,13 @@
 from collections import defaultdict
 from typing import Dict, List, Sequence
 
-from mmengine.evaluator import BaseMetric
-
 from ...registry import METRICS
 from ..curve import metric_key
+from .gather import GatheredMetric
 
 
 @METRICS.register_module()
-class TimestepAccuracy(BaseMetric):
+class TimestepAccuracy(GatheredMetric):
     """Top-1 accuracy per read-out.
 
     Each prediction carries ``pred_scores = {key: scores}`` where ``key`` is

@@ -2,19 +2,20 @@
 import copy
 import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Union
+from typing import Dict, Optional, Sequence, Union
 
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from ...registry import METRICS
 from ..curve import metric_key
+from .gather import GatheredMetric
 
 Key = Union[str, int]
 
 
 @METRICS.register_module()
-class TimestepMetric(BaseMetric):
+class TimestepMetric(GatheredMetric):
     """Evaluate a spiking detector at every T with an unmodified mmdet metric.
 
     Expects the predictions of :class:`SpikingDetector`: the ANN's in
@@ -51,8 +52,6 @@ class TimestepMetric(BaseMetric):
                          prefix=prefix or probe.prefix)
         self.dump_dir = dump_dir
         self.metrics: Dict[Key, BaseMetric] = {'ann': probe}
-        self.img_ids: List[int] = []
-        self.steps: Dict[int, Sequence[int]] = {}
 
     @property
     def dataset_meta(self) -> Optional[dict]:
@@ -81,14 +80,32 @@ class TimestepMetric(BaseMetric):
             dict(instances)
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
-        self._metric('ann').process(data_batch, data_samples)
-        for t in sorted(data_samples[0].get('timestep_preds', {})):
-            per_t = [dict(s, pred_instances=self._plain(s['timestep_preds'][t]))
-                     for s in data_samples]
-            self._metric(t).process(data_batch, per_t)
-            self.steps[t] = tuple(data_samples[0]['timestep_steps'][t])
-        self.img_ids.extend(s['img_id'] for s in data_samples if 'img_id' in s)
-        self.results.extend([None] * len(data_samples))  # sample count
+        """One record per sample: each key's wrapped-metric result for it
+        (what the wrapped metric's own ``process`` appended), its image id
+        and the read-outs' steps, so records from several processes can be
+        gathered and scored together."""
+        preds = data_samples[0].get('timestep_preds', {})
+        per_key = {}
+        for key in ['ann', *sorted(preds)]:
+            samples = data_samples if key == 'ann' else [
+                dict(s, pred_instances=self._plain(s['timestep_preds'][key]))
+                for s in data_samples]
+            metric = self._metric(key)
+            before = len(metric.results)
+            metric.process(data_batch, samples)
+            per_key[key] = metric.results[before:]
+            del metric.results[before:]
+            if len(per_key[key]) != len(data_samples):
+                raise RuntimeError(
+                    f'{type(metric).__name__} keeps {len(per_key[key])} '
+                    f'results for {len(data_samples)} samples; '
+                    'TimestepMetric needs one per sample')
+        steps = {t: tuple(data_samples[0]['timestep_steps'][t])
+                 for t in preds}
+        for i, sample in enumerate(data_samples):
+            self.results.append(dict(
+                img_id=sample.get('img_id'), steps=steps,
+                per_key={key: values[i] for key, values in per_key.items()}))
 
     def compute_metrics(self, results: list) -> Dict[str, float]:
         """Per-key metrics. A read-out with no detections at all (mmdet's
@@ -96,13 +113,20 @@ class TimestepMetric(BaseMetric):
         every metric the ANN reported: AP of an empty result is zero."""
         out: Dict[str, float] = {}
         ann_names = []
-        for key, metric in self.metrics.items():
+        img_ids = sorted({r['img_id'] for r in results
+                          if r['img_id'] is not None})
+        keys = ['ann', *sorted({k for r in results for k in r['per_key']
+                                if k != 'ann'})]
+        for key in keys:
+            metric = self._metric(key)
+            metric.results = [r['per_key'][key] for r in results
+                              if key in r['per_key']]
             if not metric.results:
                 continue
-            if hasattr(metric, 'img_ids') and self.img_ids:
-                metric.img_ids = sorted(set(self.img_ids))
+            if hasattr(metric, 'img_ids') and img_ids:
+                metric.img_ids = img_ids
             values = metric.compute_metrics(metric.results)
-            metric.results.clear()
+            metric.results = []
             if key == 'ann':
                 ann_names = list(values)
             elif not values and ann_names:
@@ -111,8 +135,8 @@ class TimestepMetric(BaseMetric):
                 values = {name: 0.0 for name in ann_names}
             for name, value in values.items():
                 out[metric_key(key, name)] = value
-        for t, (wake, total) in sorted(self.steps.items()):
+        steps = results[0]['steps'] if results else {}
+        for t, (wake, total) in sorted(steps.items()):
             out[metric_key(t, 'wake_steps')] = float(wake)
             out[metric_key(t, 'total_steps')] = float(total)
-        self.img_ids = []
         return out
