@@ -18,7 +18,9 @@ def test_the_shipped_checkpoints_are_there():
     stems = {p.stem for p in CHECKPOINTS}
     assert {'yolov3_mbv2_shapes', 'faster-rcnn_r18_fpn_shapes',
             'yolov3_mbv2_shapes_casc-l8',
-            'faster-rcnn_r18_fpn_shapes_casc-l8'} <= stems
+            'faster-rcnn_r18_fpn_shapes_casc-l8',
+            'yolov3_mbv2_shapes_casc-l4',
+            'faster-rcnn_r18_fpn_shapes_casc-l4'} <= stems
 
 
 @pytest.mark.parametrize('path', CHECKPOINTS, ids=lambda p: p.name)
