@@ -135,7 +135,8 @@ def main() -> int:
                              (time.perf_counter() - start) / 60)
     header = dict(command=' '.join(['python tools/compare.py', *sys.argv[1:]]),
                   timing=timing, images=str(args.images),
-                  cls_every=str(args.cls_every), energy=ENERGY_CONVENTIONS)
+                  cls_every=str(args.cls_every), energy=ENERGY_CONVENTIONS,
+                  not_run=[p for p in available_methods() if p not in presets])
     atomic_write_text(args.out, cmp.results_markdown(
         rows, claims, timesteps, header, analog, osp.basename(figure),
         {m.name: m.results_note for m in methods.values()
