@@ -12,6 +12,7 @@ from ..neurons.probe import probe_run
 from .observers import ActivationObserver
 
 MAX_SPATIAL = 32  # sampled rows / columns per map and batch when scoring
+MAX_ROWS = 2048   # sampled positions (rows of [positions, C]) per layer
 Run = Callable[[], Any]
 
 
@@ -98,7 +99,14 @@ def _captured(net: nn.Module, neuron: OneSpikeNeuron, runs: Sequence[Run]
     for run in runs:
         probe_run(net, hooks, run)
         outputs.clear()
-    return neuron.activation(torch.cat(_flat(inputs))), readers
+    return neuron.activation(_rows(torch.cat(_flat(inputs)))), readers
+
+
+def _rows(x: Tensor) -> Tensor:
+    """At most MAX_ROWS rows, evenly spread over all batches' positions
+    (the same rows for activations and weight energies)."""
+    step = max(1, -(-x.shape[0] // MAX_ROWS))
+    return x[::step]
 
 
 def _flat(maps: List[Tensor]) -> List[Tensor]:
@@ -192,7 +200,7 @@ def select_bases(net: nn.Module, runs: Sequence[Run],
     for name in _call_order(net, runs[0]):
         neuron = modules[name]
         a, readers = _captured(net, neuron, runs)
-        g = torch.cat(_flat([_subsample(e[name]) for e in energy]))
+        g = _rows(torch.cat(_flat([_subsample(e[name]) for e in energy])))
         if neuron.alpha is not None and neuron.neg_threshold is not None:
             _negative_scale(neuron, a, opts)
         best = None
