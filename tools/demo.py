@@ -29,15 +29,14 @@ import time
 from dataclasses import dataclass
 from typing import Dict, List, Sequence
 
-from spikedet.datasets import ensure_embedded_data
+from spikedet.datasets.embedded import ensure_embedded_data, val_image_paths
+from spikedet.engine.ann_report import ann_table, evaluate_ann
 from spikedet.engine.model_zoo import MODEL_ZOO, ZooModel
-from spikedet.engine.runner_utils import evaluate_checkpoint
 from spikedet.engine.tool_process import run_tool, user_error
 from spikedet.evaluation.report import format_curve_table
 from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json
 from spikedet.utils.cli import run_cli
-from spikedet.utils.config import load_config
 from spikedet.utils.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 
@@ -67,26 +66,6 @@ RUNS = [
     SnnRun('CASC L=8, CIF + wake-sleep', 'cif_wsc', '_casc-l8',
            (4, 8), (8,)),
 ]
-
-
-def _evaluate_ann(config: str, checkpoint: str, work_root: str) -> Dict:
-    cfg = load_config(config)
-    stem = osp.splitext(osp.basename(config))[0]
-    cfg.work_dir = osp.join(work_root, 'ann', stem)
-    cfg.log_level = 'WARNING'
-    cfg.visualizer.pop('name', None)
-    metrics = evaluate_checkpoint(cfg, checkpoint)
-    atomic_write_json(osp.join(cfg.work_dir, 'metrics.json'), metrics, 2)
-    return metrics
-
-
-def _ann_table(rows: List[Dict]) -> str:
-    head = f'{"detector":<22} {"bbox mAP":>9} {"mAP@0.5":>8} {"VOC mAP":>8}'
-    lines = [head, '-' * len(head)]
-    for row in rows:
-        lines.append(f'{row["name"]:<22} {row["bbox_mAP"]:>9.3f} '
-                     f'{row["bbox_mAP_50"]:>8.3f} {row["voc_mAP"]:>8.3f}')
-    return '\n'.join(lines)
 
 
 def _tool(args: Sequence[str], log: str) -> None:
@@ -122,13 +101,6 @@ def _snn_run(det: ZooModel, run: SnnRun, images: int, vis_images: List[str],
         return json.load(f)
 
 
-def _val_images(count: int) -> List[str]:
-    with open('data/shapes/annotations/instances_val.json') as f:
-        images = json.load(f)['images'][:count]
-    return [osp.join('data/shapes/VOC2007/JPEGImages', im['file_name'])
-            for im in images]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--work-dir', default='work_dirs/demo')
@@ -145,16 +117,16 @@ def main() -> int:
         config, ckpt = det.files()
         if not osp.isfile(ckpt):
             raise UserInputError(f'committed checkpoint missing: {ckpt}')
-        coco = _evaluate_ann(config, ckpt, args.work_dir)
-        voc = _evaluate_ann(det.files('-voc')[0], ckpt, args.work_dir)
+        coco = evaluate_ann(config, ckpt, args.work_dir)
+        voc = evaluate_ann(det.files('-voc')[0], ckpt, args.work_dir)
         rows.append(dict(name=det.name, bbox_mAP=coco['coco/bbox_mAP'],
                          bbox_mAP_50=coco['coco/bbox_mAP_50'],
                          voc_mAP=voc['pascal_voc/mAP']))
     print('\nANN detectors on the embedded shapes val split, 200 images '
           '(COCO metric: bbox mAP@[.5:.95], mAP@0.5; VOC07 11-point mAP@0.5)')
-    print(_ann_table(rows), flush=True)
+    print(ann_table(rows), flush=True)
 
-    vis_images = _val_images(2)
+    vis_images = val_image_paths(2)
     curves = {}
     for det in DETECTORS:
         for run in RUNS:

@@ -1,7 +1,8 @@
 """Make sure the embedded shapes data exists before a config needs it."""
+import json
 import os
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, List
 
 from mmengine.config import Config
 from mmengine.logging import MMLogger
@@ -68,3 +69,12 @@ def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,
         logger.info(f'generated the embedded shapes data in {root} '
                     f'({spec.num_train} train / {spec.num_val} val images)')
     return Path(root)
+
+
+def val_image_paths(count: int, root: os.PathLike = DEFAULT_ROOT) -> List[str]:
+    """The files of the first ``count`` val images of the embedded data."""
+    root = Path(root)
+    with open(root / 'annotations' / 'instances_val.json') as f:
+        images = json.load(f)['images'][:count]
+    return [str(root / 'VOC2007' / 'JPEGImages' / im['file_name'])
+            for im in images]

@@ -1,0 +1,30 @@
+"""The ANN side of a report: a checkpoint scored on its config's val split."""
+import os.path as osp
+from typing import Dict, Sequence
+
+from ..utils.atomic_io import atomic_write_json
+from ..utils.config import load_config
+from .runner_utils import evaluate_checkpoint
+
+
+def evaluate_ann(config: str, checkpoint: str, work_root: str) -> Dict:
+    """Test ``checkpoint`` with ``config`` quietly; the metrics are also
+    written to ``<work_root>/ann/<config stem>/metrics.json``."""
+    cfg = load_config(config)
+    stem = osp.splitext(osp.basename(config))[0]
+    cfg.work_dir = osp.join(work_root, 'ann', stem)
+    cfg.log_level = 'WARNING'
+    cfg.visualizer.pop('name', None)
+    metrics = evaluate_checkpoint(cfg, checkpoint)
+    atomic_write_json(osp.join(cfg.work_dir, 'metrics.json'), metrics, 2)
+    return metrics
+
+
+def ann_table(rows: Sequence[Dict]) -> str:
+    """Rows of ``name``, ``bbox_mAP``, ``bbox_mAP_50``, ``voc_mAP``."""
+    head = f'{"detector":<22} {"bbox mAP":>9} {"mAP@0.5":>8} {"VOC mAP":>8}'
+    lines = [head, '-' * len(head)]
+    for row in rows:
+        lines.append(f'{row["name"]:<22} {row["bbox_mAP"]:>9.3f} '
+                     f'{row["bbox_mAP_50"]:>8.3f} {row["voc_mAP"]:>8.3f}')
+    return '\n'.join(lines)
