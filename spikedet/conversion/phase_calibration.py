@@ -26,13 +26,41 @@ def _subsample(x: Tensor) -> Tensor:
     return x[:, :, ::sh, ::sw]
 
 
-def _call_order(net: nn.Module, run: Run) -> List[str]:
+class _Captured(Exception):
+    """Ends a capture pass once the neuron of interest has run."""
+
+
+def _structure(net: nn.Module, run: Run
+               ) -> Tuple[List[str], Dict[str, int], Dict[str, List[nn.Module]]]:
+    """One pass: the neurons in call order, how often each is called per
+    forward (a shared head runs once per pyramid level), and the synaptic
+    layers that read each neuron's output directly. None of it depends on
+    the codes chosen later."""
     order: List[str] = []
-    probe_run(net, {m: lambda mod, a, o, n=n: order.append(n)
-                    if n not in order else None
-                    for n, m in net.named_modules()
-                    if isinstance(m, OneSpikeNeuron)}, run)
-    return order
+    calls: Dict[str, int] = {}
+    outputs: List[Tuple[str, Tensor]] = []
+    readers: Dict[str, List[nn.Module]] = {}
+
+    def neuron(name):
+        def hook(module, args, out):
+            if name not in calls:
+                order.append(name)
+            calls[name] = calls.get(name, 0) + 1
+            outputs.append((name, out))
+        return hook
+
+    def synapse(module, args, out):
+        for name, o in outputs:
+            found = readers.setdefault(name, [])
+            if args[0] is o and module not in found:
+                found.append(module)
+
+    hooks = {m: neuron(n) for n, m in net.named_modules()
+             if isinstance(m, OneSpikeNeuron)}
+    hooks.update({m: synapse for m in net.modules()
+                  if isinstance(m, (nn.Conv2d, nn.Linear))})
+    probe_run(net, hooks, run)
+    return order, calls, readers
 
 
 def _weight_energy(net: nn.Module, run: Run) -> Dict[str, Tensor]:
@@ -77,29 +105,24 @@ def _weight_energy(net: nn.Module, run: Run) -> Dict[str, Tensor]:
             for n, p in probes.items()}
 
 
-def _captured(net: nn.Module, neuron: OneSpikeNeuron, runs: Sequence[Run]
-              ) -> Tuple[Tensor, List[nn.Module]]:
-    """The neuron's (subsampled) activations over every batch, and the
-    synaptic layers that read its output directly."""
+def _captured(net: nn.Module, neuron: OneSpikeNeuron, calls: int,
+              runs: Sequence[Run]) -> Tensor:
+    """The neuron's ANN activations over every batch (subsampled). Each
+    pass stops after the neuron's last call of the forward: the layers
+    behind it cannot change its input."""
     inputs: List[Tensor] = []
-    outputs: List[Tensor] = []
-    readers: List[nn.Module] = []
-
-    def reader(module, args, out):
-        if any(args[0] is o for o in outputs) and module not in readers:
-            readers.append(module)
 
     def capture(module, args, out):
         inputs.append(_subsample(args[0]))
-        outputs.append(out)
+        if len(inputs) % calls == 0:
+            raise _Captured
 
-    hooks = {m: reader for m in net.modules()
-             if isinstance(m, (nn.Conv2d, nn.Linear))}
-    hooks[neuron] = capture
     for run in runs:
-        probe_run(net, hooks, run)
-        outputs.clear()
-    return neuron.activation(_rows(torch.cat(_flat(inputs)))), readers
+        try:
+            probe_run(net, {neuron: capture}, run)
+        except _Captured:
+            pass
+    return neuron.activation(_rows(torch.cat(_flat(inputs))))
 
 
 def _rows(x: Tensor) -> Tensor:
@@ -197,9 +220,10 @@ def select_bases(net: nn.Module, runs: Sequence[Run],
     modules = dict(net.named_modules())
     chosen: Dict[str, Tuple[float, float]] = {}
     energy = [_weight_energy(net, run) for run in runs]
-    for name in _call_order(net, runs[0]):
+    order, calls, readers = _structure(net, runs[0])
+    for name in order:
         neuron = modules[name]
-        a, readers = _captured(net, neuron, runs)
+        a = _captured(net, neuron, calls[name], runs)
         g = _rows(torch.cat(_flat([_subsample(e[name]) for e in energy])))
         if neuron.alpha is not None and neuron.neg_threshold is not None:
             _negative_scale(neuron, a, opts)
@@ -212,6 +236,6 @@ def select_bases(net: nn.Module, runs: Sequence[Run],
         _, base, shift, mean = best
         neuron.base.fill_(base)
         neuron.shift.fill_(shift)
-        _correct_biases(readers, mean)
+        _correct_biases(readers.get(name, []), mean)
         chosen[name] = (base, shift)
     return chosen

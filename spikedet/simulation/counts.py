@@ -1,6 +1,6 @@
 """What a simulation did, counted per layer: the monitor's records."""
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 
 @dataclass
@@ -55,6 +55,15 @@ class Snapshot:
         return Snapshot({prefix + n: c for n, c in self.layers.items()},
                         self.analog_macs, self.ann_macs,
                         {prefix + n: v for n, v in self.analog_layers.items()})
+
+    def renamed(self, rename: Callable[[str], Optional[str]]) -> 'Snapshot':
+        """The layers ``rename`` maps to a name (under that name); those it
+        maps to None are left out. ANN MACs are kept."""
+        layers = {rename(n): c for n, c in self.layers.items()}
+        analog = {rename(n): v for n, v in self.analog_layers.items()}
+        layers.pop(None, None)
+        analog.pop(None, None)
+        return Snapshot(layers, sum(analog.values()), self.ann_macs, analog)
 
     def totals(self) -> Dict[str, float]:
         """Summed over layers: events, spikes, sops, neuron-steps."""

@@ -107,7 +107,7 @@ def test_box_head_is_driven_by_each_steps_neck_output():
     inputs = []
     handle = snn.box_net.register_forward_pre_hook(
         lambda m, a: inputs.append(a[0].clone()))
-    snn.lockstep.rois = rois
+    snn.lockstep.start([rois])
     try:
         simulate(snn.lockstep, x, [steps])
     finally:
@@ -115,6 +115,60 @@ def test_box_head_is_driven_by_each_steps_neck_output():
     assert len(inputs) == steps
     assert not torch.allclose(inputs[0], inputs[-1])  # per-step currents
     assert torch.allclose(torch.stack(inputs).mean(0), pooled, atol=1e-5)
+
+
+def test_one_lockstep_pass_serves_every_readout():
+    """Stage 1 runs the largest T once for all read-outs: read-out T's box
+    head gives the output and the counts a pass of its own gives (stage 1
+    up to T and its own box head only), and stops computing after T."""
+    from mmdet.structures.bbox import bbox2roi
+    from spikedet.simulation import TimestepStatistics, monitored_readouts
+    cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
+    timesteps = [1, 2, 3]
+    snn = _spiking(cfg.model, timesteps)
+    x = snn.data_preprocessor(_data(64, 64), False)['inputs']
+    rois = [bbox2roi([torch.tensor(b, dtype=torch.float32)]) for b in (
+        [[4., 4., 40., 40.], [10., 0., 60., 30.]],
+        [[0., 0., 20., 50.], [8., 8., 56., 56.], [30., 2., 63., 40.]],
+        [[12., 20., 44., 60.]])]
+    lockstep = snn.lockstep
+    calls = [0] * len(timesteps)
+    handles = [head.register_forward_pre_hook(
+        lambda m, a, k=k: calls.__setitem__(k, calls[k] + 1))
+        for k, head in enumerate(lockstep.heads)]
+    lockstep.start(rois)
+    try:
+        for t, _, _ in monitored_readouts(None, lockstep, x, timesteps):
+            lockstep.finish(timesteps.index(t))
+    finally:
+        for handle in handles:
+            handle.remove()
+    assert calls == timesteps
+
+    def counted(readouts, ts):
+        lockstep.start(readouts)
+        out = {}
+        for t, readout, counts in monitored_readouts(
+                TimestepStatistics(), lockstep, x, ts):
+            k = ts.index(t)
+            lockstep.finish(k)
+            out[t] = readout.output[k], lockstep.counts_of(k, counts)
+        return out
+
+    shared = counted(rois, timesteps)
+    for k, t in enumerate(timesteps):
+        (alone, alone_counts), = counted([rois[k]], [t]).values()
+        output, counts = shared[t]
+        assert len(output[0]) == len(rois[k])
+        for a, b in zip(output, alone):
+            assert torch.allclose(a, b, atol=1e-6)
+        assert set(counts.layers) == set(alone_counts.layers)
+        assert any(n.startswith('roi_head.') for n in counts.layers)
+        assert not any(n.startswith('heads.') for n in counts.layers)
+        for key, value in alone_counts.totals().items():
+            if key == 'ann_macs':  # the whole pass's; the caller sets it
+                continue
+            assert counts.totals()[key] == pytest.approx(value), key
 
 
 def test_state_dict_round_trip_rebuilds_structure():

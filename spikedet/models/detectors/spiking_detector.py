@@ -32,14 +32,15 @@ class SpikingDetector(BaseDetector):
     ``roi_head``): stage 1 (backbone, neck, RPN) is simulated once up to the
     largest T, and at each T the proposals come from the RPN read-out. The
     box head needs the neck's activity of steps 1..T, which is not kept
-    (memory would grow with T): for each read-out the network runs again
-    from reset, stage 1 in lockstep with stage 2, the neck's per-step output
-    pooled by RoIAlign at that read-out's proposals and fed to the spiking
-    box head (:class:`LockstepStage`). Spike-driven conversions put signed
-    neurons at the box head's input, so its layers receive spikes. A
-    read-out's ``total_steps`` counts both passes (proposal pass and
-    lockstep pass: twice stage 1's steps); with statistics on, both passes'
-    work is counted.
+    (memory would grow with T): once all read-outs' proposals are known,
+    the network runs once more from reset, stage 1 in lockstep with one
+    box head per read-out, the neck's per-step output pooled by RoIAlign
+    at each read-out's proposals (:class:`LockstepStage`; stage 1 runs the
+    largest T once, not once per read-out). Spike-driven conversions put
+    signed neurons at the box head's input, so its layers receive spikes.
+    A read-out's ``total_steps`` counts both passes (proposal pass and
+    lockstep pass: twice stage 1's steps); with statistics on, both
+    passes' work up to that read-out is counted, its own box head's only.
 
     The ANN is kept (``self.ann``) and predicted on the same batch: its
     results go to ``pred_instances``, the SNN's to ``timestep_preds[T]``.
@@ -105,7 +106,8 @@ class SpikingDetector(BaseDetector):
                                analog_inputs=True, **self.conversion_options)
         # Shares the converted modules; kept out of the state dict.
         self.__dict__['lockstep'] = LockstepStage(
-            self.net, self.ann.roi_head.bbox_roi_extractor, self.box_net)
+            self.net, self.ann.roi_head.bbox_roi_extractor, self.box_net,
+            len(self.timesteps))
 
     @torch.no_grad()
     def _calibration_rois(self, batches: List[Dict]) -> List[Tensor]:
@@ -164,54 +166,66 @@ class SpikingDetector(BaseDetector):
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
-        first_pass = []
+        first_pass = {}
         for t, readout, stage1 in monitored_readouts(
                 self.stats, self.net, inputs, self.timesteps, self.schedule):
             _, rpn_outs = readout.output
             proposals = self.ann.rpn_head.predict_by_feat(
                 *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
                 rescale=False)
-            first_pass.append((t, proposals, stage1, readout.total_steps))
+            first_pass[t] = (proposals, stage1, readout.total_steps)
+        boxes = self._predict_boxes(
+            inputs, {t: p for t, (p, _, _) in first_pass.items()}, metas,
+            rescale)
         runs = {}
-        for t, proposals, stage1, steps in first_pass:
-            results, box_steps, stage2 = self._predict_boxes(
-                inputs, proposals, metas, t, rescale)
+        for t, (_, stage1, steps) in first_pass.items():
+            results, box_steps, stage2 = boxes[t]
             if stage1 is not None:
                 self.stats.add(t, merge([stage1, stage2]))
             runs[t] = (results, (t, steps + box_steps))
         return runs
 
-    def _predict_boxes(self, inputs: Tensor, proposals, metas: List[Dict],
-                       t: int, rescale: bool):
-        """Stage 2 for one read-out, mirroring StandardRoIHead.predict_bbox:
-        the lockstep pass (:class:`LockstepStage`) simulated for ``t`` wake
-        steps at these proposals. Returns the results, the pass's total
-        steps and its counts (or None); the counts' ANN MACs are the box
+    def _predict_boxes(self, inputs: Tensor, proposals: Dict[int, List],
+                       metas: List[Dict], rescale: bool) -> Dict[int, Tuple]:
+        """Stage 2 of every read-out, mirroring
+        StandardRoIHead.predict_bbox: one lockstep pass
+        (:class:`LockstepStage`) up to the largest T whose proposals are
+        not empty. Returns per T the results, the pass's total steps and
+        the read-out's counts (or None); the counts' ANN MACs are the box
         head's only (stage 1's are in the first pass's)."""
         roi_head = self.ann.roi_head
         rcnn_cfg = self.ann.test_cfg.rcnn
-        rois = bbox2roi([p.bboxes for p in proposals])
-        if rois.shape[0] == 0:
-            return empty_instances(
-                metas, rois.device, task_type='bbox',
-                box_type=roi_head.bbox_head.predict_box_type,
-                num_classes=roi_head.bbox_head.num_classes,
-                score_per_cls=rcnn_cfg is None), 0, None
+        rois = {t: bbox2roi([p.bboxes for p in props])
+                for t, props in proposals.items()}
+        live = [t for t, r in rois.items() if r.shape[0] > 0]
+        out = {t: (empty_instances(
+            metas, r.device, task_type='bbox',
+            box_type=roi_head.bbox_head.predict_box_type,
+            num_classes=roi_head.bbox_head.num_classes,
+            score_per_cls=rcnn_cfg is None), 0, None)
+            for t, r in rois.items() if r.shape[0] == 0}
+        if not live:
+            return out
         lockstep = self.lockstep
-        lockstep.rois = rois
-        (_, readout, counts), = monitored_readouts(
-            self.stats, lockstep, inputs, [t], self.schedule)
-        if counts is not None:
-            counts.ann_macs = self.stats.monitor_of(lockstep).macs_under(
-                'roi_head.')
-        cls_score, bbox_pred = readout.output
-        per_image = tuple(len(p) for p in proposals)
-        results = roi_head.bbox_head.predict_by_feat(
-            rois=rois.split(per_image, 0),
-            cls_scores=cls_score.split(per_image, 0),
-            bbox_preds=bbox_pred.split(per_image, 0), batch_img_metas=metas,
-            rcnn_test_cfg=rcnn_cfg, rescale=rescale)
-        return results, readout.total_steps, counts
+        lockstep.start([rois[t] for t in live])
+        for t, readout, counts in monitored_readouts(
+                self.stats, lockstep, inputs, live, self.schedule):
+            k = live.index(t)
+            lockstep.finish(k)
+            if counts is not None:
+                counts = lockstep.counts_of(k, counts)
+                counts.ann_macs = self.stats.monitor_of(lockstep).macs_under(
+                    f'heads.{k}.')
+            cls_score, bbox_pred = readout.output[k]
+            per_image = tuple(len(p) for p in proposals[t])
+            results = roi_head.bbox_head.predict_by_feat(
+                rois=rois[t].split(per_image, 0),
+                cls_scores=cls_score.split(per_image, 0),
+                bbox_preds=bbox_pred.split(per_image, 0),
+                batch_img_metas=metas, rcnn_test_cfg=rcnn_cfg,
+                rescale=rescale)
+            out[t] = (results, readout.total_steps, counts)
+        return out
 
     # -- BaseDetector interface -------------------------------------------------
     def loss(self, batch_inputs, batch_data_samples):

@@ -4,11 +4,14 @@ Each stage is a plain ``nn.Module`` over the detector's own submodules, so
 :func:`spikedet.conversion.convert` sees exactly what is simulated and
 nothing of the data samples, anchors or NMS around it.
 """
-from typing import Tuple
+import copy
+from typing import List, Optional, Sequence, Set, Tuple
 
 import torch
 from torch import Tensor, nn
 from torch.nn.modules.utils import _pair
+
+from ...simulation import Snapshot
 
 
 def random_roi_features(roi_head: nn.Module, count: int) -> Tensor:
@@ -83,40 +86,84 @@ class BoxStage(nn.Module):
         return self.bbox_head(roi_feats)
 
 
+def shared_copy(module: nn.Module) -> nn.Module:
+    """A copy of ``module`` with its own neuron states but the same
+    parameters and buffers (weights and thresholds are not duplicated)."""
+    memo = {id(t): t for t in (*module.parameters(), *module.buffers())}
+    return copy.deepcopy(module, memo)
+
+
 class LockstepStage(nn.Module):
-    """Stage 1's backbone and neck with stage 2 driven by them, step by step.
+    """Stage 1's backbone and neck driving stage 2, step by step, for every
+    read-out at once.
 
-    Once the proposals of a read-out are known (:attr:`rois`), the whole
-    spiking detector is simulated again from reset: at every step the
-    neck's output of *that step* (the currents its output convs send) is
-    pooled by RoIAlign at the fixed proposals and drives the box head,
-    whose first layer's identity neurons turn it into spikes. RoIAlign is
-    linear, so the box head integrates exactly the pooled neck read-out of
-    the first pass, with no analog value held between the passes and
-    memory flat in T. Returns the box head's raw ``(cls_score, bbox_pred)``.
+    Once the proposals of every read-out are known (:meth:`start`), the
+    whole spiking detector is simulated once more from reset, up to the
+    largest read-out: at every step the neck's output of *that step* (the
+    currents its output convs send) is pooled by RoIAlign at each
+    read-out's proposals and drives that read-out's own box head (a
+    :func:`shared_copy`: own states, shared weights), whose first layer's
+    identity neurons turn it into spikes. RoIAlign is linear, so the box
+    head of read-out T integrates exactly the pooled neck read-out of the
+    first pass at T, with no analog value held between the passes and
+    memory flat in T. Stage 1 runs the largest T once for all read-outs
+    (the same steps a pass per read-out would run, shared); a box head
+    stops once its read-out was taken (:meth:`finish`) and then outputs
+    zeros at no cost.
 
-    The modules are those of the converted stages (shared, not copied);
-    named ``backbone``, ``neck`` and ``roi_head`` so that statistics add up
-    with the first pass's layers.
+    Returns one ``(cls_score, bbox_pred)`` per read-out started. The box
+    heads are named ``heads.<k>``; :meth:`counts_of` renames read-out k's
+    to ``roi_head.`` so that statistics add up with the first pass's.
 
     Args:
         proposal_stage: The converted :class:`ProposalStage`.
         extractor: The detector's RoI feature extractor (RoIAlign).
-        box_stage: The converted :class:`BoxStage`.
+        box_stage: The converted :class:`BoxStage` (the first head).
+        readouts: The most read-outs one pass serves.
     """
 
     def __init__(self, proposal_stage: nn.Module, extractor: nn.Module,
-                 box_stage: nn.Module) -> None:
+                 box_stage: nn.Module, readouts: int) -> None:
         super().__init__()
         self.backbone = proposal_stage.backbone
         self.neck = proposal_stage.neck
         self.extractor = extractor
-        self.roi_head = box_stage
-        self.rois: Tensor = torch.zeros(0, 5)
+        self.heads = nn.ModuleList(
+            [box_stage] + [shared_copy(box_stage)
+                           for _ in range(readouts - 1)])
+        self.rois: List[Tensor] = []
+        self.finished: Set[int] = set()
 
-    def forward(self, x: Tensor) -> Tuple[Tensor, Tensor]:
+    def start(self, rois: Sequence[Tensor]) -> None:
+        """The proposals (``[n, 5]`` RoIs) of each read-out to drive."""
+        if not 0 < len(rois) <= len(self.heads):
+            raise ValueError(f'{len(rois)} read-outs for '
+                             f'{len(self.heads)} box heads')
+        self.rois = list(rois)
+        self.finished = set()
+
+    def finish(self, index: int) -> None:
+        """Read-out ``index`` was taken: its box head stops computing."""
+        self.finished.add(index)
+
+    def forward(self, x: Tensor) -> Tuple[Tuple[Tensor, Tensor], ...]:
         feats = self.backbone(x)
         if self.neck is not None:
             feats = self.neck(feats)
         feats = tuple(feats)[:self.extractor.num_inputs]
-        return self.roi_head(self.extractor(feats, self.rois))
+        done = x.new_zeros(())
+        return tuple(
+            (done, done) if k in self.finished else
+            self.heads[k](self.extractor(feats, rois))
+            for k, rois in enumerate(self.rois))
+
+    def counts_of(self, index: int, snapshot: Snapshot) -> Snapshot:
+        """Read-out ``index``'s share of a snapshot of this pass: stage 1
+        and its own box head (as ``roi_head.``), not the other heads."""
+        own = f'heads.{index}.'
+
+        def name(layer: str) -> Optional[str]:
+            if layer.startswith(own):
+                return 'roi_head.' + layer[len(own):]
+            return None if layer.startswith('heads.') else layer
+        return snapshot.renamed(name)
