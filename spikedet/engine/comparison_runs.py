@@ -1,19 +1,16 @@
 """One run of the method comparison: ``tools/test.py --snn PRESET --stats``
 on a committed model, as a user runs it, recorded in ``run.json``."""
 import json
+import os
 import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-from ..utils.atomic_io import atomic_write_json
+from ..utils.atomic_io import atomic_write_json, atomic_write_text
 from ..utils.errors import ConfigError, UserInputError
 from .model_zoo import ZooModel, ann_variant
 from .spiking_config import load_method
 from .tool_process import run_tool, user_error
-
-#: The ``--cfg-options`` entry that turns spike-driven conversion off.
-ANALOG = 'model.conversion.spike_driven=False'
-
 
 def preset_key(preset: str) -> str:
     """A preset's name in tables and folders: itself, or a file's stem."""
@@ -78,9 +75,8 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
         UserInputError: The run crashed without a clear error.
     """
     work = job.work_dir(root)
-    options = [*options, *([ANALOG] if job.analog else [])]
     record = dict(subset=subset, timesteps=list(timesteps),
-                  options=list(options))
+                  options=list(options), spike_driven=not job.analog)
     path = osp.join(work, 'run.json')
     if reuse and osp.isfile(path):
         with open(path) as f:
@@ -100,6 +96,18 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
     return run
 
 
+def _analog_preset(preset: str, work: str) -> str:
+    """A preset file in ``work``: ``preset`` with ``spike_driven=False``
+    (the conversion option; a ``--cfg-options`` entry would reach the ANN's
+    config, not the conversion's)."""
+    loaded = load_method(preset)
+    os.makedirs(work, exist_ok=True)
+    path = osp.join(work, 'preset_analog.py')
+    atomic_write_text(path, 'conversion = {!r}\nschedule = {!r}\n'.format(
+        dict(loaded['conversion'], spike_driven=False), loaded['schedule']))
+    return path
+
+
 def _run(job: Job, suffix: str, work: str, record: Dict,
          threads: int) -> Dict:
     config, ckpt = job.model.files(suffix)
@@ -107,8 +115,9 @@ def _run(job: Job, suffix: str, work: str, record: Dict,
         return dict(_refused(f'no checkpoint {ckpt}', 0.0, record),
                     missing=True)
     log = osp.join(work, 'test.log')
+    preset = _analog_preset(job.preset, work) if job.analog else job.preset
     code, seconds = run_tool(
-        ['tools/test.py', config, ckpt, '--snn', job.preset, '--stats',
+        ['tools/test.py', config, ckpt, '--snn', preset, '--stats',
          '--calib-batches', '5', '--work-dir', work, '--timesteps',
          *map(str, record['timesteps']), '--cfg-options',
          *_subset_cfg(record['subset']), *record['options']], log, threads)

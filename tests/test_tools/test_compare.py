@@ -74,3 +74,17 @@ def test_compare_writes_rows_and_claims_and_reuses_runs(tmp_path,
     assert again.returncode == 0, again.stderr[-2000:]
     assert run_file.stat().st_mtime_ns == before
     assert '4 of them reused' in (tmp_path / 'results.md').read_text()
+
+
+def test_analog_runs_convert_with_a_preset_file(tmp_path):
+    """An analog comparison run converts the same preset with
+    ``spike_driven=False`` (a conversion option, not an ANN config key),
+    schedule included."""
+    from spikedet.engine.comparison_runs import _analog_preset
+    from spikedet.engine.spiking_config import load_method
+    path = _analog_preset('cif_wsc_l4', str(tmp_path / 'run'))
+    loaded, original = load_method(path), load_method('cif_wsc_l4')
+    assert loaded['conversion'] == dict(original['conversion'],
+                                        spike_driven=False)
+    assert loaded['schedule'] == original['schedule']
+    assert loaded['schedule']['margin'] == 4
