@@ -169,3 +169,46 @@ UNSUPPORTED_FUNCS: Dict[Callable, str] = {
     F.instance_norm: 'InstanceNorm',
     F.scaled_dot_product_attention: 'attention',
 }
+
+
+_ACTIVATION_REMEDY = (
+    "fine-tune the ANN with ReLU / LeakyReLU (act_cfg=dict(type='ReLU')) "
+    'or with the clip-floor quantizer (configs/*_casc-l8.py show how)')
+_NORM_REMEDY = (
+    "it normalises by each input's own statistics, which no fixed weight "
+    "can fold; fine-tune with BatchNorm (norm_cfg=dict(type='BN')), which "
+    'folds into the convolution before it')
+_REMEDIES: Dict[str, str] = {
+    **{op: _NORM_REMEDY for op in ('LayerNorm', 'GroupNorm', 'InstanceNorm')},
+    'attention': 'attention multiplies two activations, which no '
+                 'synapse can; transformer detectors are not supported',
+    'softmax': 'it divides activations by their sum; move it behind the '
+               "network's output (into the head's decoding)",
+}
+# Activation modules whose forward calls an op of the list (Swish calls
+# sigmoid): the remedy is the activation's, not the op's.
+_ACTIVATION_MODULES = ('Swish', 'SiLU', 'HSwish', 'HSigmoid', 'GELU', 'Mish',
+                       'Hardswish', 'Hardsigmoid', 'ELU', 'SELU', 'CELU',
+                       'Softplus', 'PReLU', 'Sigmoid', 'Tanh')
+_ELEMENTWISE = ('sigmoid', 'tanh', 'exp', 'clamp', 'abs', 'maximum',
+                'minimum')
+
+
+def unsupported_remedy(op: str, owner_type: str) -> str:
+    """What a user can do about ``op`` called by a module of class
+    ``owner_type``: one clause for the conversion error."""
+    if owner_type in _ACTIVATION_MODULES or (
+            op not in _REMEDIES and op not in _ELEMENTWISE):
+        return _ACTIVATION_REMEDY
+    if op in _ELEMENTWISE:
+        return ("it is nonlinear; if it shapes the head's output, move it "
+                "behind the network's output (into the head's decoding, "
+                'predict_by_feat), else fine-tune without it')
+    return _REMEDIES[op]
+
+
+#: Modules with no spiking counterpart, by class name, with the remedy.
+UNSUPPORTED_MODULES: Dict[str, str] = {
+    'L2Norm': "it divides each position by its own L2 norm; fine-tune "
+              'without it (SSDNeck(l2_norm_scale=None))',
+}

@@ -36,8 +36,9 @@ from torch.overrides import TorchFunctionMode
 from ..neurons.stateful import StatefulModule
 from .errors import UnsupportedLayerError
 from .ops import (IDENTITY, MAX_POOL_FUNCS, UNSUPPORTED_FUNCS,
-                  ActivationSpec, functional_activation_spec,
-                  is_identity_max_pool, module_activation_spec)
+                  UNSUPPORTED_MODULES, ActivationSpec,
+                  functional_activation_spec, is_identity_max_pool,
+                  module_activation_spec, unsupported_remedy)
 from .provenance import (ANALOG, SPIKE, SYNAPTIC_FUNCS, SYNAPTIC_MODULES,
                          mark, source)
 
@@ -131,6 +132,12 @@ class _Tracer(TorchFunctionMode):
 
     # -- module hooks -------------------------------------------------------
     def pre_hook(self, module: nn.Module, args) -> None:
+        remedy = UNSUPPORTED_MODULES.get(type(module).__name__)
+        if remedy is not None:
+            raise UnsupportedLayerError(
+                f'{self.names.get(module, "<root>")} '
+                f'({type(module).__name__}) has no spiking counterpart: '
+                f'{remedy}')
         if not self.stack and module is self.model and self.analog_inputs:
             mark(args, ANALOG)
         self.stack.append(module)
@@ -187,11 +194,10 @@ class _Tracer(TorchFunctionMode):
             self._record(owner, True, None, _pool_args_from_call(args, kwargs),
                          args[0], out)
         elif func in UNSUPPORTED_FUNCS:
+            op, kind = UNSUPPORTED_FUNCS[func], type(self.stack[-1]).__name__
             raise UnsupportedLayerError(
-                f'{owner or "<root>"} ({type(self.stack[-1]).__name__}) '
-                f'calls {UNSUPPORTED_FUNCS[func]}, which has no spiking '
-                'counterpart; replace it by ReLU / LeakyReLU (or move it out '
-                "of the network's forward) and fine-tune the ANN")
+                f'{owner or "<root>"} ({kind}) calls {op}, which has no '
+                f'spiking counterpart: {unsupported_remedy(op, kind)}')
         return out
 
     def _synaptic_call(self, owner: str, x: Tensor) -> None:

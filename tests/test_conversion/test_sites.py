@@ -50,7 +50,29 @@ def test_unsupported_activation_names_path_and_remedy(act, name):
         trace_sites(model, lambda: model(torch.randn(1, 3, 4, 4)))
     message = str(info.value)
     assert message.startswith('1.1 (') and name in message
-    assert 'replace it by ReLU' in message
+    assert "fine-tune the ANN with ReLU" in message
+
+
+class _SigmoidHead(nn.Module):
+    def forward(self, x):
+        return torch.sigmoid(x)
+
+
+@pytest.mark.parametrize('layer,path,remedy', [
+    (nn.GroupNorm(1, 3), '1.1 (GroupNorm) calls GroupNorm', 'BatchNorm'),
+    (_SigmoidHead(), '1.1 (_SigmoidHead) calls sigmoid', 'predict_by_feat'),
+])
+def test_unsupported_operation_gets_its_own_remedy(layer, path, remedy):
+    """Normalisation by the input's own statistics is told to become
+    BatchNorm, a head's output nonlinearity to move into the decoding; not
+    the activation remedy."""
+    model = nn.Sequential(nn.Conv2d(3, 3, 1),
+                          nn.Sequential(nn.Conv2d(3, 3, 1), layer))
+    with pytest.raises(UnsupportedLayerError) as info:
+        trace_sites(model, lambda: model(torch.randn(1, 3, 4, 4)))
+    message = str(info.value)
+    assert message.startswith(path) and remedy in message
+    assert 'ReLU' not in message
 
 
 def test_call_count_change_is_refused():

@@ -33,5 +33,5 @@ def test_unsupported_activation_names_the_module(tmp_path, tiny_shapes):
     assert proc.returncode == 2, proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith('error: backbone.conv1.activate (SiLU) calls SiLU')
-    assert 'replace it by ReLU' in last and 'Traceback' not in proc.stderr
+    assert 'fine-tune the ANN with ReLU' in last and 'Traceback' not in proc.stderr
     assert not (tmp_path / 'out' / 'snn.pth').exists()

@@ -15,6 +15,7 @@ from ...simulation import (TimestepStatistics, merge, monitored_readouts,
 from ..spiking_setup import SpikingSetup
 from .stages import (BoxStage, DenseStage, LockstepStage, ProposalStage,
                      random_roi_features)
+from .support import check_detector, patch_missing_loss_cls
 
 MAX_CALIB_ROIS = 512  # RoIs per calibration batch kept for stage 2
 
@@ -65,6 +66,8 @@ class SpikingDetector(BaseDetector):
                  input_size: Sequence[int] = (64, 64),
                  init_cfg: Optional[Dict] = None) -> None:
         detector = MODELS.build(ann)
+        check_detector(detector)
+        patch_missing_loss_cls(detector)
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = detector.data_preprocessor
         self.ann = detector

@@ -1,0 +1,52 @@
+"""Which mmdet detectors a SpikingDetector can simulate, decided before
+conversion: the parts it would otherwise skip or misread are refused with
+the module path and the remedy."""
+from torch import nn
+
+from ...conversion.errors import UnsupportedLayerError
+
+
+def check_detector(detector: nn.Module) -> None:
+    """Refuse a detector whose structure the spiking wrapper cannot run.
+
+    A single-stage detector (``bbox_head``) and a two-stage one with one
+    box stage (``rpn_head`` + a ``StandardRoIHead``-like ``roi_head``) are
+    simulated; layers inside them are checked later, at conversion.
+
+    Raises:
+        UnsupportedLayerError: A transformer detector (DETR family), a
+            cascade of box stages, or a mask head (its masks would be
+            silently dropped).
+    """
+    kind = type(detector).__name__
+    if hasattr(detector, 'encoder') or hasattr(detector, 'decoder'):
+        raise UnsupportedLayerError(
+            f'<root> ({kind}) is a transformer detector: attention and '
+            'LayerNorm have no spiking counterpart; convert a CNN detector '
+            '(YOLOv3, RetinaNet, Faster R-CNN, ...)')
+    roi_head = getattr(detector, 'roi_head', None)
+    if roi_head is None:
+        return
+    if hasattr(roi_head, 'num_stages'):
+        raise UnsupportedLayerError(
+            f'roi_head ({type(roi_head).__name__}) runs '
+            f'{roi_head.num_stages} box stages, each on the boxes the '
+            'previous one refined; the spiking detector simulates one box '
+            'stage: convert the Faster R-CNN config of the same backbone')
+    if getattr(roi_head, 'with_mask', False):
+        raise UnsupportedLayerError(
+            'roi_head.mask_head has no spiking simulation (its masks would '
+            'be dropped): convert the boxes only, with --cfg-options '
+            'model.roi_head.mask_roi_extractor=None '
+            'model.roi_head.mask_head=None, and evaluate bbox')
+
+
+def patch_missing_loss_cls(detector: nn.Module) -> None:
+    """mmdet 3.3's ``SSDHead`` defines no ``loss_cls`` (it computes its own
+    loss) but its inherited ``predict_by_feat`` reads
+    ``self.loss_cls.custom_cls_channels``, so SSD and SSDLite cannot
+    predict at all; give such a head ``loss_cls = None`` (read as "no
+    custom channels"), which changes nothing else."""
+    head = getattr(detector, 'bbox_head', None)
+    if head is not None and not hasattr(head, 'loss_cls'):
+        head.loss_cls = None

@@ -1,0 +1,172 @@
+"""The support matrix over the detector families mmdet ships
+(docs/support_matrix.md is checked against it): each family either
+converts, with its SNN's raw outputs approaching the ANN's as T grows
+(random weights, small input), or is refused with one line naming the
+module and the remedy.
+
+Random deep plain networks are chaotic: a small error at an early layer
+grows through the depth, so Darknet-53 and the MobileNetV2 networks
+approach their ANN slowly (relative error about 0.9 at T = 4, 0.65-0.8 at
+T = 64, 32 px) while the residual R50-FPN detectors reach a few percent.
+To test convergence and nothing else, thresholds are calibrated on the
+test image itself at the 100th percentile: no clipping error, so a
+correct conversion's error can only shrink with T, and a skipped or
+misrouted layer leaves a floor."""
+import re
+from pathlib import Path
+
+import pytest
+import torch
+
+from spikedet.conversion.errors import UnsupportedLayerError
+from spikedet.models.detectors import SpikingDetector
+from spikedet.models.detectors.stages import DenseStage, ProposalStage
+from spikedet.simulation import simulate
+from spikedet.simulation.trees import tree_leaves
+from spikedet.utils.config import load_config
+
+DOC = Path(__file__).resolve().parents[2] / 'docs' / 'support_matrix.md'
+TIMESTEPS = (4, 16, 64)
+SIZE = 32
+
+# (family, mmdet config, input size, None if it converts, else what the
+# refusal names: module path and a word of the remedy)
+FAMILIES = [
+    ('YOLOv3 Darknet-53', 'yolo/yolov3_d53_8xb8-320-273e_coco.py', SIZE,
+     None),
+    ('YOLOv3 MobileNetV2', 'yolo/yolov3_mobilenetv2_8xb24-320-300e_coco.py',
+     SIZE, None),
+    ('Faster R-CNN R50-FPN', 'faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py',
+     SIZE, None),
+    ('RetinaNet R50-FPN', 'retinanet/retinanet_r50_fpn_1x_coco.py', SIZE,
+     None),
+    ('SSD300 VGG-16', 'ssd/ssd300_coco.py', 300,
+     ('neck.l2_norm (L2Norm)', 'l2_norm_scale=None')),
+    ('SSDLite MobileNetV2',
+     'ssd/ssdlite_mobilenetv2-scratch_8xb24-600e_coco.py', SIZE, None),
+    ('FCOS R50 (GN head)', 'fcos/fcos_r50-caffe_fpn_gn-head_1x_coco.py', SIZE,
+     ('bbox_head.cls_convs.0.gn (GroupNorm)', 'BatchNorm')),
+    ('ATSS R50 (GN head)', 'atss/atss_r50_fpn_1x_coco.py', SIZE,
+     ('bbox_head.cls_convs.0.gn (GroupNorm)', 'BatchNorm')),
+    ('CenterNet R18', 'centernet/centernet_r18_8xb16-crop512-140e_coco.py',
+     SIZE, ('bbox_head (CenterNetHead) calls sigmoid', 'predict_by_feat')),
+    ('Cascade R-CNN R50-FPN', 'cascade_rcnn/cascade-rcnn_r50_fpn_1x_coco.py',
+     SIZE, ('roi_head (CascadeRoIHead)', 'Faster R-CNN')),
+    ('Mask R-CNN R50-FPN', 'mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', SIZE,
+     ('roi_head.mask_head', 'mask_head=None')),
+    ('YOLOX-S', 'yolox/yolox_s_8xb8-300e_coco.py', SIZE,
+     ('backbone.stem.conv.activate (Swish)', "act_cfg=dict(type='ReLU')")),
+    ('RTMDet-S', 'rtmdet/rtmdet_s_8xb32-300e_coco.py', SIZE,
+     ('backbone.stem.0.activate (SiLU)', "act_cfg=dict(type='ReLU')")),
+    ('DETR R50', 'detr/detr_r50_8xb2-150e_coco.py', SIZE,
+     ('<root> (DETR)', 'transformer')),
+]
+
+
+def _model(config: str, **changes):
+    model = load_config('mmdet::' + config).model
+    model.backbone.pop('init_cfg', None)
+    for key, value in changes.items():
+        model.roi_head[key] = value
+    return model
+
+
+def _images(size: int, seed: int, n: int = 1) -> torch.Tensor:
+    return torch.randn(n, 3, size, size,
+                       generator=torch.Generator().manual_seed(seed))
+
+
+def _stage(snn: SpikingDetector) -> torch.nn.Module:
+    return ProposalStage(snn.ann) if snn.two_stage else DenseStage(snn.ann)
+
+
+@torch.no_grad()
+def _normalise_batchnorm(snn: SpikingDetector, size: int) -> None:
+    """Give every BatchNorm the statistics of random images, as training
+    would: with mmdet's initial running statistics (mean 0, variance 1) a
+    deep random network's activations vanish and its outputs are its
+    biases, which any conversion reproduces."""
+    for module in snn.ann.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.reset_running_stats()
+            module.momentum = None  # cumulative average
+    stage = _stage(snn).train()
+    for seed in range(4):
+        stage(_images(size, 10 + seed, 2))
+    snn.ann.eval()
+
+
+def _build(model, size: int) -> SpikingDetector:
+    torch.manual_seed(0)
+    snn = SpikingDetector(model, dict(method='if_channel', percentile=100.0),
+                          timesteps=TIMESTEPS,
+                          input_size=(size, size)).eval()
+    _normalise_batchnorm(snn, size)
+    snn.calibrate([dict(inputs=_images(size, 1), data_samples=None)])
+    return snn.eval()
+
+
+def _relative_errors(snn: SpikingDetector, size: int):
+    """||SNN - ANN|| / ||ANN|| of the simulated stage's raw outputs."""
+    x = _images(size, 1)
+    stage = _stage(snn)
+
+    def flat(outputs) -> torch.Tensor:
+        return torch.cat([t.flatten() for t in tree_leaves(outputs)])
+
+    with torch.no_grad():
+        ann = flat(stage(x))
+        # The outputs depend on the image, not only on the biases.
+        assert (flat(stage(_images(size, 2))) - ann).norm() > \
+            0.05 * ann.norm()
+        runs = simulate(snn.net, x, list(TIMESTEPS))
+    return {t: float((flat(r.output) - ann).norm() / ann.norm())
+            for t, r in runs.items()}
+
+
+def _assert_converges(errors: dict) -> None:
+    values = [errors[t] for t in TIMESTEPS]
+    assert all(a > b for a, b in zip(values, values[1:])), errors
+    assert values[-1] < 0.9 * values[0], errors
+
+
+@pytest.mark.parametrize('family,config,size,refusal', FAMILIES,
+                         ids=[f[0] for f in FAMILIES])
+def test_support_matrix(family, config, size, refusal):
+    if refusal is not None:
+        with pytest.raises(UnsupportedLayerError) as info:
+            _build(_model(config), size)
+        message = str(info.value)
+        assert '\n' not in message
+        assert message.startswith(refusal[0]) and refusal[1] in message
+        return
+    _assert_converges(_relative_errors(_build(_model(config), size), size))
+
+
+def test_mask_rcnn_remedy_converts_its_boxes():
+    """The refusal's remedy (no mask head) gives a Faster R-CNN that
+    converts."""
+    snn = _build(_model('mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py',
+                        mask_roi_extractor=None, mask_head=None), SIZE)
+    assert snn.two_stage and not snn.ann.roi_head.with_mask
+    _assert_converges(_relative_errors(snn, SIZE))
+
+
+def test_docs_match_the_matrix():
+    """docs/support_matrix.md has one row per family with the verdict
+    the test checks (converts, or refused naming the same module)."""
+    rows = {}
+    for line in DOC.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip('|').split('|')]
+        if len(cells) >= 3 and cells[0] in {f[0] for f in FAMILIES}:
+            rows[cells[0]] = cells
+    assert set(rows) == {f[0] for f in FAMILIES}
+    for family, config, _, refusal in FAMILIES:
+        cells = rows[family]
+        assert config in cells[1], family
+        if refusal is None:
+            assert cells[2].startswith('converts'), family
+        else:
+            assert cells[2].startswith('refused'), family
+            assert re.sub(r'[`\\]', '', refusal[0]) in \
+                re.sub(r'[`\\]', '', cells[3]), family
