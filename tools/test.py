@@ -28,6 +28,7 @@ from spikedet.engine.runner_utils import (LAUNCHERS, default_work_dir,
                                           evaluate_checkpoint, set_launcher)
 from spikedet.engine.spiking_config import DEFAULT_TIMESTEPS, spiking_config
 from spikedet.evaluation.curve import extract_curve
+from spikedet.neurons import kernels
 from spikedet.evaluation.report import (add_statistics, format_curve_table,
                                         main_metric)
 from spikedet.simulation import ENERGY_CONVENTIONS, check_timesteps
@@ -64,6 +65,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--launcher', default='none', choices=LAUNCHERS,
                         help='mmengine launcher: several processes split '
                         'the test set (tools/dist_test.sh)')
+    parser.add_argument('--compile', action='store_true',
+                        help='fuse each neuron step with torch.compile (a '
+                        'one-time compilation; same spikes; eager if no '
+                        'compiler is available)')
     return parser.parse_args()
 
 
@@ -95,6 +100,7 @@ def set_dump_dir(cfg, folder: str) -> None:
 def main() -> int:
     args = parse_args()
     register_all_modules()
+    kernels.set_compiled_steps(args.compile)
     cfg = load_config(args.config, args.cfg_options)
     set_launcher(cfg, args.launcher)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)

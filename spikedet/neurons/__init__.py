@@ -8,6 +8,7 @@ from .one_spike_neuron import OneSpikeNeuron
 from .signed_cif_neuron import SignedConsistentIFNeuron
 from .signed_if_neuron import SignedIFNeuron
 from .spike_calibration import SpikeCalibration
+from . import kernels
 from .spiking_max_pool import SpikingMaxPool2d
 from .stateful import (StatefulModule, record_statistics, reset_states,
                        set_sleep)
@@ -30,5 +31,5 @@ __all__ = [
     'DoubleThresholdNeuron', 'OneSpikeNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
     'StatefulModule', 'record_statistics',
     'reset_states', 'set_sleep',
-    'NEURONS'
+    'NEURONS', 'kernels'
 ]

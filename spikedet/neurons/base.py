@@ -25,6 +25,12 @@ class BaseNeuron(StatefulModule):
       (:meth:`theta_neg`, :meth:`emit`);
     * an optional ``spike_filter`` submodule applied to the spikes before
       they are emitted and counted (e.g. :class:`SpikeCalibration`);
+    * in-place stepping: a subclass updates its own state tensors in place
+      (they are created per input by :meth:`init_state` and never shared)
+      and may hand the emitted value it computed anyway (the reset's
+      ``spikes * threshold``) to :meth:`remember_value`, so the step
+      makes no second pass for it; thresholds are broadcast once per
+      input, not per step;
     * statistics, when ``record_stats`` is set (off by default, so the
       timestep loop pays nothing for them; see
       :func:`spikedet.neurons.record_statistics`): ``spike_count`` (sum of
@@ -67,6 +73,8 @@ class BaseNeuron(StatefulModule):
         self.record_stats = False
         self.spike_filter: Optional[nn.Module] = None
         self.v: Optional[Tensor] = None
+        self._broadcasts: dict = {}
+        self._fired: Optional[tuple] = None
         self.reset()
 
     def _broadcast(self, theta: Tensor, x: Tensor) -> Tensor:
@@ -77,16 +85,37 @@ class BaseNeuron(StatefulModule):
         shape[self.channel_dim] = theta.numel()
         return theta.view(shape)
 
+    def _cached(self, name: str, x: Tensor) -> Tensor:
+        """Buffer ``name`` broadcast against ``x``, computed once while the
+        buffer, ``x``'s rank, dtype and device stay the same (a view:
+        in-place changes of the buffer show through)."""
+        source = getattr(self, name)
+        entry = self._broadcasts.get(name)
+        if entry is not None and entry[0] is source and \
+                entry[1].dim() in (0, x.dim()) and \
+                entry[1].dtype == x.dtype and entry[1].device == x.device:
+            return entry[1]
+        value = self._broadcast(source, x)
+        if value.dtype == source.dtype and value.device == source.device:
+            self._broadcasts[name] = (source, value)  # a view, never stale
+        return value
+
     def theta(self, x: Tensor) -> Tensor:
         """The threshold, broadcastable against ``x`` in ``x``'s dtype."""
-        return self._broadcast(self.threshold, x)
+        return self._cached('threshold', x)
 
     def theta_neg(self, x: Tensor) -> Tensor:
         """Amplitude of a negative spike (``neg_threshold``, else the
         threshold), broadcastable against ``x``."""
         if self.neg_threshold is None:
             return self.theta(x)
-        return self._broadcast(self.neg_threshold, x)
+        return self._cached('neg_threshold', x)
+
+    def remember_value(self, spikes: Tensor, value: Tensor) -> None:
+        """Record, inside :meth:`fire`, that ``value`` is what
+        :meth:`emit` would return for ``spikes``; the step then emits it
+        without recomputing (unless a spike filter replaced the spikes)."""
+        self._fired = (spikes, value)
 
     def emit(self, spikes: Tensor, x: Tensor) -> Tensor:
         """The emitted value of integer ``spikes``: ``spikes * threshold``,
@@ -109,9 +138,11 @@ class BaseNeuron(StatefulModule):
         with opaque():
             if self.v is None:
                 self.init_state(x)
+            self._fired = None
             spikes = self.fire(x)
             if self.spike_filter is not None:
                 spikes = self.spike_filter(spikes)
+            fired, self._fired = self._fired, None
         # The step's integer spikes, for statistics (a reference, no copy).
         self.last_spikes = spikes
         if self.record_stats:
@@ -123,6 +154,8 @@ class BaseNeuron(StatefulModule):
                     torch.count_nonzero(spikes)
                 self.steps += 1
                 self.neurons = x[0].numel() if x.dim() > 0 else 1
+        if fired is not None and fired[0] is spikes:
+            return fired[1]
         return self.emit(spikes, x)
 
     def reset(self) -> None:

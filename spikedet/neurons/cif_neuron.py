@@ -4,6 +4,7 @@ from typing import Optional, Union
 import torch
 from torch import Tensor
 
+from . import kernels
 from .base import BaseNeuron
 
 
@@ -46,16 +47,12 @@ class ConsistentIFNeuron(BaseNeuron):
         self.count = torch.zeros_like(x)
 
     def fire(self, x: Tensor) -> Tensor:
-        theta = self.theta(x)
-        self.v = self.v + x
         if not self.sleep:
             self.wake_steps += 1
-        spikes = torch.floor(self.v / theta)
-        low = -torch.clamp(self.count, max=self.max_spikes)
-        high = torch.clamp(self.wake_steps - self.count, max=self.max_spikes)
-        spikes = torch.minimum(torch.maximum(spikes, low), high)
-        self.count = self.count + spikes
-        self.v = self.v - spikes * theta
+        spikes, value = kernels.consistent_if(
+            self.v, self.count, x, self.theta(x), self.wake_steps,
+            self.max_spikes)
+        self.remember_value(spikes, value)
         return spikes
 
     def reset(self) -> None:

@@ -79,16 +79,16 @@ class DoubleThresholdNeuron(BaseNeuron):
     def fire(self, x: Tensor) -> Tensor:
         theta = self.theta(x)
         theta_n = self.theta_neg(x) / self.alpha
-        self.v = self.v + x
+        v = self.v.add_(x)
         cap = self._cap()
-        up = torch.clamp(torch.floor(self.v / theta), 0, cap)
-        down = torch.clamp(torch.floor(-self.v / theta_n), 0, cap)
+        up = torch.div(v, theta).floor_().clamp_(0, cap)
+        down = torch.div(v.neg(), theta_n).floor_().clamp_(0, cap)
         if self.gate:
             down = torch.minimum(down, self.count)
-        down = torch.where(up > 0, torch.zeros_like(down), down)
-        self.v = self.v - up * theta + down * theta_n
-        spikes = up - down
-        self.count = self.count + spikes
+        down.masked_fill_(up > 0, 0)
+        v.sub_(up * theta).add_(down * theta_n)
+        spikes = up.sub_(down)
+        self.count.add_(spikes)
         return spikes
 
     def reset(self) -> None:

@@ -4,6 +4,7 @@ from typing import Union
 import torch
 from torch import Tensor
 
+from . import kernels
 from .base import BaseNeuron
 
 RESET_MODES = ('subtract', 'zero')
@@ -45,16 +46,17 @@ class IFNeuron(BaseNeuron):
 
     def fire(self, x: Tensor) -> Tensor:
         theta = self.theta(x)
-        self.v = self.v + x
-        if self.max_spikes == 1:
-            spikes = (self.v >= theta).to(x.dtype)
-        else:
-            spikes = torch.clamp(torch.floor(self.v / theta), 0,
-                                 self.max_spikes)
         if self.reset_mode == 'subtract':
-            self.v = self.v - spikes * theta
+            spikes, value = kernels.if_subtract(self.v, x, theta,
+                                                self.max_spikes)
+            self.remember_value(spikes, value)
+            return spikes
+        v = self.v.add_(x)
+        if self.max_spikes == 1:
+            spikes = torch.ge(v, theta).to(x.dtype)
         else:
-            self.v = torch.where(spikes > 0, torch.zeros_like(self.v), self.v)
+            spikes = torch.div(v, theta).floor_().clamp_(0, self.max_spikes)
+        v.masked_fill_(spikes > 0, 0)
         return spikes
 
     def extra_repr(self) -> str:

@@ -4,6 +4,7 @@ from typing import Optional, Union
 import torch
 from torch import Tensor
 
+from . import kernels
 from .base import BaseNeuron
 
 
@@ -60,21 +61,17 @@ class SignedConsistentIFNeuron(BaseNeuron):
     def init_state(self, x: Tensor) -> None:
         super().init_state(x)
         self.count = torch.zeros_like(x)
-        self.previous = self.count
+        self.count_value = torch.zeros_like(x)  # E(S)
 
     def fire(self, x: Tensor) -> Tensor:
-        self.v = self.v + x
         if not self.sleep:
             self.wake_steps += 1
-        positive = self.v >= 0
-        scale = torch.where(positive, self.theta(x), self.theta_neg(x))
-        level = torch.clamp(torch.floor(self.v.abs() / scale + self.shift),
-                            max=self.wake_steps)
-        target = torch.where(positive, level, -level)
-        spikes = torch.clamp(target - self.count, -self.max_spikes,
-                             self.max_spikes)
-        self.previous = self.count
-        self.count = self.count + spikes
+        # The emitted value is E(S) - E(S_previous); E(S_previous) is the
+        # value kept from the step before, not recomputed.
+        spikes, self.count_value, emitted = kernels.signed_consistent_if(
+            self.v, self.count, self.count_value, x, self.theta(x),
+            self.theta_neg(x), self.shift, self.wake_steps, self.max_spikes)
+        self.remember_value(spikes, emitted)
         return spikes
 
     def _value(self, count: Tensor, x: Tensor) -> Tensor:
@@ -82,12 +79,15 @@ class SignedConsistentIFNeuron(BaseNeuron):
                            count * self.theta_neg(x))
 
     def emit(self, spikes: Tensor, x: Tensor) -> Tensor:
-        return self._value(self.count, x) - self._value(self.previous, x)
+        """Only reached when a spike filter replaced the spikes: their
+        value at the current count's sign."""
+        return self._value(self.count, x) - self._value(self.count - spikes,
+                                                        x)
 
     def reset(self) -> None:
         super().reset()
         self.count: Optional[Tensor] = None
-        self.previous: Optional[Tensor] = None
+        self.count_value: Optional[Tensor] = None
         self.wake_steps = 0
 
     def extra_repr(self) -> str:

@@ -4,6 +4,7 @@ from typing import Union
 import torch
 from torch import Tensor
 
+from . import kernels
 from .base import BaseNeuron
 
 
@@ -50,18 +51,18 @@ class SignedIFNeuron(BaseNeuron):
         self.reset_mode = reset
 
     def fire(self, x: Tensor) -> Tensor:
-        theta = self.theta(x)
-        neg_theta = self.theta_neg(x) / self.alpha
-        self.v = self.v + x
-        pos = self.v >= theta
-        neg = self.v <= -neg_theta
-        spikes = pos.to(x.dtype) - neg.to(x.dtype)
-        if self.reset_mode == 'zero':
-            self.v = torch.where(pos | neg, torch.zeros_like(self.v), self.v)
+        theta, theta_neg = self.theta(x), self.theta_neg(x)
+        neg_fire = theta_neg / self.alpha
+        if self.reset_mode == 'subtract':
+            spikes, value = kernels.signed_if(self.v, x, theta, theta_neg,
+                                              neg_fire)
+            self.remember_value(spikes, value)
             return spikes
-        self.v = self.v - torch.where(pos, theta, torch.zeros_like(self.v))
-        self.v = self.v + torch.where(neg, neg_theta, torch.zeros_like(self.v))
-        return spikes
+        v = self.v.add_(x)
+        pos = torch.ge(v, theta)
+        neg = torch.le(v, -neg_fire)
+        v.masked_fill_(pos | neg, 0)
+        return pos.to(x.dtype) - neg.to(x.dtype)
 
     def extra_repr(self) -> str:
         return (f'{super().extra_repr()}, alpha={self.alpha}, '

@@ -1,0 +1,120 @@
+"""Peak memory and time per step of a full-size converted detector against
+T (a benchmark, not a test).
+
+    python benchmarks/full_size_detector.py \
+        [--config mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py] \
+        [--size 800 1344] [--timesteps 8 64] [--method if_channel] \
+        [--device cpu]
+
+mmdet's config with random weights (no download needed: memory and time do
+not depend on the weights' values) is wrapped in a ``SpikingDetector`` and
+one image of the given size is predicted with one read-out at each T, each
+in a fresh subprocess, through ``test_step`` (both passes of a two-stage
+detector, the per-T decoding and the ANN reference). Printed per T:
+
+- the rise of peak memory over its level just before the prediction (peak
+  RSS on CPU, ``torch.cuda.max_memory_allocated`` on CUDA),
+- the wall time of the prediction and the simulation steps it ran.
+
+The last line gives the memory ratio of the largest T to the smallest and
+the wall time per step, from the difference of the two runs (what one more
+step costs, the ANN reference and the fixed costs cancel). Everything
+printed is measured on this machine in this run.
+"""
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+
+
+def _peak_mb(device: str) -> float:
+    import torch
+    if device.startswith('cuda'):
+        return torch.cuda.max_memory_allocated(device) / 2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(args) -> None:
+    import torch
+    from mmdet.structures import DetDataSample
+
+    from spikedet.registry import MODELS
+    from spikedet.utils.config import load_config
+    from spikedet.utils.setup_env import register_all_modules
+    register_all_modules()
+    model = load_config(args.config).model
+    model.backbone.init_cfg = None
+    h, w = args.size
+    torch.manual_seed(0)
+    snn = MODELS.build(dict(
+        type='SpikingDetector', ann=model,
+        conversion=dict(method=args.method), timesteps=[args.child],
+        input_size=(h, w))).eval().to(args.device)
+    sample = DetDataSample(metainfo=dict(
+        img_shape=(h, w), ori_shape=(h, w), scale_factor=(1.0, 1.0),
+        pad_shape=(h, w), batch_input_shape=(h, w)))
+    image = torch.randint(0, 255, (3, h, w), dtype=torch.uint8,
+                          generator=torch.Generator().manual_seed(1))
+    data = dict(inputs=[image], data_samples=[sample])
+    if args.device.startswith('cuda'):
+        torch.cuda.synchronize()
+        torch.cuda.reset_peak_memory_stats(args.device)
+    before = _peak_mb(args.device)
+    start = time.perf_counter()
+    with torch.no_grad():
+        out = snn.test_step(data)[0]
+    if args.device.startswith('cuda'):
+        torch.cuda.synchronize()
+    seconds = time.perf_counter() - start
+    print(json.dumps(dict(T=args.child, before_mb=before,
+                          peak_mb=_peak_mb(args.device), seconds=seconds,
+                          steps=out.timestep_steps[args.child][1])))
+
+
+def measure(args, timesteps: int) -> dict:
+    command = [sys.executable, __file__, '--child', str(timesteps),
+               '--config', args.config, '--method', args.method,
+               '--device', args.device, '--size', *map(str, args.size)]
+    out = subprocess.run(command, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f'T = {timesteps} failed:\n{out.stderr[-2000:]}')
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--config',
+                        default='mmdet::faster_rcnn/'
+                        'faster-rcnn_r50_fpn_1x_coco.py')
+    parser.add_argument('--size', type=int, nargs=2, default=[800, 1344])
+    parser.add_argument('--timesteps', type=int, nargs=2, default=[8, 64])
+    parser.add_argument('--method', default='if_channel')
+    parser.add_argument('--device', default='cpu')
+    parser.add_argument('--child', type=int)
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    print(f'{args.config}, {args.size[0]}x{args.size[1]}, {args.method}, '
+          f'{args.device}')
+    print('| T | steps run | memory rise (MiB) | wall time (s) |')
+    print('|---|---|---|---|')
+    rows = []
+    for t in args.timesteps:
+        row = measure(args, t)
+        row['rise'] = row['peak_mb'] - row['before_mb']
+        rows.append(row)
+        print(f"| {t} | {row['steps']} | {row['rise']:.0f} | "
+              f"{row['seconds']:.1f} |", flush=True)
+    low, high = rows
+    per_step = (high['seconds'] - low['seconds']) / (high['steps'] -
+                                                      low['steps'])
+    print(f"memory rise T = {high['T']} / T = {low['T']}: "
+          f"{high['rise'] / low['rise']:.3f}; wall time per step: "
+          f'{per_step:.2f} s')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,174 @@
+"""One simulation step against one ANN forward, before and after the
+in-place / compiled neuron steps (a benchmark, not a test).
+
+    python benchmarks/step_cost.py [--before REV] [--rows NAME ...]
+        [--steps 4] [--threads N]
+
+For each row (network, method) and each variant, a fresh subprocess builds
+the converted network on one random image (the cost of dense simulation
+does not depend on the weights or the image), times the ANN forward of the
+simulated part (the dense stage, or stage 1 of a two-stage detector) and
+the per-step cost of ``simulate`` (the difference between ``2 + steps`` and
+2 steps, the faster of two runs each: read-out accumulation included,
+warm-up excluded). Variants:
+
+- ``before``: the code of git revision ``--before`` (checked out in a
+  temporary worktree; skipped without ``--before``),
+- ``eager``: this checkout, neuron kernels eager,
+- ``compiled``: this checkout, neuron kernels compiled by torch.compile
+  (its one-time compilation happens in the warm-up steps).
+
+Prints one table with step / ANN for every variant side by side. All
+numbers are measured in this run on this machine.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# name: (config, checkpoint or None for random weights, input (H, W), method)
+ROWS = {
+    'yolov3-ours-if_channel': ('configs/yolov3/yolov3_mbv2_shapes.py',
+                               'data/checkpoints/yolov3_mbv2_shapes.pth',
+                               (320, 320), 'if_channel'),
+    'yolov3-ours-cif_wsc': ('configs/yolov3/yolov3_mbv2_shapes_casc-l8.py',
+                            'data/checkpoints/yolov3_mbv2_shapes_casc-l8.pth',
+                            (320, 320), 'cif_wsc'),
+    'frcnn-ours-if_channel': ('configs/faster_rcnn/'
+                              'faster-rcnn_r18_fpn_shapes.py',
+                              'data/checkpoints/faster-rcnn_r18_fpn_shapes.pth',
+                              (320, 320), 'if_channel'),
+    'frcnn-ours-cif_wsc': ('configs/faster_rcnn/'
+                           'faster-rcnn_r18_fpn_shapes_casc-l8.py',
+                           'data/checkpoints/'
+                           'faster-rcnn_r18_fpn_shapes_casc-l8.pth',
+                           (320, 320), 'cif_wsc'),
+    'yolov3-mbv2-mmdet-if_channel': (
+        'mmdet::yolo/yolov3_mobilenetv2_8xb24-320-300e_coco.py', None,
+        (320, 320), 'if_channel'),
+    'yolov3-d53-mmdet-if_channel': (
+        'mmdet::yolo/yolov3_d53_8xb8-608-273e_coco.py', None, (608, 608),
+        'if_channel'),
+    'frcnn-r50-mmdet-if_channel': (
+        'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py', None,
+        (800, 1344), 'if_channel'),
+}
+
+
+def child(name: str, steps: int, compiled: bool) -> None:
+    import torch
+
+    from spikedet.engine.spiking_config import spiking_config
+    from spikedet.models.detectors.stages import DenseStage, ProposalStage
+    from spikedet.registry import MODELS
+    from spikedet.simulation import simulate
+    from spikedet.utils.checkpoint import load_weights
+    from spikedet.utils.config import load_config
+    from spikedet.utils.setup_env import register_all_modules
+    if compiled:
+        from spikedet.neurons import kernels
+        kernels.set_compiled_steps(True)
+    register_all_modules()
+    config, checkpoint, size, method = ROWS[name]
+    cfg = load_config(config)
+    if checkpoint is None:
+        cfg.model.backbone.init_cfg = None
+    model = MODELS.build(spiking_config(cfg, method, [1]).model).eval()
+    if checkpoint is not None:
+        load_weights(model.ann, checkpoint)
+    torch.manual_seed(0)
+    x = torch.rand(1, 3, *size) * 255
+    x = model.data_preprocessor(dict(inputs=[x[0]]), False)['inputs'] \
+        if hasattr(model, 'data_preprocessor') else x
+    model.calibrate([dict(inputs=x, data_samples=None)])
+    ann = (ProposalStage if model.two_stage else DenseStage)(model.ann)
+    schedule = dict(type='plain')  # wake steps only: a step is a step
+
+    def timed(fn) -> float:
+        start = time.perf_counter()
+        fn()
+        return time.perf_counter() - start
+
+    with torch.no_grad():
+        ann(x)
+        t_ann = min(timed(lambda: ann(x)) for _ in range(3))
+        simulate(model.net, x, [2 + steps], schedule)  # warm-up, compile
+        short = min(timed(lambda: simulate(model.net, x, [2], schedule))
+                    for _ in range(2))
+        long = min(timed(lambda: simulate(model.net, x, [2 + steps],
+                                          schedule)) for _ in range(2))
+    print(json.dumps(dict(ann=t_ann, step=(long - short) / steps)))
+
+
+def measure(name: str, variant: str, args, worktree) -> dict:
+    path = worktree if variant == 'before' else ROOT
+    env = dict(os.environ, PYTHONPATH=str(path),
+               OMP_NUM_THREADS=str(args.threads))
+    command = [sys.executable, str(Path(path) / 'benchmarks' / 'step_cost.py'
+                                   if variant == 'before' else __file__),
+               '--child', name, '--steps', str(args.steps)]
+    if variant == 'compiled':
+        command.append('--compiled')
+    out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
+                         text=True)
+    if out.returncode:
+        return dict(error=out.stderr.strip().splitlines()[-1][:80])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--before', metavar='REV')
+    parser.add_argument('--rows', nargs='+', default=list(ROWS),
+                        choices=list(ROWS))
+    parser.add_argument('--steps', type=int, default=8)
+    parser.add_argument('--threads', type=int, default=os.cpu_count())
+    parser.add_argument('--child')
+    parser.add_argument('--compiled', action='store_true')
+    args = parser.parse_args()
+    if args.child:
+        child(args.child, args.steps, args.compiled)
+        return
+    variants = (['before'] if args.before else []) + ['eager', 'compiled']
+    with tempfile.TemporaryDirectory() as tmp:
+        worktree = None
+        if args.before:
+            worktree = Path(tmp) / 'before'
+            subprocess.run(['git', 'worktree', 'add', '--detach', '-q',
+                            str(worktree), args.before], cwd=ROOT,
+                           check=True)
+            # The child script of this checkout runs the old package.
+            (worktree / 'benchmarks' / 'step_cost.py').write_text(
+                Path(__file__).read_text())
+        try:
+            print(f'{args.threads} threads, {args.steps} timed steps; '
+                  f'step / ANN forward for: {", ".join(variants)}')
+            print('| row | ANN forward | ' + ' | '.join(
+                f'{v} step | {v} step/ANN' for v in variants) + ' |')
+            print('|---|---|' + '---|---|' * len(variants))
+            for name in args.rows:
+                cells, ann = [], None
+                for variant in variants:
+                    row = measure(name, variant, args, worktree)
+                    if 'error' in row:
+                        cells += [row['error'], '-']
+                        continue
+                    ann = ann or row['ann']
+                    cells += [f"{1e3 * row['step']:.1f} ms",
+                              f"{row['step'] / row['ann']:.2f}"]
+                print(f'| {name} | ' + (f'{1e3 * ann:.1f} ms' if ann else '-')
+                      + ' | ' + ' | '.join(cells) + ' |', flush=True)
+        finally:
+            if worktree is not None:
+                subprocess.run(['git', 'worktree', 'remove', '--force',
+                                str(worktree)], cwd=ROOT)
+
+
+if __name__ == '__main__':
+    main()

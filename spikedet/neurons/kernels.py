@@ -1,0 +1,134 @@
+"""The neurons' per-step updates as pure functions, run eagerly or compiled.
+
+A neuron's step is a handful of elementwise operations over its state. In
+eager mode each is one pass over memory (in place where the state allows);
+compiled by ``torch.compile`` (inductor) the whole step becomes one fused
+loop, the same arithmetic in the same order, so the spikes are identical
+(tests/test_neurons/test_kernels.py checks 64 steps of every kernel).
+
+Compiling is off by default: it costs a one-time compilation (about 20 s
+per kernel on a 2-core CPU, cached on disk by inductor afterwards) that a
+short run does not recover, and it needs a C++ compiler (CPU) or Triton
+(CUDA). :func:`set_compiled_steps` switches it on for the process
+(``tools/test.py --compile``); if compiling fails, the kernels fall back to
+eager for the rest of the process with one warning.
+
+Each kernel mutates the state tensors it is given (the membrane, counts)
+and returns fresh tensors (the step's spikes and emitted value).
+"""
+import functools
+from typing import Callable, Dict, Tuple
+
+import torch
+from torch import Tensor
+
+_SETTINGS = dict(compiled=False)
+_COMPILED: Dict[Callable, Callable] = {}
+
+
+def set_compiled_steps(enabled: bool = True) -> None:
+    """Run the neuron kernels compiled (``True``) or eagerly (``False``)."""
+    _SETTINGS['compiled'] = bool(enabled)
+
+
+def compiled_steps() -> bool:
+    """Whether the neuron kernels currently run compiled."""
+    return _SETTINGS['compiled']
+
+
+def _compile_failed(error: Exception) -> None:
+    from mmengine.logging import MMLogger
+    _SETTINGS['compiled'] = False
+    MMLogger.get_current_instance().warning(
+        f'compiling the neuron steps failed ({type(error).__name__}: '
+        f'{str(error).splitlines()[0] if str(error) else ""}); '
+        'running them eagerly')
+
+
+def kernel(fn: Callable) -> Callable:
+    """Make ``fn`` a neuron kernel: eager, or compiled while
+    :func:`compiled_steps` is on. ``kernel(fn).eager`` is ``fn``."""
+
+    @functools.wraps(fn)
+    def dispatch(*args):
+        if _SETTINGS['compiled']:
+            compiled = _COMPILED.get(fn)
+            if compiled is None:
+                compiled = _COMPILED[fn] = torch.compile(
+                    fn, dynamic=True, fullgraph=True)
+            try:
+                return compiled(*args)
+            except Exception as error:  # no compiler, unsupported backend
+                _compile_failed(error)
+        return fn(*args)
+
+    dispatch.eager = fn
+    return dispatch
+
+
+@kernel
+def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
+                max_spikes: int) -> Tuple[Tensor, Tensor]:
+    """IF with reset by subtraction: ``v += x``; ``s = [v >= theta]`` (or
+    ``clamp(floor(v / theta), 0, max_spikes)`` for bursts);
+    ``v -= s theta``. Returns ``(s, s theta)``."""
+    v.add_(x)
+    if max_spikes == 1:
+        spikes = torch.ge(v, theta).to(x.dtype)
+    else:
+        spikes = torch.div(v, theta).floor_().clamp_(0, max_spikes)
+    value = spikes * theta
+    v.sub_(value)
+    return spikes, value
+
+
+@kernel
+def signed_if(v: Tensor, x: Tensor, theta: Tensor, theta_neg: Tensor,
+              neg_fire: Tensor) -> Tuple[Tensor, Tensor]:
+    """Signed IF with reset by subtraction: ``+1`` at ``v >= theta``
+    (``v -= theta``), ``-1`` at ``v <= -neg_fire`` (``v += neg_fire``);
+    a negative spike carries ``theta_neg``. Returns ``(s, value)``."""
+    v.add_(x)
+    pos = torch.ge(v, theta)
+    neg = torch.le(v, -neg_fire)
+    spikes = pos.to(x.dtype) - neg.to(x.dtype)
+    value = torch.where(spikes > 0, spikes * theta, spikes * theta_neg)
+    v.sub_(torch.where(pos, theta, 0.0))
+    v.add_(torch.where(neg, neg_fire, 0.0))
+    return spikes, value
+
+
+@kernel
+def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
+                  wake_steps: int, max_spikes: int) -> Tuple[Tensor, Tensor]:
+    """CASC's consistent IF step (see :class:`ConsistentIFNeuron`):
+    ``s = clamp(floor(v / theta), -min(gamma, S), min(gamma, t - S))``;
+    ``S += s``; ``v -= s theta``. Returns ``(s, s theta)``."""
+    v.add_(x)
+    low = torch.clamp(count, max=max_spikes).neg_()
+    high = torch.rsub(count, wake_steps).clamp_(max=max_spikes)
+    spikes = torch.div(v, theta).floor_().clamp_(low, high)
+    count.add_(spikes)
+    value = spikes * theta
+    v.sub_(value)
+    return spikes, value
+
+
+@kernel
+def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
+                         x: Tensor, theta: Tensor, theta_neg: Tensor,
+                         shift: float, wake_steps: int, max_spikes: int
+                         ) -> Tuple[Tensor, Tensor, Tensor]:
+    """The signed consistent IF step (see
+    :class:`SignedConsistentIFNeuron`). Returns ``(s, E(S), emitted)``
+    with ``emitted = E(S) - count_value`` (``count_value``: E of the count
+    before the step)."""
+    v.add_(x)
+    positive = v >= 0
+    scale = torch.where(positive, theta, theta_neg)
+    level = v.abs().div_(scale).add_(shift).floor_().clamp_(max=wake_steps)
+    target = torch.where(positive, level, level.neg())
+    spikes = target.sub_(count).clamp_(-max_spikes, max_spikes)
+    count.add_(spikes)
+    value = torch.where(count > 0, count * theta, count * theta_neg)
+    return spikes, value, value - count_value
