@@ -4,7 +4,7 @@
 # Idempotent: when .venv already holds the pinned set and the stamp matches
 # this script and setup.cfg, it exits in about a second.  mmcv 2.1.0 has no
 # wheel for torch 2.14 on PyPI, so it is compiled once from the sdist (with the
-# two fixes documented in README.md) and the wheel is cached outside the repo
+# two fixes documented in docs/install.md) and the wheel is cached outside the repo
 # in $SPIKEDET_WHEEL_CACHE (default ~/.cache/spikedet/wheels).
 set -euo pipefail
 
@@ -27,7 +27,7 @@ if [[ -f "${STAMP}" && "$(cat "${STAMP}")" == "$(stamp_value)" ]]; then
     exit 0
 fi
 
-log() { echo "[setup] $*" >&2; }
+log() { echo "[setup, ${SECONDS} s] $*" >&2; }
 
 if [[ ! -x "${VENV}/bin/python" ]]; then
     log "creating ${VENV}"
