@@ -17,10 +17,13 @@
    exactly those images). Each run writes ``curve.json``, ``curve.png``
    and ``stats.json``.
 3. Draws the ANN's and the CASC SNNs' detections on two val images with
-   ``tools/visualize.py``.
+   ``tools/visualize.py``, and the CASC SNNs' per-layer firing rates and
+   synaptic operations with ``tools/analyze_stats.py``
+   (``layers_T8.png``).
 
 Everything goes to ``--work-dir`` (default ``work_dirs/demo``); each tool's
-full log is in ``logs/``. On 2 CPU cores the whole run takes a few minutes.
+full log is in ``logs/`` (the terminal shows spikedet's tables only). On 2
+CPU cores the whole run takes about 9 minutes.
 """
 import argparse
 import json
@@ -92,6 +95,9 @@ def _snn_run(det: ZooModel, run: SnnRun, images: int, vis_images: List[str],
            f'test_dataloader.dataset.indices={images}'],
           osp.join(logs, f'{det.stem}_{run.method}_test.log'))
     if run.vis_timesteps:
+        _tool(['tools/analyze_stats.py', osp.join(out, 'stats.json'),
+               '--timestep', str(run.vis_timesteps[-1])],
+              osp.join(logs, f'{det.stem}_{run.method}_analyze.log'))
         _tool(['tools/visualize.py', osp.join(out, 'config.py'),
                osp.join(out, 'snn.pth'), *vis_images, '--timesteps',
                *map(str, run.vis_timesteps), '--out-dir',
@@ -117,8 +123,9 @@ def main() -> int:
         config, ckpt = det.files()
         if not osp.isfile(ckpt):
             raise UserInputError(f'committed checkpoint missing: {ckpt}')
-        coco = evaluate_ann(config, ckpt, args.work_dir)
-        voc = evaluate_ann(det.files('-voc')[0], ckpt, args.work_dir)
+        log = osp.join(args.work_dir, 'logs', f'{det.stem}_ann.log')
+        coco = evaluate_ann(config, ckpt, args.work_dir, log)
+        voc = evaluate_ann(det.files('-voc')[0], ckpt, args.work_dir, log)
         rows.append(dict(name=det.name, bbox_mAP=coco['coco/bbox_mAP'],
                          bbox_mAP_50=coco['coco/bbox_mAP_50'],
                          voc_mAP=voc['pascal_voc/mAP']))

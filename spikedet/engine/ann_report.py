@@ -1,21 +1,31 @@
 """The ANN side of a report: a checkpoint scored on its config's val split."""
+import os
 import os.path as osp
-from typing import Dict, Sequence
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Dict, Optional, Sequence
 
 from ..utils.atomic_io import atomic_write_json
 from ..utils.config import load_config
 from .runner_utils import evaluate_checkpoint
 
 
-def evaluate_ann(config: str, checkpoint: str, work_root: str) -> Dict:
+def evaluate_ann(config: str, checkpoint: str, work_root: str,
+                 log: Optional[str] = None) -> Dict:
     """Test ``checkpoint`` with ``config`` quietly; the metrics are also
-    written to ``<work_root>/ann/<config stem>/metrics.json``."""
+    written to ``<work_root>/ann/<config stem>/metrics.json``. With ``log``,
+    what the evaluation prints (pycocotools' summaries, progress) goes to
+    that file instead of the terminal."""
     cfg = load_config(config)
     stem = osp.splitext(osp.basename(config))[0]
     cfg.work_dir = osp.join(work_root, 'ann', stem)
     cfg.log_level = 'WARNING'
     cfg.visualizer.pop('name', None)
-    metrics = evaluate_checkpoint(cfg, checkpoint)
+    if log is None:
+        metrics = evaluate_checkpoint(cfg, checkpoint)
+    else:
+        os.makedirs(osp.dirname(osp.abspath(log)), exist_ok=True)
+        with open(log, 'a') as f, redirect_stdout(f), redirect_stderr(f):
+            metrics = evaluate_checkpoint(cfg, checkpoint)
     atomic_write_json(osp.join(cfg.work_dir, 'metrics.json'), metrics, 2)
     return metrics
 
