@@ -21,6 +21,7 @@ import torch
 from torch import nn
 
 from spikedet.conversion.methods import resolve
+from spikedet.conversion.ops import SYNAPTIC_MODULES
 from spikedet.engine.calibration import calibration_batches
 from spikedet.engine.spiking_config import spiking_config
 from spikedet.neurons.stateful import StatefulModule, reset_states
@@ -30,7 +31,6 @@ from spikedet.utils.checkpoint import load_weights
 from spikedet.utils.config import load_config
 from spikedet.utils.setup_env import register_all_modules
 
-SYNAPTIC = (nn.Conv2d, nn.Linear, nn.ConvTranspose2d)
 
 
 class Stopwatch:
@@ -40,7 +40,7 @@ class Stopwatch:
         self.spent: Dict[str, float] = dict(synaptic=0.0, neurons=0.0)
         self.handles: List = []
         for module in net.modules():
-            kind = 'synaptic' if isinstance(module, SYNAPTIC) else \
+            kind = 'synaptic' if isinstance(module, SYNAPTIC_MODULES) else \
                 'neurons' if isinstance(module, StatefulModule) and \
                 module.emits_spikes else None
             if kind is not None:

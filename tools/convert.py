@@ -27,9 +27,9 @@ from spikedet.conversion.summary import format_spiking_layers, spiking_layers
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
 from spikedet.engine.calibration import calibration_batches
 from spikedet.engine.runner_utils import check_classes, checkpoint_meta
-from spikedet.engine.spiking_config import (DEFAULT_TIMESTEPS, dump_config,
-                                            spiking_config)
+from spikedet.engine.spiking_config import dump_config, spiking_config
 from spikedet.registry import MODELS
+from spikedet.simulation import DEFAULT_TIMESTEPS
 from spikedet.utils.atomic_io import ensure_writable_dir
 from spikedet.utils.build_errors import config_errors
 from spikedet.utils.checkpoint import load_weights, save_weights

@@ -26,12 +26,13 @@ from mmengine.logging import MMLogger
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
 from spikedet.engine.runner_utils import (LAUNCHERS, default_work_dir,
                                           evaluate_checkpoint, set_launcher)
-from spikedet.engine.spiking_config import DEFAULT_TIMESTEPS, spiking_config
+from spikedet.engine.spiking_config import spiking_config
 from spikedet.evaluation.curve import extract_curve
 from spikedet.neurons import kernels
 from spikedet.evaluation.report import (add_statistics, format_curve_table,
                                         main_metric)
-from spikedet.simulation import ENERGY_CONVENTIONS, check_timesteps
+from spikedet.simulation import (DEFAULT_TIMESTEPS, ENERGY_CONVENTIONS,
+                                 check_timesteps)
 from spikedet.utils.atomic_io import atomic_write_json, ensure_writable_dir
 from spikedet.utils.errors import UserInputError
 from spikedet.visualization.curves import plot_curve

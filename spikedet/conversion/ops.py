@@ -14,6 +14,16 @@ from torch import nn
 
 from .clip_floor import ClipFloor, SignedClipFloor
 
+#: Synaptic layers, the one definition: modules and functions that weigh
+#: their input (spikes in, analog out). Conversion puts identity sites in
+#: front of them, the monitor counts their synaptic operations and analog
+#: MACs, the simulator caches those fed by the constant input and zeroes
+#: their biases in sleep steps.
+SYNAPTIC_MODULES = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d,
+                    nn.ConvTranspose2d, nn.ConvTranspose3d, nn.Linear)
+SYNAPTIC_FUNCS = (F.conv1d, F.conv2d, F.conv3d, F.conv_transpose1d,
+                  F.conv_transpose2d, F.conv_transpose3d, F.linear)
+
 
 @dataclass(frozen=True)
 class ActivationSpec:

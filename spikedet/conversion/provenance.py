@@ -18,20 +18,13 @@ depths' are), set by the tracer only.
 """
 from typing import Any, Optional
 
-import torch.nn.functional as F
-from torch import Tensor, nn
+from torch import Tensor
 from torch.utils._pytree import tree_flatten
 
 SPIKE = 'spike'
 ANALOG = 'analog'
 _ATTR = '_spikedet_source'
 
-# Synaptic layers: modules whose input may need an identity site, and the
-# functions they compute with (their output is analog).
-SYNAPTIC_MODULES = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose1d,
-                    nn.ConvTranspose2d, nn.ConvTranspose3d, nn.Linear)
-SYNAPTIC_FUNCS = (F.conv1d, F.conv2d, F.conv3d, F.conv_transpose1d,
-                  F.conv_transpose2d, F.conv_transpose3d, F.linear)
 
 
 def source(value: Any) -> Optional[str]:

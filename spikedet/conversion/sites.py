@@ -35,12 +35,12 @@ from torch.overrides import TorchFunctionMode
 
 from ..neurons.stateful import StatefulModule
 from .errors import UnsupportedLayerError
-from .ops import (IDENTITY, MAX_POOL_FUNCS, UNSUPPORTED_FUNCS,
-                  UNSUPPORTED_MODULES, ActivationSpec,
-                  functional_activation_spec, is_identity_max_pool,
-                  module_activation_spec, unsupported_remedy)
-from .provenance import (ANALOG, SPIKE, SYNAPTIC_FUNCS, SYNAPTIC_MODULES,
-                         mark, source)
+from .ops import (IDENTITY, MAX_POOL_FUNCS, SYNAPTIC_FUNCS,
+                  SYNAPTIC_MODULES, UNSUPPORTED_FUNCS, UNSUPPORTED_MODULES,
+                  ActivationSpec, functional_activation_spec,
+                  is_identity_max_pool, module_activation_spec,
+                  unsupported_remedy)
+from .provenance import ANALOG, SPIKE, mark, source
 
 # Called with (site, input, output) for every site call during a trace.
 SiteObserver = Callable[['Site', Tensor, Tensor], None]

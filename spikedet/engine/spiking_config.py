@@ -7,10 +7,10 @@ from mmengine.config import Config
 
 from ..conversion.errors import ConversionError
 from ..conversion.methods import names, resolve
+from ..simulation import DEFAULT_TIMESTEPS
 from ..utils.atomic_io import atomic_write_text
 from ..utils.errors import ConfigError
 
-DEFAULT_TIMESTEPS = tuple(2**k for k in range(9))  # 1 .. 256
 
 SPIKING_TYPES = ('SpikingClassifier', 'SpikingDetector')
 

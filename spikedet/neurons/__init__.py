@@ -10,8 +10,7 @@ from .signed_if_neuron import SignedIFNeuron
 from .spike_calibration import SpikeCalibration
 from . import kernels
 from .spiking_max_pool import SpikingMaxPool2d
-from .stateful import (StatefulModule, record_statistics, reset_states,
-                       set_sleep)
+from .stateful import StatefulModule, reset_states, set_sleep
 
 # Every neuron class, by registry name (registered in spikedet's MODELS by
 # spikedet.models, so that this package imports torch only).
@@ -29,7 +28,7 @@ __all__ = [
     'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
     'SignedConsistentIFNeuron',
     'DoubleThresholdNeuron', 'OneSpikeNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
-    'StatefulModule', 'record_statistics',
+    'StatefulModule',
     'reset_states', 'set_sleep',
     'NEURONS', 'kernels'
 ]

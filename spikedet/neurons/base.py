@@ -31,13 +31,10 @@ class BaseNeuron(StatefulModule):
       ``spikes * threshold``) to :meth:`remember_value`, so the step
       makes no second pass for it; thresholds are broadcast once per
       input, not per step;
-    * statistics, when ``record_stats`` is set (off by default, so the
-      timestep loop pays nothing for them; see
-      :func:`spikedet.neurons.record_statistics`): ``spike_count`` (sum of
-      ``|spikes|``: a multi-valued spike counts as its coefficient),
-      ``event_count`` (non-zero entries), both 0-dim tensors accumulated
-      without a host sync, plus ``steps`` and ``neurons`` (per sample); all
-      reset by :meth:`reset`.
+    * ``last_spikes``: the step's integer spikes (a reference, no copy),
+      which :class:`~spikedet.simulation.SpikeMonitor` counts (a
+      multi-valued spike counts as its coefficient, see
+      ``spike_value_is_count``).
 
     Args:
         threshold: Firing threshold, a float or a 1-D tensor with one value
@@ -70,7 +67,6 @@ class BaseNeuron(StatefulModule):
                              else _check_threshold(neg_threshold))
         self.v_init = float(v_init)
         self.channel_dim = channel_dim
-        self.record_stats = False
         self.spike_filter: Optional[nn.Module] = None
         self.v: Optional[Tensor] = None
         self._broadcasts: dict = {}
@@ -145,29 +141,16 @@ class BaseNeuron(StatefulModule):
             fired, self._fired = self._fired, None
         # The step's integer spikes, for statistics (a reference, no copy).
         self.last_spikes = spikes
-        if self.record_stats:
-            with torch.no_grad():
-                count = spikes.abs().sum() if self.spike_value_is_count \
-                    else torch.count_nonzero(spikes)
-                self.spike_count = self.spike_count + count
-                self.event_count = self.event_count + \
-                    torch.count_nonzero(spikes)
-                self.steps += 1
-                self.neurons = x[0].numel() if x.dim() > 0 else 1
         if fired is not None and fired[0] is spikes:
             return fired[1]
         return self.emit(spikes, x)
 
     def reset(self) -> None:
-        """Drop the membrane and statistics of the current input."""
+        """Drop the state of the current input."""
         self.v = None
         self.last_spikes: Optional[Tensor] = None
         if getattr(self, 'spike_filter', None) is not None:
             self.spike_filter.reset()
-        self.spike_count = torch.zeros(())
-        self.event_count = torch.zeros((), dtype=torch.long)
-        self.steps = 0
-        self.neurons = 0
 
     def extra_repr(self) -> str:
         t = self.threshold

@@ -33,7 +33,7 @@ class DoubleThresholdNeuron(BaseNeuron):
     ``1 / alpha`` as in Spiking-YOLO, so negative inputs pass at gain
     ``alpha``; with ``c_max = 1`` this is exactly :class:`SignedIFNeuron`.
 
-    Statistics (:func:`record_statistics`) count ``|c|`` as spikes and each
+    Statistics (:class:`~spikedet.simulation.SpikeMonitor`) count ``|c|`` as spikes and each
     non-zero ``c`` as one event.
 
     Args:

@@ -107,17 +107,3 @@ def set_sleep(model: nn.Module, sleep: bool) -> None:
     for module in model.modules():
         if isinstance(module, StatefulModule):
             module.sleep = sleep
-
-
-def record_statistics(model: nn.Module, enabled: bool = True) -> int:
-    """Switch spike statistics of every neuron in ``model`` on or off.
-
-    Returns:
-        The number of neurons switched.
-    """
-    count = 0
-    for module in model.modules():
-        if hasattr(module, 'record_stats'):
-            module.record_stats = enabled
-            count += 1
-    return count

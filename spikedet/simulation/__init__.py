@@ -8,12 +8,14 @@ from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
 from .silence import SilenceWatch
 from .timestep_statistics import (TimestepStatistics, monitored,
                                   monitored_readouts)
-from .simulate import (ReadOut, SimulationError, check_timesteps,
-                       iterate_readouts, latency, simulate, step_span)
+from .simulate import (DEFAULT_TIMESTEPS, ReadOut, SimulationError,
+                       check_timesteps, iterate_readouts, latency, simulate,
+                       step_span)
 
 __all__ = [
     'constant_currents', 'zeroed_constant_currents', 'PlainSchedule',
-    'WakeSleepSchedule', 'Schedule', 'build_schedule', 'ReadOut', 'SimulationError',
+    'WakeSleepSchedule', 'Schedule', 'build_schedule', 'DEFAULT_TIMESTEPS',
+    'ReadOut', 'SimulationError',
     'check_timesteps', 'iterate_readouts', 'latency', 'simulate', 'step_span',
     'LayerCounts',
     'Snapshot', 'SpikeMonitor', 'energy', 'E_AC_PJ', 'E_MAC_PJ',

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.modules.batchnorm import _BatchNorm
 
-_LINEAR = (nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose2d, nn.Linear)
+from ..conversion.ops import SYNAPTIC_MODULES
 
 
 def constant_currents(model: nn.Module) -> List[Tensor]:
@@ -15,7 +15,7 @@ def constant_currents(model: nn.Module) -> List[Tensor]:
     BatchNorm that was not folded (in eval mode BN is ``a * x + c``)."""
     tensors: List[Tensor] = []
     for module in model.modules():
-        if isinstance(module, _LINEAR) and module.bias is not None:
+        if isinstance(module, SYNAPTIC_MODULES) and module.bias is not None:
             tensors.append(module.bias)
         elif isinstance(module, _BatchNorm):
             if module.running_mean is not None:

@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterator, Tuple
 from torch import Tensor, nn
 from torch.utils._pytree import tree_flatten
 
-SYNAPTIC = (nn.Conv2d, nn.Linear)
+from ..conversion.ops import SYNAPTIC_MODULES
 
 
 @contextmanager
@@ -46,7 +46,7 @@ def cached_input_layers(net: nn.Module, inputs: Any) -> Iterator[None]:
         patched.append(module)
 
     for module in net.modules():
-        if isinstance(module, SYNAPTIC):
+        if isinstance(module, SYNAPTIC_MODULES):
             wrap(module)
     try:
         yield

@@ -4,17 +4,20 @@ from typing import Any, Callable, Dict, List
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+from torch.nn.modules.conv import _ConvTransposeNd
 
-from ..conversion.ops import apply_activation
+from ..conversion.ops import SYNAPTIC_MODULES, apply_activation
 from ..neurons.probe import probe_run
 from ..neurons.stateful import StatefulModule, opaque
 from .counts import LayerCounts, Snapshot
 
-SYNAPTIC = (nn.Conv2d, nn.Linear)
 
 
-def _macs(module: nn.Module, out: Tensor) -> int:
-    """Multiply-accumulates of one call: output elements x weights each."""
+def _macs(module: nn.Module, x: Tensor, out: Tensor) -> int:
+    """Multiply-accumulates of one call: output elements x weights each
+    (a transposed conv: input elements x weights each)."""
+    if isinstance(module, _ConvTransposeNd):
+        return x.numel() * module.weight[0].numel()
     return out.numel() * module.weight[0].numel()
 
 
@@ -25,8 +28,13 @@ def _count_synapses(module: nn.Module, x: Tensor) -> Tensor:
     ones = (module.weight != 0).to(x.dtype)
     if isinstance(module, nn.Linear):
         return F.linear(x, ones).sum()
-    return F.conv2d(x, ones, None, module.stride, module.padding,
-                    module.dilation, module.groups).sum()
+    if isinstance(module, _ConvTransposeNd):
+        transpose = (F.conv_transpose1d, F.conv_transpose2d,
+                     F.conv_transpose3d)[ones.dim() - 3]
+        return transpose(x, ones, None, module.stride, module.padding,
+                         module.output_padding, module.groups,
+                         module.dilation).sum()
+    return module._conv_forward(x, ones, None).sum()  # padding modes too
 
 
 class SpikeMonitor:
@@ -68,7 +76,7 @@ class SpikeMonitor:
         self.producers = {n: m for n, m in net.named_modules()
                           if isinstance(m, StatefulModule) and m.emits_spikes}
         self.synapses = {n: m for n, m in net.named_modules()
-                         if isinstance(m, SYNAPTIC)}
+                         if isinstance(m, SYNAPTIC_MODULES)}
         self.fanout: Dict[str, Tensor] = {}
         self.inactive: Dict[str, Tensor] = {}
         self.analog: Dict[str, int] = {}
@@ -125,11 +133,12 @@ class SpikeMonitor:
         def synapse(name):
             def hook(module, args, out):
                 x = args[0]
-                macs[name] = macs.get(name, 0) + _macs(module, out)
+                cost = _macs(module, x, out)
+                macs[name] = macs.get(name, 0) + cost
                 if x.requires_grad:
                     counted.append(_count_synapses(module, x))
                 else:
-                    analog[name] = analog.get(name, 0) + _macs(module, out)
+                    analog[name] = analog.get(name, 0) + cost
                 return out.detach()
             return hook
 

@@ -16,10 +16,6 @@ class PlainSchedule:
         for t in range(1, max_wake + 1):
             yield False, t, t, True
 
-    def total_steps(self, wake: int) -> int:
-        """Total simulated steps at the read-out of ``wake`` wake steps."""
-        return wake
-
 
 @dataclass(frozen=True)
 class WakeSleepSchedule:
@@ -52,9 +48,6 @@ class WakeSleepSchedule:
                 for k in range(1, self.sleep + 1):
                     total += 1
                     yield True, t, total, k == self.sleep
-
-    def total_steps(self, wake: int) -> int:
-        return wake + (wake // self.margin) * self.sleep
 
 
 Schedule = Union[PlainSchedule, WakeSleepSchedule]

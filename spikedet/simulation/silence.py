@@ -2,9 +2,9 @@
 from typing import Any, List
 
 from torch import nn
+from torch.utils._pytree import tree_leaves
 
 from ..neurons.stateful import StatefulModule
-from .trees import tree_leaves
 
 
 class SilenceWatch:

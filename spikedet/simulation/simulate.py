@@ -4,7 +4,8 @@ from dataclasses import dataclass
 from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 
 import torch
-from torch import nn
+from torch import Tensor, nn
+from torch.utils._pytree import tree_map
 
 from ..neurons.stateful import StatefulModule, reset_states, set_sleep
 from ..utils.errors import UserInputError
@@ -12,9 +13,11 @@ from .bias_control import zeroed_constant_currents
 from .input_cache import cached_input_layers
 from .schedules import Schedule, build_schedule, has_sleep
 from .silence import SilenceWatch
-from .trees import tree_add_, tree_map
 
 Forward = Callable[[nn.Module, Any], Any]
+
+#: Read-outs when none are asked for: T = 1, 2, 4, ..., 256 wake steps.
+DEFAULT_TIMESTEPS: Tuple[int, ...] = tuple(2**k for k in range(9))
 
 
 class SimulationError(UserInputError):
@@ -121,8 +124,10 @@ def iterate_readouts(snn: nn.Module,
                        silent)
 
     def accumulate(out: Any) -> Any:
+        # Any nest of tensors (YOLOv3: a tuple of per-level lists); torch's
+        # pytree raises if the structure changes between steps.
         return tree_map(torch.clone, out) if acc is None else \
-            tree_add_(acc, out)
+            tree_map(Tensor.add_, acc, out)
 
     reset_states(snn)
     try:

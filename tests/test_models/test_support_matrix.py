@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 import torch
+from torch.utils._pytree import tree_leaves
 
 from spikedet.conversion.errors import UnsupportedLayerError
 from spikedet.models.detectors import SpikingDetector
 from spikedet.models.detectors.stages import DenseStage, ProposalStage
 from spikedet.simulation import simulate
-from spikedet.simulation.trees import tree_leaves
 from spikedet.utils.config import load_config
 
 DOC = Path(__file__).resolve().parents[2] / 'docs' / 'support_matrix.md'

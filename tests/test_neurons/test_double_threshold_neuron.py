@@ -78,11 +78,11 @@ def test_ungated_imbalanced_ternary_neuron_is_spiking_yolos_ibt():
 
 
 def test_augmented_spikes_count_coefficients_and_events():
-    from spikedet.neurons import record_statistics
     neuron = DoubleThresholdNeuron(1.0, c_max=None)
-    record_statistics(neuron)
     neuron(torch.tensor([3.5, 0.2, 1.0]))
-    assert float(neuron.spike_count) == 4 and int(neuron.event_count) == 2
+    spikes = neuron.last_spikes
+    assert neuron.spike_value_is_count
+    assert float(spikes.abs().sum()) == 4 and int(torch.count_nonzero(spikes)) == 2
 
 
 def test_bad_arguments():

@@ -150,3 +150,31 @@ def test_inactivated_means_the_anns_activation_is_zero():
         monitor = SpikeMonitor(net)
         monitor.probe(lambda: net(x))
         assert monitor.inactive['1'].item() == inactive
+
+
+def test_transposed_and_1d_convolutions_are_synaptic_layers():
+    """Every synaptic layer kind is counted: a transposed conv's fan-out
+    and MACs, a Conv1d's (one definition of synaptic layer)."""
+    class Up(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.c1 = nn.Conv2d(1, 2, 1)
+            self.n1 = IFNeuron(0.5)
+            self.up = nn.ConvTranspose2d(2, 3, 2, stride=2)
+
+        def forward(self, x):
+            return self.up(self.n1(self.c1(x)))
+
+    net = Up()
+    x = torch.rand(1, 1, 4, 4)
+    monitor = SpikeMonitor(net)
+    monitor.probe(lambda: net(x))
+    # Each input of a 2x2 stride-2 transposed conv reaches 2x2 outputs in
+    # each of its 3 output channels.
+    assert (monitor.fanout['n1'] == 12).all()
+    assert monitor.layer_macs['up'] == 2 * 16 * (3 * 4)
+    seq = nn.Sequential(nn.Conv1d(1, 2, 1), IFNeuron(0.5), nn.Conv1d(2, 3, 3))
+    monitor = SpikeMonitor(seq)
+    monitor.probe(lambda: seq(torch.rand(1, 1, 5)))
+    fan = monitor.fanout['1'][0, 0]
+    assert fan.tolist() == [3.0, 6.0, 9.0, 6.0, 3.0]

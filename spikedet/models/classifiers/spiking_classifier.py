@@ -7,7 +7,8 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import TimestepStatistics, monitored_readouts
+from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics,
+                           monitored_readouts)
 from ..spiking_setup import SpikingSetup
 
 
@@ -34,7 +35,7 @@ class SpikingClassifier(BaseModel):
     def __init__(self,
                  ann: Dict,
                  conversion: Dict,
-                 timesteps: Sequence[int] = tuple(2**k for k in range(9)),
+                 timesteps: Sequence[int] = DEFAULT_TIMESTEPS,
                  schedule: Optional[Dict] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         ann_model = MODELS.build(ann)

@@ -10,8 +10,8 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import (TimestepStatistics, merge, monitored_readouts,
-                           simulate)
+from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics, merge,
+                           monitored_readouts, simulate)
 from ..spiking_setup import SpikingSetup
 from .stages import (BoxStage, DenseStage, LockstepStage, ProposalStage,
                      random_roi_features)
@@ -61,7 +61,7 @@ class SpikingDetector(BaseDetector):
     def __init__(self,
                  ann: Dict,
                  conversion: Dict,
-                 timesteps: Sequence[int] = tuple(2**k for k in range(9)),
+                 timesteps: Sequence[int] = DEFAULT_TIMESTEPS,
                  schedule: Optional[Dict] = None,
                  input_size: Sequence[int] = (64, 64),
                  init_cfg: Optional[Dict] = None) -> None:

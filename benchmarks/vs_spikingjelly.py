@@ -1,0 +1,100 @@
+"""spikedet's conversion against SpikingJelly 2.0.0's on torchvision's
+ResNet-18 and VGG-11: wall time of the same simulation (a benchmark, not a
+test; SpikingJelly is not a dependency of spikedet).
+
+    pip install --target /tmp/sjlib spikingjelly==2.0.0 loguru requests tqdm
+    PYTHONPATH=/tmp/sjlib python benchmarks/vs_spikingjelly.py \
+        [--timesteps 32] [--batch 4] [--size 64] [--compiled]
+
+Both convert the same random-weight network (BatchNorm statistics set on
+random images, so activations do not vanish) from the same calibration
+batch with a layer-wise 99.9th-percentile threshold and simulate the same
+inputs for T steps with IF neurons (reset by subtraction); spikedet with
+``simulate``, SpikingJelly with its documented loop (``reset_net``, then
+T calls, outputs summed). Prints each one's wall time, the ratio, and each
+SNN's relative error against the ANN, so the two are seen doing the same
+work. Everything printed is measured in this run.
+"""
+import argparse
+import time
+
+import torch
+import torchvision
+
+
+def _normalised(name: str, calib: torch.Tensor) -> torch.nn.Module:
+    torch.manual_seed(0)
+    model = getattr(torchvision.models, name)(num_classes=10)
+    for module in model.modules():
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.momentum = None
+    model.train()
+    with torch.no_grad():
+        model(calib)
+    return model.eval()
+
+
+def _spikedet(ann, calib, x, timesteps):
+    from spikedet.conversion import convert
+    from spikedet.simulation import simulate
+    snn = convert(ann, [calib], 'if', percentile=99.9)
+    simulate(snn, x, [2])  # warm-up (and compilation with --compiled)
+    start = time.perf_counter()
+    out = simulate(snn, x, [timesteps])[timesteps].output
+    return time.perf_counter() - start, out
+
+
+def _spikingjelly(ann, calib, x, timesteps):
+    from spikingjelly.activation_based import ann2snn, functional
+    recipe = ann2snn.recipes.RateCodingRecipe(dataloader=[(calib, None)],
+                                              mode='99.9%')
+    snn = ann2snn.Converter(recipe).convert(ann).eval()
+    with torch.no_grad():
+        functional.reset_net(snn)
+        snn(x)
+        snn(x)  # warm-up
+        functional.reset_net(snn)
+        start = time.perf_counter()
+        total = snn(x)
+        for _ in range(timesteps - 1):
+            total = total + snn(x)
+        seconds = time.perf_counter() - start
+        functional.reset_net(snn)
+    return seconds, total / timesteps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--timesteps', type=int, default=32)
+    parser.add_argument('--batch', type=int, default=4)
+    parser.add_argument('--size', type=int, default=64)
+    parser.add_argument('--compiled', action='store_true',
+                        help="spikedet's neuron kernels compiled")
+    args = parser.parse_args()
+    if args.compiled:
+        from spikedet.neurons import kernels
+        kernels.set_compiled_steps(True)
+    g = torch.Generator().manual_seed(1)
+    calib = torch.randn(args.batch * 2, 3, args.size, args.size, generator=g)
+    x = torch.randn(args.batch, 3, args.size, args.size, generator=g)
+    print(f'T = {args.timesteps}, {args.batch} images of {args.size} px, '
+          f'{torch.get_num_threads()} threads'
+          + (', spikedet compiled' if args.compiled else ''))
+    print('| network | spikedet (s) | SpikingJelly (s) | ratio | '
+          'rel. error spikedet | rel. error SpikingJelly |')
+    print('|---|---|---|---|---|---|')
+    for name in ('resnet18', 'vgg11'):
+        ann = _normalised(name, calib)
+        with torch.no_grad():
+            reference = ann(x)
+        ours, out_ours = _spikedet(ann, calib, x, args.timesteps)
+        theirs, out_theirs = _spikingjelly(_normalised(name, calib), calib,
+                                           x, args.timesteps)
+        err = [float((o - reference).norm() / reference.norm())
+               for o in (out_ours, out_theirs)]
+        print(f'| {name} | {ours:.2f} | {theirs:.2f} | {ours / theirs:.2f} '
+              f'| {err[0]:.3f} | {err[1]:.3f} |', flush=True)
+
+
+if __name__ == '__main__':
+    main()
