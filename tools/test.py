@@ -26,15 +26,14 @@ from mmengine.logging import MMLogger
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
 from spikedet.engine.runner_utils import (LAUNCHERS, default_work_dir,
                                           evaluate_checkpoint, set_launcher)
-from spikedet.engine.spiking_config import spiking_config
+from spikedet.engine.test_setup import (add_stats_hook,
+                                        configure_spiking_test, set_dump_dir)
 from spikedet.evaluation.curve import extract_curve
 from spikedet.neurons import kernels
 from spikedet.evaluation.report import (add_statistics, format_curve_table,
                                         main_metric)
-from spikedet.simulation import (DEFAULT_TIMESTEPS, ENERGY_CONVENTIONS,
-                                 check_timesteps)
+from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json, ensure_writable_dir
-from spikedet.utils.errors import UserInputError
 from spikedet.visualization.curves import plot_curve
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
@@ -73,31 +72,6 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def convert_on_the_fly(cfg, args) -> None:
-    """Wrap the evaluator per T and add a ConversionHook for ``--snn``."""
-    if args.calib_batches < 1:
-        raise UserInputError('--calib-batches must be >= 1')
-    timesteps = check_timesteps(args.timesteps) if args.timesteps else \
-        DEFAULT_TIMESTEPS
-    snn_cfg = spiking_config(cfg, args.snn, timesteps)
-    cfg.test_evaluator = snn_cfg.test_evaluator
-    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
-        dict(type='ConversionHook', snn_model=snn_cfg.model,
-             calib_batches=args.calib_batches)]
-
-
-def set_dump_dir(cfg, folder: str) -> None:
-    """Point every per-T detection metric at ``folder``."""
-    evaluators = cfg.test_evaluator if isinstance(
-        cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
-    found = [e for e in evaluators if e.get('type') == 'TimestepMetric']
-    if not found:
-        raise UserInputError('--dump needs a spiking detector config (or '
-                             '--snn)')
-    for evaluator in found:
-        evaluator['dump_dir'] = folder
-
-
 def main() -> int:
     args = parse_args()
     register_all_modules()
@@ -108,19 +82,12 @@ def main() -> int:
     ensure_writable_dir(cfg.work_dir)
     if args.dump:
         ensure_writable_dir(args.dump)
-    if args.snn:
-        convert_on_the_fly(cfg, args)
-    elif args.timesteps:
-        if 'timesteps' not in cfg.model:
-            raise UserInputError('--timesteps needs a spiking config '
-                                 '(made by tools/convert.py) or --snn')
-        cfg.model.timesteps = list(check_timesteps(args.timesteps))
+    configure_spiking_test(cfg, args.snn, args.timesteps, args.calib_batches)
     if args.dump:
         set_dump_dir(cfg, args.dump)
     stats_file = osp.join(cfg.work_dir, 'stats.json')
     if args.stats:
-        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
-            dict(type='SpikeStatsHook', out_file=stats_file)]
+        add_stats_hook(cfg, stats_file)
     if uses_embedded_data(cfg, keys=['train_dataloader', 'test_dataloader']
                           if args.snn else ['test_dataloader']):
         ensure_embedded_data(generate=args.launcher == 'none')

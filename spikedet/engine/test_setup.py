@@ -1,0 +1,60 @@
+"""How ``tools/test.py`` turns its options into a config: conversion on the
+fly, read-outs, COCO result files, spike statistics."""
+from typing import Optional, Sequence
+
+from mmengine.config import Config
+
+from ..simulation import DEFAULT_TIMESTEPS, check_timesteps
+from ..utils.errors import UserInputError
+from .spiking_config import spiking_config
+
+
+def configure_spiking_test(cfg: Config, method: Optional[str],
+                           timesteps: Optional[Sequence[int]],
+                           calib_batches: int) -> None:
+    """With ``method``, convert the config's ANN after its checkpoint loads
+    (a :class:`ConversionHook` calibrating on ``calib_batches`` training
+    batches) and score every read-out; without it, set the read-outs of a
+    spiking config (from ``tools/convert.py``).
+
+    Raises:
+        UserInputError: ``calib_batches`` < 1, or read-outs asked of a
+            config that is not spiking.
+    """
+    if method:
+        if calib_batches < 1:
+            raise UserInputError('--calib-batches must be >= 1')
+        snn_cfg = spiking_config(cfg, method, check_timesteps(timesteps)
+                                 if timesteps else DEFAULT_TIMESTEPS)
+        cfg.test_evaluator = snn_cfg.test_evaluator
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(type='ConversionHook', snn_model=snn_cfg.model,
+                 calib_batches=calib_batches)]
+    elif timesteps:
+        if 'timesteps' not in cfg.model:
+            raise UserInputError('--timesteps needs a spiking config '
+                                 '(made by tools/convert.py) or --snn')
+        cfg.model.timesteps = list(check_timesteps(timesteps))
+
+
+def set_dump_dir(cfg: Config, folder: str) -> None:
+    """Point every per-T detection metric at ``folder`` (each T's
+    detections as a COCO results file).
+
+    Raises:
+        UserInputError: The config has no per-T detection metric.
+    """
+    evaluators = cfg.test_evaluator if isinstance(
+        cfg.test_evaluator, (list, tuple)) else [cfg.test_evaluator]
+    found = [e for e in evaluators if e.get('type') == 'TimestepMetric']
+    if not found:
+        raise UserInputError('--dump needs a spiking detector config (or '
+                             '--snn)')
+    for evaluator in found:
+        evaluator['dump_dir'] = folder
+
+
+def add_stats_hook(cfg: Config, out_file: str) -> None:
+    """Count spikes, SOPs and energy per T into ``out_file``."""
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+        dict(type='SpikeStatsHook', out_file=out_file)]
