@@ -9,7 +9,7 @@ from torch import nn
 from spikedet.conversion import (METHODS, calibrate_clip_tops, convert,
                                  quantize_activations)
 from spikedet.conversion.clip_floor import SignedClipFloor
-from spikedet.conversion.provenance import SYNAPTIC_MODULES
+from spikedet.conversion.ops import SYNAPTIC_MODULES
 from spikedet.neurons import BaseNeuron
 from spikedet.simulation import SpikeMonitor, simulate
 
