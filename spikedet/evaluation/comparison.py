@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Sequence, Tuple
 from ..conversion.methods import Method
 from ..simulation import energy
 from . import claims as claim_checks
-from .claims import TARGET
+from .claims import TARGET, values_at
 from .curve import first_reaching
 from .report import main_metric
 
@@ -25,7 +25,7 @@ def t99_and_energy(run: Dict) -> Tuple[Optional[int], Optional[float]]:
     t99 = first_reaching(curve, main_metric(curve), TARGET)
     if t99 is None:
         return None, None
-    return t99, curve['timesteps'][str(t99)].get('energy_ratio')
+    return t99, values_at(curve, t99).get('energy_ratio')
 
 
 def table_head(timesteps: Sequence[int]) -> List[str]:

@@ -43,5 +43,5 @@ def first_reaching(curve: Dict, name: str, fraction: float) -> Optional[int]:
         return None
     for t, values in curve['timesteps'].items():
         if values.get(name, float('-inf')) >= fraction * reference:
-            return t
+            return int(t)  # string keys after a JSON round trip
     return None

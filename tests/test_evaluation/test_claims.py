@@ -59,3 +59,20 @@ def test_single_spike_is_decided_by_accuracy():
     # The rate of the functional form cannot exceed one event per neuron,
     # so it does not decide; without statistics the accuracy still does.
     assert check_single_spike('c', _curve([0.8])).verdict == 'met'
+
+
+def test_analog_rows_read_t99_and_energy_from_json_curves():
+    """The spike-driven vs analog table reads curves back from JSON (string
+    keys): T99 an integer, E / E_ANN taken at it."""
+    from spikedet.evaluation.comparison import analog_rows, t99_and_energy
+
+    def run(values):
+        curve = _curve(values)
+        for i, t in enumerate(curve['timesteps']):
+            curve['timesteps'][t]['energy_ratio'] = 0.1 * (i + 1)
+        return dict(curve=_json(curve))
+
+    fast, slow = run([0.1, 0.8, 0.8]), run([0.1, 0.2, 0.8])
+    assert t99_and_energy(fast) == (2, pytest.approx(0.2))
+    rows = analog_rows('YOLOv3', {'if_channel': fast}, {'if_channel': slow})
+    assert rows == ['| YOLOv3 | `if_channel` | 2 | 4 | 0.200 | 0.300 |']
