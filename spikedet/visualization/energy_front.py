@@ -28,10 +28,13 @@ def plot_energy_fronts(panels: Dict[str, Tuple[Front, float]], metric: str,
                              figsize=(5.5 * max(len(panels), 1), 4.5),
                              dpi=100, squeeze=False)
     for ax, (name, (front, ann)) in zip(axes[0], panels.items()):
-        for label, points in front:
+        colours = plt.get_cmap('tab20').colors
+        for index, (label, points) in enumerate(front):
             points = sorted(p for p in points if p[0] > 0)
-            if points:
-                ax.plot(*zip(*points), 'o-', ms=3, label=label)
+            if points:  # 13+ methods: 20 colours, two line styles
+                ax.plot(*zip(*points), marker='o', ms=3,
+                        ls='-' if index % 2 == 0 else '--',
+                        color=colours[index % len(colours)], label=label)
         ax.plot([1.0], [ann], 'k*', ms=12, label='ANN')
         ax.axhline(0.99 * ann, color='k', ls=':', lw=1)
         ax.axvline(1.0, color='k', ls='--', lw=1)
