@@ -53,7 +53,7 @@ ROWS = {
         'mmdet::yolo/yolov3_mobilenetv2_8xb24-320-300e_coco.py', None,
         (320, 320), 'if_channel'),
     'yolov3-d53-mmdet-if_channel': (
-        'mmdet::yolo/yolov3_d53_8xb8-608-273e_coco.py', None, (608, 608),
+        'mmdet::yolo/yolov3_d53_8xb8-ms-608-273e_coco.py', None, (608, 608),
         'if_channel'),
     'frcnn-r50-mmdet-if_channel': (
         'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py', None,
