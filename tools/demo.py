@@ -7,23 +7,18 @@
    mAP@0.5) and its VOC config (VOC07 11-point mAP@0.5).
 2. Converts both detectors twice with the same commands a user runs,
    ``tools/convert.py`` then ``tools/test.py`` on the converted config:
-   the IF baseline (channel-wise 99.9 % thresholds; Faster R-CNN read out at
-   fewer T, as its box head is re-run with stage 1 for each read-out) from
-   the plain ANN, and
-   CASC (consistent IF neurons + wake-sleep) from the quantization-aware
-   checkpoint, both spike-driven, and prints their mAP-vs-T tables with the
-   energy estimate relative to the ANN (``--stats``) on the first
-   ``--images`` val images (fixed, so runs compare; the COCO metric scores
-   exactly those images). Each run writes ``curve.json``, ``curve.png``
+   the IF baseline (channel-wise 99.9 % thresholds; Faster R-CNN at fewer
+   T) from the plain ANN, and CASC (consistent IF neurons + wake-sleep)
+   from the quantization-aware checkpoint, both spike-driven, printing
+   their mAP-vs-T tables with E / E_ANN (``--stats``) on the first
+   ``--images`` val images. Each run writes ``curve.json``, ``curve.png``
    and ``stats.json``.
-3. Draws the ANN's and the CASC SNNs' detections on two val images with
-   ``tools/visualize.py``, and the CASC SNNs' per-layer firing rates and
-   synaptic operations with ``tools/analyze_stats.py``
-   (``layers_T8.png``).
+3. Draws the ANN's and the CASC SNNs' detections on two val images
+   (``tools/visualize.py``) and their per-layer firing rates and SOPs
+   (``tools/analyze_stats.py``, ``layers_T8.png``).
 
-Everything goes to ``--work-dir`` (default ``work_dirs/demo``); each tool's
-full log is in ``logs/`` (the terminal shows spikedet's tables only). On 2
-CPU cores the whole run takes about 9 minutes.
+Everything goes to ``--work-dir`` (default ``work_dirs/demo``), each tool's
+log to ``logs/``; the terminal shows spikedet's tables. About 9 min on 2 cores.
 """
 import argparse
 import json

@@ -17,6 +17,7 @@ Each kernel mutates the state tensors it is given (the membrane, counts)
 and returns fresh tensors (the step's spikes and emitted value).
 """
 import functools
+import warnings
 from typing import Callable, Dict, Tuple
 
 import torch
@@ -37,12 +38,13 @@ def compiled_steps() -> bool:
 
 
 def _compile_failed(error: Exception) -> None:
-    from mmengine.logging import MMLogger
+    # warnings, not MMLogger: the neurons stay pure torch (the tools route
+    # Python warnings into their logs).
     _SETTINGS['compiled'] = False
-    MMLogger.get_current_instance().warning(
-        f'compiling the neuron steps failed ({type(error).__name__}: '
-        f'{str(error).splitlines()[0] if str(error) else ""}); '
-        'running them eagerly')
+    first = str(error).splitlines()[0] if str(error) else ''
+    warnings.warn(f'compiling the neuron steps failed '
+                  f'({type(error).__name__}: {first}); running them eagerly',
+                  RuntimeWarning)
 
 
 def kernel(fn: Callable) -> Callable:
