@@ -24,7 +24,8 @@ from mmengine.dist import is_main_process
 from mmengine.logging import MMLogger
 
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
-from spikedet.engine.runner_utils import (LAUNCHERS, default_work_dir,
+from spikedet.engine.runner_utils import (LAUNCHERS, close_process_group,
+                                          default_work_dir,
                                           evaluate_checkpoint, set_launcher)
 from spikedet.engine.test_setup import (add_stats_hook,
                                         configure_spiking_test, set_dump_dir)
@@ -92,7 +93,9 @@ def main() -> int:
                           if args.snn else ['test_dataloader']):
         ensure_embedded_data(generate=args.launcher == 'none')
     metrics = evaluate_checkpoint(cfg, args.checkpoint)
-    if not is_main_process():
+    main_process = is_main_process()
+    close_process_group()  # on success only: a failed rank must exit
+    if not main_process:
         return 0
     out = osp.join(cfg.work_dir, 'metrics.json')
     atomic_write_json(out, metrics, indent=2)

@@ -89,6 +89,20 @@ def set_launcher(cfg: Config, launcher: str) -> None:
         sampler['round_up'] = False
 
 
+def close_process_group() -> None:
+    """Leave the process group of a distributed run, if there is one.
+
+    Every rank reaches this once its work is done: a barrier, then the group
+    is destroyed, so no rank exits while gloo's threads still talk to it
+    (a rank exiting first made another abort in its teardown, now and then:
+    "terminate called without an active exception").
+    """
+    if torch.distributed.is_available() and \
+            torch.distributed.is_initialized():
+        torch.distributed.barrier()
+        torch.distributed.destroy_process_group()
+
+
 def build_runner(cfg: Config) -> Runner:
     """``Runner.from_cfg`` with spikedet's defaults for CPU-only machines.
 
