@@ -10,11 +10,17 @@ mmdet's config with random weights (no download needed: memory and time do
 not depend on the weights' values) is wrapped in a ``SpikingDetector`` and
 one image of the given size is predicted with one read-out at each T, each
 in a fresh subprocess, through ``test_step`` (both passes of a two-stage
-detector, the per-T decoding and the ANN reference). Printed per T:
+detector, the per-T decoding and the ANN reference). With random weights
+the RPN's NMS keeps a number of proposals that depends on T (few while its
+read-out is still flat), and the box head's memory follows it, so the
+RPN's NMS threshold is set to 1.0 by default (``--keep-rpn-nms`` leaves
+it): every read-out passes ``max_per_img`` (1000) RoIs to the box head and
+T is the only variable. Printed per T:
 
 - the rise of peak memory over its level just before the prediction (peak
   RSS on CPU, ``torch.cuda.max_memory_allocated`` on CUDA),
-- the wall time of the prediction and the simulation steps it ran.
+- the wall time of the prediction, the simulation steps it ran and the
+  RoIs the box head received.
 
 The last line gives the memory ratio of the largest T to the smallest and
 the wall time per step, from the difference of the two runs (what one more
@@ -46,6 +52,8 @@ def child(args) -> None:
     register_all_modules()
     model = load_config(args.config).model
     model.backbone.init_cfg = None
+    if not args.keep_rpn_nms:
+        model.test_cfg.rpn.nms.iou_threshold = 1.0
     h, w = args.size
     torch.manual_seed(0)
     snn = MODELS.build(dict(
@@ -58,6 +66,9 @@ def child(args) -> None:
     image = torch.randint(0, 255, (3, h, w), dtype=torch.uint8,
                           generator=torch.Generator().manual_seed(1))
     data = dict(inputs=[image], data_samples=[sample])
+    rois = []
+    snn.box_net.register_forward_pre_hook(
+        lambda module, inputs: rois.append(inputs[0].shape[0]))
     if args.device.startswith('cuda'):
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats(args.device)
@@ -70,13 +81,15 @@ def child(args) -> None:
     seconds = time.perf_counter() - start
     print(json.dumps(dict(T=args.child, before_mb=before,
                           peak_mb=_peak_mb(args.device), seconds=seconds,
-                          steps=out.timestep_steps[args.child][1])))
+                          steps=out.timestep_steps[args.child][1],
+                          rois=max(rois, default=0))))
 
 
 def measure(args, timesteps: int) -> dict:
     command = [sys.executable, __file__, '--child', str(timesteps),
                '--config', args.config, '--method', args.method,
-               '--device', args.device, '--size', *map(str, args.size)]
+               '--device', args.device, '--size', *map(str, args.size)] + \
+        (['--keep-rpn-nms'] if args.keep_rpn_nms else [])
     out = subprocess.run(command, capture_output=True, text=True)
     if out.returncode:
         sys.exit(f'T = {timesteps} failed:\n{out.stderr[-2000:]}')
@@ -92,6 +105,7 @@ def main() -> None:
     parser.add_argument('--timesteps', type=int, nargs=2, default=[8, 64])
     parser.add_argument('--method', default='if_channel')
     parser.add_argument('--device', default='cpu')
+    parser.add_argument('--keep-rpn-nms', action='store_true')
     parser.add_argument('--child', type=int)
     args = parser.parse_args()
     if args.child:
@@ -99,14 +113,14 @@ def main() -> None:
         return
     print(f'{args.config}, {args.size[0]}x{args.size[1]}, {args.method}, '
           f'{args.device}')
-    print('| T | steps run | memory rise (MiB) | wall time (s) |')
-    print('|---|---|---|---|')
+    print('| T | steps run | RoIs | memory rise (MiB) | wall time (s) |')
+    print('|---|---|---|---|---|')
     rows = []
     for t in args.timesteps:
         row = measure(args, t)
         row['rise'] = row['peak_mb'] - row['before_mb']
         rows.append(row)
-        print(f"| {t} | {row['steps']} | {row['rise']:.0f} | "
+        print(f"| {t} | {row['steps']} | {row['rois']} | {row['rise']:.0f} | "
               f"{row['seconds']:.1f} |", flush=True)
     low, high = rows
     per_step = (high['seconds'] - low['seconds']) / (high['steps'] -

@@ -1,5 +1,6 @@
 """Shared fixtures: a tiny generated shapes data set, registered modules."""
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -30,3 +31,15 @@ def registered() -> None:
     """Register mmdet's and spikedet's modules with the spikedet scope."""
     from spikedet.utils.setup_env import register_all_modules
     register_all_modules()
+
+
+@pytest.fixture(autouse=True)
+def default_scope_restored(registered) -> Iterator[None]:
+    """Give every test the default scope the session started with: a tool
+    run in-process (a runner, ``register_all_modules``) makes its own scope
+    current, and a later test would build from that scope's registries."""
+    from mmengine import DefaultScope
+    saved = DefaultScope._instance_dict.copy()
+    yield
+    DefaultScope._instance_dict.clear()
+    DefaultScope._instance_dict.update(saved)

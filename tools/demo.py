@@ -49,8 +49,8 @@ class SnnRun:
     suffix: str  # config / checkpoint suffix of the ANN it converts
     timesteps: Sequence[int]
     vis_timesteps: Sequence[int]  # () draws no panels
-    # Faster R-CNN re-runs stage 1 with its box head for every read-out
-    # (the lockstep pass), so its IF curve is read at fewer T.
+    # Faster R-CNN simulates its box head (1000 RoIs) for T steps at every
+    # read-out, so its IF curve is read at fewer T.
     two_stage_timesteps: Sequence[int] = ()
 
     def read_outs(self, det: ZooModel) -> Sequence[int]:

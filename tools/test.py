@@ -27,7 +27,7 @@ from spikedet.datasets import ensure_embedded_data, uses_embedded_data
 from spikedet.engine.runner_utils import (LAUNCHERS, close_process_group,
                                           default_work_dir,
                                           evaluate_checkpoint, set_launcher)
-from spikedet.engine.test_setup import (add_stats_hook,
+from spikedet.engine.test_setup import (add_progress_hook, add_stats_hook,
                                         configure_spiking_test, set_dump_dir)
 from spikedet.evaluation.curve import extract_curve
 from spikedet.neurons import kernels
@@ -89,6 +89,7 @@ def main() -> int:
     stats_file = osp.join(cfg.work_dir, 'stats.json')
     if args.stats:
         add_stats_hook(cfg, stats_file)
+    add_progress_hook(cfg)
     if uses_embedded_data(cfg, keys=['train_dataloader', 'test_dataloader']
                           if args.snn else ['test_dataloader']):
         ensure_embedded_data(generate=args.launcher == 'none')

@@ -58,3 +58,9 @@ def add_stats_hook(cfg: Config, out_file: str) -> None:
     """Count spikes, SOPs and energy per T into ``out_file``."""
     cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
         dict(type='SpikeStatsHook', out_file=out_file)]
+
+
+def add_progress_hook(cfg: Config) -> None:
+    """A progress bar over the test batches (:class:`TestProgressHook`)."""
+    cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+        dict(type='TestProgressHook')]

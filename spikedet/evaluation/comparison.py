@@ -188,9 +188,9 @@ def results_markdown(rows: Sequence[str], claims: Sequence[str],
         f'crop in {h["cls_every"]} (StridedSampler: every class in '
         'proportion), top-1 %.',
         '- Each cell: metric @ wake/total steps (wake-sleep methods spend '
-        'sleep steps; two-stage detectors count both stages: stage 1 to the '
-        'largest T for the proposals, then stage 1 again in lockstep with '
-        'the box head for each read-out).',
+        'sleep steps; two-stage detectors count both stages: stage 1 to T '
+        'for the proposals, then the box head for T wake steps on the '
+        'pooled neck read-out).',
         '- ANN: the converted network\'s own ANN on the same images (the '
         'quantized ANN for CASC). T99: smallest T reaching 99 % of it.',
         f'- Firing rate, SOPs and energy at T99 (or T={timesteps[-1]}): '

@@ -61,3 +61,16 @@ def test_calibrating_only_the_identity_sites(tiny_shapes):
     # keep their top, like any site the batches never reach)
     assert changed and all('spikedet_input' in n for n in changed)
     assert len([n for n in after if 'spikedet_input' not in n]) == 55
+
+
+def test_progress_bar_counts_the_test_batches(capfd):
+    from spikedet.engine.hooks import TestProgressHook
+    hook = TestProgressHook()
+    runner = SimpleNamespace(test_dataloader=[0] * 3)
+    hook.before_test(runner)
+    for i in range(3):
+        hook.after_test_iter(runner, i)
+    hook.after_test(runner)
+    out = capfd.readouterr().out
+    assert '0/3' in out and '3/3' in out and out.endswith('\n')
+    assert hook.bar is None

@@ -31,10 +31,10 @@ def _data(h=96, w=128):
                 data_samples=[sample])
 
 
-def _spiking(model_cfg, timesteps=(1, 3)):
+def _spiking(model_cfg, timesteps=(1, 3), **kwargs):
     return MODELS.build(dict(type='SpikingDetector', ann=model_cfg,
                              conversion=dict(method='if'),
-                             timesteps=list(timesteps))).eval()
+                             timesteps=list(timesteps), **kwargs)).eval()
 
 
 def _mmdet_model(rel_path):
@@ -83,9 +83,53 @@ def test_two_stage(model):
     assert isinstance(first_fc.spikedet_input.sites[0], BaseNeuron)
     with torch.no_grad():
         out = snn.test_step(_data(64, 64))[0]
-    # Latency counts both passes: proposals, then stage 1 again in lockstep
-    # with the box head.
+    # Latency counts both stages: the proposals' T steps, then the box
+    # head's T steps.
     assert out.timestep_steps == {1: (1, 2), 3: (3, 6)}
+
+
+def test_box_input_is_checked():
+    from spikedet.utils.errors import ConfigError
+    cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
+    with pytest.raises(ConfigError, match='box_input'):
+        _spiking(cfg.model, box_input='neck')
+
+
+def test_box_head_reads_the_pooled_neck_readout_once_stage_one_ran():
+    """``box_input='readout'``: stage 1 runs once; at each read-out T the
+    box head is simulated T wake steps on RoIAlign of the neck's read-out
+    at T (a constant current), which its input neurons turn into spikes.
+    The statistics count stage 1's T steps once and the box head's."""
+    from spikedet.simulation import TimestepStatistics
+    cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
+    cfg.model.test_cfg.rpn.update(nms_pre=50, max_per_img=20)
+    snn = _spiking(cfg.model, (2, 3))
+    stage1, box = [], []
+    hooks = [snn.net.backbone.register_forward_hook(
+        lambda m, a, o: stage1.append(1)),
+        snn.box_net.register_forward_pre_hook(
+            lambda m, a: box.append(a[0].clone()))]
+    try:
+        with torch.no_grad():
+            out = snn.test_step(_data(64, 64))[0]
+    finally:
+        for hook in hooks:
+            hook.remove()
+    assert len(stage1) == 3  # to the largest T, once
+    assert len(box) == 2 + 3  # T steps per read-out
+    assert torch.equal(box[0], box[1])  # a constant current
+    assert torch.equal(box[2], box[4])
+    assert not torch.equal(box[1], box[2])  # read-out 2 vs 3
+    assert out.timestep_steps == {2: (2, 4), 3: (3, 6)}
+    snn.stats = TimestepStatistics()
+    with torch.no_grad():
+        snn.test_step(_data(64, 64))
+    report = snn.stats.report()['timesteps']
+    for t in (2, 3):
+        layers = report[t]['layers']
+        assert layers['backbone.relu']['steps'] == t
+        assert any(n.startswith('roi_head.') for n in layers)
+        assert list(report[t]['analog_layers']) == ['backbone.conv1']
 
 
 def test_box_head_is_driven_by_each_steps_neck_output():
@@ -96,7 +140,7 @@ def test_box_head_is_driven_by_each_steps_neck_output():
     from mmdet.structures.bbox import bbox2roi
     from spikedet.simulation import simulate
     cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
-    snn = _spiking(cfg.model)
+    snn = _spiking(cfg.model, box_input='lockstep')
     x = snn.data_preprocessor(_data(64, 64), False)['inputs']
     boxes = torch.tensor([[4., 4., 40., 40.], [10., 0., 60., 30.]])
     rois = bbox2roi([boxes])
@@ -125,7 +169,7 @@ def test_one_lockstep_pass_serves_every_readout():
     from spikedet.simulation import TimestepStatistics, monitored_readouts
     cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
     timesteps = [1, 2, 3]
-    snn = _spiking(cfg.model, timesteps)
+    snn = _spiking(cfg.model, timesteps, box_input='lockstep')
     x = snn.data_preprocessor(_data(64, 64), False)['inputs']
     rois = [bbox2roi([torch.tensor(b, dtype=torch.float32)]) for b in (
         [[4., 4., 40., 40.], [10., 0., 60., 30.]],

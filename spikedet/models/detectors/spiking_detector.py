@@ -10,6 +10,7 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
+from ...utils.errors import ConfigError
 from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics, merge,
                            monitored_readouts, simulate)
 from ..spiking_setup import SpikingSetup
@@ -18,6 +19,8 @@ from .stages import (BoxStage, DenseStage, LockstepStage, ProposalStage,
 from .support import check_detector, patch_missing_loss_cls
 
 MAX_CALIB_ROIS = 512  # RoIs per calibration batch kept for stage 2
+#: What drives a two-stage detector's box head (see SpikingDetector).
+BOX_INPUTS = ('readout', 'lockstep')
 
 
 @MODELS.register_module()
@@ -31,17 +34,29 @@ class SpikingDetector(BaseDetector):
 
     *Two-stage* (Faster R-CNN and any detector with ``rpn_head`` and
     ``roi_head``): stage 1 (backbone, neck, RPN) is simulated once up to the
-    largest T, and at each T the proposals come from the RPN read-out. The
-    box head needs the neck's activity of steps 1..T, which is not kept
-    (memory would grow with T): once all read-outs' proposals are known,
-    the network runs once more from reset, stage 1 in lockstep with one
-    box head per read-out, the neck's per-step output pooled by RoIAlign
-    at each read-out's proposals (:class:`LockstepStage`; stage 1 runs the
-    largest T once, not once per read-out). Spike-driven conversions put
-    signed neurons at the box head's input, so its layers receive spikes.
-    A read-out's ``total_steps`` counts both passes (proposal pass and
-    lockstep pass: twice stage 1's steps); with statistics on, both
-    passes' work up to that read-out is counted, its own box head's only.
+    largest T, and at each T the proposals come from the RPN read-out.
+    Spike-driven conversions put signed neurons at the box head's input, so
+    its synaptic layers receive spikes. What drives those neurons is
+    ``box_input``:
+
+    - ``'readout'`` (default): the neck's read-out at T (each output
+      neuron's accumulated current over T, a counter per neuron that the
+      RPN's read-out needs anyway) is pooled by RoIAlign at the proposals
+      and fed as a constant current to the box head, simulated for T wake
+      steps right after the read-out. Stage 1 runs once; memory is one
+      box head's state, flat in T and in the number of read-outs. The box
+      head's input neurons re-encode the pooled counts as spikes, as the
+      stem's neurons encode the image.
+    - ``'lockstep'``: the box head integrates the neck's own per-step
+      output: once all read-outs' proposals are known, the network runs
+      once more from reset, stage 1 in lockstep with one box head per
+      read-out, the neck's output of each step pooled at each read-out's
+      proposals (:class:`LockstepStage`). Stage 1 is paid twice (steps,
+      SOPs and the input layer's MACs).
+
+    A read-out's ``total_steps`` counts both stages (the proposal pass,
+    then the box head's pass); with statistics on, both stages' work up to
+    that read-out is counted.
 
     The ANN is kept (``self.ann``) and predicted on the same batch: its
     results go to ``pred_instances``, the SNN's to ``timestep_preds[T]``.
@@ -56,6 +71,11 @@ class SpikingDetector(BaseDetector):
         schedule: Simulation schedule; defaults to the method's own.
         input_size: ``(H, W)`` of the random input used to build the
             structure before calibration. Defaults to (64, 64).
+        box_input: Two-stage only: ``'readout'`` or ``'lockstep'`` (see
+            above).
+
+    Raises:
+        ConfigError: ``box_input`` is neither.
     """
 
     def __init__(self,
@@ -64,7 +84,11 @@ class SpikingDetector(BaseDetector):
                  timesteps: Sequence[int] = DEFAULT_TIMESTEPS,
                  schedule: Optional[Dict] = None,
                  input_size: Sequence[int] = (64, 64),
+                 box_input: str = 'readout',
                  init_cfg: Optional[Dict] = None) -> None:
+        if box_input not in BOX_INPUTS:
+            raise ConfigError(f'box_input must be one of {BOX_INPUTS}, got '
+                              f'{box_input!r}')
         detector = MODELS.build(ann)
         check_detector(detector)
         patch_missing_loss_cls(detector)
@@ -76,6 +100,7 @@ class SpikingDetector(BaseDetector):
         self.timesteps, self.schedule = setup.timesteps, setup.schedule
         self.two_stage = hasattr(detector, 'rpn_head') and \
             hasattr(detector, 'roi_head')
+        self.box_input = box_input
         self.stats: Optional[TimestepStatistics] = None
         example = torch.randn(2, 3, *input_size)
         self.calibrate([dict(inputs=example, data_samples=None)])
@@ -107,6 +132,8 @@ class SpikingDetector(BaseDetector):
         self.box_net = convert(BoxStage(self.ann.roi_head),
                                self._calibration_rois(batches), self.method,
                                analog_inputs=True, **self.conversion_options)
+        if self.box_input != 'lockstep':
+            return
         # Shares the converted modules; kept out of the state dict.
         self.__dict__['lockstep'] = LockstepStage(
             self.net, self.ann.roi_head.bbox_roi_extractor, self.box_net,
@@ -169,14 +196,77 @@ class SpikingDetector(BaseDetector):
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
+        if self.box_input == 'lockstep':
+            return self._predict_lockstep(inputs, metas, rescale)
+        runs = {}
+        for t, readout, stage1 in monitored_readouts(
+                self.stats, self.net, inputs, self.timesteps, self.schedule):
+            feats, rpn_outs = readout.output
+            proposals = self._proposals(rpn_outs, metas)
+            rois = bbox2roi([p.bboxes for p in proposals])
+            if rois.shape[0] == 0:
+                results, box_steps, stage2 = self._no_boxes(metas, rois), \
+                    0, None
+            else:
+                results, box_steps, stage2 = self._box_readout(
+                    feats, rois, proposals, t, metas, rescale)
+            if stage1 is not None:
+                self.stats.add(t, merge([stage1, stage2]))
+            runs[t] = (results, (t, readout.total_steps + box_steps))
+        return runs
+
+    def _proposals(self, rpn_outs, metas: List[Dict]) -> List:
+        return self.ann.rpn_head.predict_by_feat(
+            *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
+            rescale=False)
+
+    def _no_boxes(self, metas: List[Dict], rois: Tensor) -> List:
+        """Empty results for images without a proposal."""
+        bbox_head = self.ann.roi_head.bbox_head
+        return empty_instances(
+            metas, rois.device, task_type='bbox',
+            box_type=bbox_head.predict_box_type,
+            num_classes=bbox_head.num_classes,
+            score_per_cls=self.ann.test_cfg.rcnn is None)
+
+    def _decode_boxes(self, rois: Tensor, proposals: List, output: Tuple,
+                      metas: List[Dict], rescale: bool) -> List:
+        """The box head's read-out decoded as StandardRoIHead.predict_bbox
+        does."""
+        cls_score, bbox_pred = output
+        per_image = tuple(len(p) for p in proposals)
+        return self.ann.roi_head.bbox_head.predict_by_feat(
+            rois=rois.split(per_image, 0),
+            cls_scores=cls_score.split(per_image, 0),
+            bbox_preds=bbox_pred.split(per_image, 0),
+            batch_img_metas=metas, rcnn_test_cfg=self.ann.test_cfg.rcnn,
+            rescale=rescale)
+
+    def _box_readout(self, feats: Sequence[Tensor], rois: Tensor,
+                     proposals: List, t: int, metas: List[Dict],
+                     rescale: bool) -> Tuple:
+        """Stage 2 of read-out ``t`` (``box_input='readout'``): the box head
+        simulated for ``t`` wake steps on the pooled neck read-out. Returns
+        the results, the box head's total steps and its counts (or
+        None)."""
+        extractor = self.ann.roi_head.bbox_roi_extractor
+        roi_feats = extractor(tuple(feats)[:extractor.num_inputs], rois)
+        (_, readout, counts), = monitored_readouts(
+            self.stats, self.box_net, roi_feats, [t], self.schedule)
+        if counts is not None:
+            counts = counts.prefixed('roi_head.')
+        results = self._decode_boxes(rois, proposals, readout.output, metas,
+                                     rescale)
+        return results, readout.total_steps, counts
+
+    def _predict_lockstep(self, inputs: Tensor, metas: List[Dict],
+                          rescale: bool) -> Dict[int, Tuple]:
         first_pass = {}
         for t, readout, stage1 in monitored_readouts(
                 self.stats, self.net, inputs, self.timesteps, self.schedule):
             _, rpn_outs = readout.output
-            proposals = self.ann.rpn_head.predict_by_feat(
-                *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
-                rescale=False)
-            first_pass[t] = (proposals, stage1, readout.total_steps)
+            first_pass[t] = (self._proposals(rpn_outs, metas), stage1,
+                             readout.total_steps)
         boxes = self._predict_boxes(
             inputs, {t: p for t, (p, _, _) in first_pass.items()}, metas,
             rescale)
@@ -190,23 +280,16 @@ class SpikingDetector(BaseDetector):
 
     def _predict_boxes(self, inputs: Tensor, proposals: Dict[int, List],
                        metas: List[Dict], rescale: bool) -> Dict[int, Tuple]:
-        """Stage 2 of every read-out, mirroring
-        StandardRoIHead.predict_bbox: one lockstep pass
-        (:class:`LockstepStage`) up to the largest T whose proposals are
-        not empty. Returns per T the results, the pass's total steps and
-        the read-out's counts (or None); the counts' ANN MACs are the box
-        head's only (stage 1's are in the first pass's)."""
-        roi_head = self.ann.roi_head
-        rcnn_cfg = self.ann.test_cfg.rcnn
+        """Stage 2 of every read-out (``box_input='lockstep'``): one
+        lockstep pass (:class:`LockstepStage`) up to the largest T whose
+        proposals are not empty. Returns per T the results, the pass's
+        total steps and the read-out's counts (or None); the counts' ANN
+        MACs are the box head's only (stage 1's are in the first pass's)."""
         rois = {t: bbox2roi([p.bboxes for p in props])
                 for t, props in proposals.items()}
         live = [t for t, r in rois.items() if r.shape[0] > 0]
-        out = {t: (empty_instances(
-            metas, r.device, task_type='bbox',
-            box_type=roi_head.bbox_head.predict_box_type,
-            num_classes=roi_head.bbox_head.num_classes,
-            score_per_cls=rcnn_cfg is None), 0, None)
-            for t, r in rois.items() if r.shape[0] == 0}
+        out = {t: (self._no_boxes(metas, r), 0, None)
+               for t, r in rois.items() if r.shape[0] == 0}
         if not live:
             return out
         lockstep = self.lockstep
@@ -219,14 +302,8 @@ class SpikingDetector(BaseDetector):
                 counts = lockstep.counts_of(k, counts)
                 counts.ann_macs = self.stats.monitor_of(lockstep).macs_under(
                     f'heads.{k}.')
-            cls_score, bbox_pred = readout.output[k]
-            per_image = tuple(len(p) for p in proposals[t])
-            results = roi_head.bbox_head.predict_by_feat(
-                rois=rois[t].split(per_image, 0),
-                cls_scores=cls_score.split(per_image, 0),
-                bbox_preds=bbox_pred.split(per_image, 0),
-                batch_img_metas=metas, rcnn_test_cfg=rcnn_cfg,
-                rescale=rescale)
+            results = self._decode_boxes(rois[t], proposals[t],
+                                         readout.output[k], metas, rescale)
             out[t] = (results, readout.total_steps, counts)
         return out
 
