@@ -4,7 +4,7 @@ T (a benchmark, not a test).
     python benchmarks/full_size_detector.py \
         [--config mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py] \
         [--size 800 1344] [--timesteps 8 64] [--method if_channel] \
-        [--device cpu]
+        [--device cpu] [--mmap-threshold 65536]
 
 mmdet's config with random weights (no download needed: memory and time do
 not depend on the weights' values) is wrapped in a ``SpikingDetector`` and
@@ -22,6 +22,13 @@ T is the only variable. Printed per T:
 - the wall time of the prediction, the simulation steps it ran and the
   RoIs the box head received.
 
+On CPU, glibc's malloc raises its mmap threshold after large blocks are
+freed and then serves them from the heap, whose fragmentation shows as a
+peak RSS that creeps up over many steps (not a leak: the current RSS stays
+level). ``--mmap-threshold BYTES`` runs the children with
+``MALLOC_MMAP_THRESHOLD_`` fixed, which keeps large tensors in mmap and
+shows what the simulation itself holds.
+
 The last line gives the memory ratio of the largest T to the smallest and
 the wall time per step, from the difference of the two runs (what one more
 step costs, the ANN reference and the fixed costs cancel). Everything
@@ -29,6 +36,7 @@ printed is measured on this machine in this run.
 """
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -90,7 +98,10 @@ def measure(args, timesteps: int) -> dict:
                '--config', args.config, '--method', args.method,
                '--device', args.device, '--size', *map(str, args.size)] + \
         (['--keep-rpn-nms'] if args.keep_rpn_nms else [])
-    out = subprocess.run(command, capture_output=True, text=True)
+    env = dict(os.environ)
+    if args.mmap_threshold:
+        env['MALLOC_MMAP_THRESHOLD_'] = str(args.mmap_threshold)
+    out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode:
         sys.exit(f'T = {timesteps} failed:\n{out.stderr[-2000:]}')
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -106,13 +117,17 @@ def main() -> None:
     parser.add_argument('--method', default='if_channel')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--keep-rpn-nms', action='store_true')
+    parser.add_argument('--mmap-threshold', type=int,
+                        help='fix glibc\'s MALLOC_MMAP_THRESHOLD_ (bytes) '
+                        'in the measured processes')
     parser.add_argument('--child', type=int)
     args = parser.parse_args()
     if args.child:
         child(args)
         return
     print(f'{args.config}, {args.size[0]}x{args.size[1]}, {args.method}, '
-          f'{args.device}')
+          f'{args.device}, MALLOC_MMAP_THRESHOLD_='
+          f'{args.mmap_threshold or "glibc default"}')
     print('| T | steps run | RoIs | memory rise (MiB) | wall time (s) |')
     print('|---|---|---|---|---|')
     rows = []

@@ -9,7 +9,7 @@ from mmengine.logging import MMLogger
 
 from ..utils.errors import UserInputError
 from .shapes_generator import (ShapesSpec, generate_shapes_dataset,
-                               is_generated)
+                               is_generated, read_meta)
 
 DEFAULT_ROOT = Path('data/shapes')
 
@@ -40,10 +40,27 @@ def uses_embedded_data(cfg: Config,
     return any(Path(r).resolve() == target for r in _data_roots(cfg, keys))
 
 
+def _other_shapes_set(root: Path, spec: ShapesSpec) -> bool:
+    """Whether ``root`` holds a complete shapes set made from another spec
+    than ``spec`` (not merely an older generator version of it)."""
+    meta = read_meta(root)
+    if not meta:
+        return False
+    wanted = spec.to_json()
+    strip = ('generator_version', )
+    return {k: v for k, v in meta.items() if k not in strip} != \
+        {k: v for k, v in wanted.items() if k not in strip}
+
+
 def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,
                          spec: ShapesSpec = None,
                          generate: bool = True) -> Path:
-    """Generate the default shapes data under ``root`` if it is missing.
+    """Generate the default shapes data under ``root`` if it is missing, or
+    made by an older version of the generator.
+
+    A complete shapes set of another spec (say, a smaller one made with
+    ``tools/dataset/generate_shapes.py``) is used as it is, with a
+    warning: it is never deleted to make room for the default.
 
     Args:
         root: Where the data lives. Defaults to ``data/shapes``.
@@ -58,12 +75,19 @@ def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,
         ``root`` as a path.
     """
     spec = spec or ShapesSpec()
+    logger = MMLogger.get_current_instance()
+    if _other_shapes_set(Path(root), spec):
+        meta = read_meta(root)
+        logger.warning(
+            f'{root} holds another shapes set than the default (seed '
+            f'{meta.get("seed")}, {meta.get("num_train")} train / '
+            f'{meta.get("num_val")} val images); using it as it is')
+        return Path(root)
     if not generate:
         if not is_generated(Path(root), spec):
             raise UserInputError(f'the embedded data is missing in {root}: '
                                  'generate it first (make data)')
         return Path(root)
-    logger = MMLogger.get_current_instance()
     made = generate_shapes_dataset(root, spec)
     if made:
         logger.info(f'generated the embedded shapes data in {root} '
