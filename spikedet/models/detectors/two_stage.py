@@ -1,0 +1,130 @@
+"""Two-stage prediction of a :class:`SpikingDetector`: stage 1's read-outs,
+then the spiking box head on their proposals (``box_input`` 'readout' or
+'lockstep')."""
+from typing import Dict, List, Sequence, Tuple
+
+from mmdet.models.utils import empty_instances
+from mmdet.structures.bbox import bbox2roi
+from torch import Tensor
+
+from ...simulation import merge, monitored_readouts
+
+
+class TwoStagePrediction:
+    """What :class:`SpikingDetector` runs for a two-stage detector (a mixin,
+    as mmdet's test mixins: it reads the detector's ``ann``, ``net``,
+    ``box_net``, ``lockstep``, ``stats``, ``timesteps``, ``schedule`` and
+    ``box_input``)."""
+
+    def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
+                           rescale: bool) -> Dict[int, Tuple]:
+        if self.box_input == 'lockstep':
+            return self._predict_lockstep(inputs, metas, rescale)
+        runs = {}
+        for t, readout, stage1 in monitored_readouts(
+                self.stats, self.net, inputs, self.timesteps, self.schedule):
+            feats, rpn_outs = readout.output
+            proposals = self._proposals(rpn_outs, metas)
+            rois = bbox2roi([p.bboxes for p in proposals])
+            if rois.shape[0] == 0:
+                results, box_steps, stage2 = self._no_boxes(metas, rois), \
+                    0, None
+            else:
+                results, box_steps, stage2 = self._box_readout(
+                    feats, rois, proposals, t, metas, rescale)
+            if stage1 is not None:
+                self.stats.add(t, merge([stage1, stage2]))
+            runs[t] = (results, (t, readout.total_steps + box_steps))
+        return runs
+
+    def _proposals(self, rpn_outs, metas: List[Dict]) -> List:
+        return self.ann.rpn_head.predict_by_feat(
+            *rpn_outs, batch_img_metas=metas, cfg=self.ann.test_cfg.rpn,
+            rescale=False)
+
+    def _no_boxes(self, metas: List[Dict], rois: Tensor) -> List:
+        """Empty results for images without a proposal."""
+        bbox_head = self.ann.roi_head.bbox_head
+        return empty_instances(
+            metas, rois.device, task_type='bbox',
+            box_type=bbox_head.predict_box_type,
+            num_classes=bbox_head.num_classes,
+            score_per_cls=self.ann.test_cfg.rcnn is None)
+
+    def _decode_boxes(self, rois: Tensor, proposals: List, output: Tuple,
+                      metas: List[Dict], rescale: bool) -> List:
+        """The box head's read-out decoded as StandardRoIHead.predict_bbox
+        does."""
+        cls_score, bbox_pred = output
+        per_image = tuple(len(p) for p in proposals)
+        return self.ann.roi_head.bbox_head.predict_by_feat(
+            rois=rois.split(per_image, 0),
+            cls_scores=cls_score.split(per_image, 0),
+            bbox_preds=bbox_pred.split(per_image, 0),
+            batch_img_metas=metas, rcnn_test_cfg=self.ann.test_cfg.rcnn,
+            rescale=rescale)
+
+    def _box_readout(self, feats: Sequence[Tensor], rois: Tensor,
+                     proposals: List, t: int, metas: List[Dict],
+                     rescale: bool) -> Tuple:
+        """Stage 2 of read-out ``t`` (``box_input='readout'``): the box head
+        simulated for ``t`` wake steps on the pooled neck read-out. Returns
+        the results, the box head's total steps and its counts (or
+        None)."""
+        extractor = self.ann.roi_head.bbox_roi_extractor
+        roi_feats = extractor(tuple(feats)[:extractor.num_inputs], rois)
+        (_, readout, counts), = monitored_readouts(
+            self.stats, self.box_net, roi_feats, [t], self.schedule)
+        if counts is not None:
+            counts = counts.prefixed('roi_head.')
+        results = self._decode_boxes(rois, proposals, readout.output, metas,
+                                     rescale)
+        return results, readout.total_steps, counts
+
+    def _predict_lockstep(self, inputs: Tensor, metas: List[Dict],
+                          rescale: bool) -> Dict[int, Tuple]:
+        first_pass = {}
+        for t, readout, stage1 in monitored_readouts(
+                self.stats, self.net, inputs, self.timesteps, self.schedule):
+            _, rpn_outs = readout.output
+            first_pass[t] = (self._proposals(rpn_outs, metas), stage1,
+                             readout.total_steps)
+        boxes = self._predict_boxes(
+            inputs, {t: p for t, (p, _, _) in first_pass.items()}, metas,
+            rescale)
+        runs = {}
+        for t, (_, stage1, steps) in first_pass.items():
+            results, box_steps, stage2 = boxes[t]
+            if stage1 is not None:
+                self.stats.add(t, merge([stage1, stage2]))
+            runs[t] = (results, (t, steps + box_steps))
+        return runs
+
+    def _predict_boxes(self, inputs: Tensor, proposals: Dict[int, List],
+                       metas: List[Dict], rescale: bool) -> Dict[int, Tuple]:
+        """Stage 2 of every read-out (``box_input='lockstep'``): one
+        lockstep pass (:class:`LockstepStage`) up to the largest T whose
+        proposals are not empty. Returns per T the results, the pass's
+        total steps and the read-out's counts (or None); the counts' ANN
+        MACs are the box head's only (stage 1's are in the first pass's)."""
+        rois = {t: bbox2roi([p.bboxes for p in props])
+                for t, props in proposals.items()}
+        live = [t for t, r in rois.items() if r.shape[0] > 0]
+        out = {t: (self._no_boxes(metas, r), 0, None)
+               for t, r in rois.items() if r.shape[0] == 0}
+        if not live:
+            return out
+        lockstep = self.lockstep
+        lockstep.start([rois[t] for t in live])
+        for t, readout, counts in monitored_readouts(
+                self.stats, lockstep, inputs, live, self.schedule):
+            k = live.index(t)
+            lockstep.finish(k)
+            if counts is not None:
+                counts = lockstep.counts_of(k, counts)
+                counts.ann_macs = self.stats.monitor_of(lockstep).macs_under(
+                    f'heads.{k}.')
+            results = self._decode_boxes(rois[t], proposals[t],
+                                         readout.output[k], metas, rescale)
+            out[t] = (results, readout.total_steps, counts)
+        return out
