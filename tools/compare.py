@@ -26,28 +26,19 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from spikedet.conversion.methods import resolve
-from spikedet.engine.comparison_runs import (Job, preset_key, run_job,
-                                             subset_options)
+from spikedet.engine.comparison_runs import (Job, check_presets, plan_jobs,
+                                             preset_key, preset_method,
+                                             run_job, subset_options)
 from spikedet.engine.model_zoo import MODEL_ZOO
-from spikedet.engine.spiking_config import available_methods, load_method
+from spikedet.engine.spiking_config import available_methods
 from spikedet.evaluation import comparison as cmp
 from spikedet.simulation import ENERGY_CONVENTIONS, check_timesteps
 from spikedet.utils.atomic_io import atomic_write_text
 from spikedet.utils.cli import run_cli
-from spikedet.utils.errors import ConfigError, UserInputError
+from spikedet.utils.errors import UserInputError
 from spikedet.visualization.energy_front import plot_energy_fronts
 
 TIMESTEPS = (1, 2, 4, 8, 16, 32, 64, 128)
-
-
-def _method(preset: str):
-    """The method record of a preset, or None when it does not load."""
-    try:
-        conversion = dict(load_method(preset)['conversion'])
-    except ConfigError:
-        return None
-    return resolve(conversion.pop('method')).method
 
 
 def _parse():
@@ -81,56 +72,37 @@ def main() -> int:
     if min(args.images, args.cls_every, args.jobs) < 1:
         raise UserInputError('--images, --cls-every and --jobs must be >= 1')
     timesteps = check_timesteps(args.timesteps)
-    presets = args.methods or available_methods()
-    unknown = sorted(p for p in presets if p not in available_methods()
-                     and not (p.endswith('.py') and osp.isfile(p)))
-    if unknown:
-        raise UserInputError(f'unknown method(s) {unknown}; choose from '
-                             f'{available_methods()} or give preset files')
+    presets = check_presets(args.methods or available_methods())
     models = [m for m in MODEL_ZOO if not args.models or m.key in args.models]
-    analog_presets = presets if args.analog == [] else (args.analog or [])
-    # Preset-major: the presets given first finish first on every model.
-    jobs = [Job(m, p, analog) for p in presets for m in models
-            for analog in ((False, True) if p in analog_presets
-                           else (False,))]
-    methods = {preset_key(p): _method(p) for p in presets}
-    single = {k: m is not None and m.single_inference
-              for k, m in methods.items()}
+    jobs = plan_jobs(models, presets,
+                     presets if args.analog == [] else (args.analog or []))
+    methods = {preset_key(p): preset_method(p) for p in presets}
 
     def one(job: Job):
-        subset = subset_options(job.model, args.images, args.cls_every)
         # A single-inference method gives the same answer at every T.
-        run = run_job(job, subset, args.work_dir,
-                      timesteps[:1] if single[job.key] else timesteps,
+        method = methods[job.key]
+        first = timesteps[0] if method and method.single_inference else 0
+        run = run_job(job, subset_options(job.model, args.images,
+                                          args.cls_every),
+                      args.work_dir, timesteps[:1] if first else timesteps,
                       args.cfg_options, 1 if args.jobs > 1 else 0,
                       args.reuse)
-        label = job.key + (' (analog)' if job.analog else '')
-        print(cmp.table_row(job.model.name, label, run, timesteps,
-                            timesteps[0] if single[job.key] else 0),
-              flush=True)
+        print(cmp.table_row(job.model.name, job.label, run, timesteps,
+                            first), flush=True)
         return run
 
     start = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
         runs = dict(zip(jobs, pool.map(one, jobs)))
-    rows, claims, analog, panels = [], [], [], {}
+    sections = cmp.Sections()
     for m in models:
-        sd = {j.key: r for j, r in runs.items() if j.model == m and not j.analog}
-        an = {j.key: r for j, r in runs.items() if j.model == m and j.analog}
-        rows += [cmp.table_row(m.name, k, r, timesteps,
-                               timesteps[0] if single[k] else 0)
-                 for k, r in sd.items()]
-        claims += cmp.claim_rows(m.name, {k: v for k, v in methods.items()
-                                          if v is not None},
-                                 {k: r['curve'] for k, r in sd.items()
-                                  if 'curve' in r})
-        analog += cmp.analog_rows(m.name, sd, an)
-        front, ann = cmp.energy_front(sd)
-        if front:
-            panels[m.name] = (front, ann)
+        sections.add(m.name, *({j.key: r for j, r in runs.items()
+                                if j.model == m and j.analog == analog}
+                               for analog in (False, True)),
+                     methods, timesteps)
     figure = osp.splitext(args.out)[0] + '_energy.png'
-    plot_energy_fronts(panels, 'mAP@0.5 (detectors) / top-1 (classifier)',
-                       figure)
+    plot_energy_fronts(sections.panels,
+                       'mAP@0.5 (detectors) / top-1 (classifier)', figure)
     timing = cmp.timing_text(list(runs.values()), args.jobs,
                              (time.perf_counter() - start) / 60)
     header = dict(command=' '.join(['python tools/compare.py', *sys.argv[1:]]),
@@ -138,7 +110,8 @@ def main() -> int:
                   cls_every=str(args.cls_every), energy=ENERGY_CONVENTIONS,
                   not_run=[p for p in available_methods() if p not in presets])
     atomic_write_text(args.out, cmp.results_markdown(
-        rows, claims, timesteps, header, analog, osp.basename(figure),
+        sections.rows, sections.claims, timesteps, header, sections.analog,
+        osp.basename(figure),
         {m.name: m.results_note for m in methods.values()
          if m is not None and m.results_note}))
     print(f'wrote {args.out} and {figure}')

@@ -18,19 +18,17 @@
    (``tools/analyze_stats.py``, ``layers_T8.png``).
 
 Everything goes to ``--work-dir`` (default ``work_dirs/demo``), each tool's
-log to ``logs/``; the terminal shows spikedet's tables. About 9 min on 2 cores.
+log to ``logs/``; the terminal shows spikedet's tables. About 5.5 min on 2
+cores.
 """
 import argparse
-import json
 import os.path as osp
 import time
-from dataclasses import dataclass
-from typing import Dict, List, Sequence
 
 from spikedet.datasets.embedded import ensure_embedded_data, val_image_paths
 from spikedet.engine.ann_report import ann_table, evaluate_ann
-from spikedet.engine.model_zoo import MODEL_ZOO, ZooModel
-from spikedet.engine.tool_process import run_tool, user_error
+from spikedet.engine.demo_runs import DEMO_RUNS, run_demo_conversion
+from spikedet.engine.model_zoo import MODEL_ZOO
 from spikedet.evaluation.report import format_curve_table
 from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json
@@ -39,67 +37,6 @@ from spikedet.utils.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 
 DETECTORS = [m for m in MODEL_ZOO if m.detector]
-
-
-@dataclass(frozen=True)
-class SnnRun:
-    """One conversion shown by the demo."""
-    label: str
-    method: str
-    suffix: str  # config / checkpoint suffix of the ANN it converts
-    timesteps: Sequence[int]
-    vis_timesteps: Sequence[int]  # () draws no panels
-    # Faster R-CNN simulates its box head (1000 RoIs) for T steps at every
-    # read-out, so its IF curve is read at fewer T.
-    two_stage_timesteps: Sequence[int] = ()
-
-    def read_outs(self, det: ZooModel) -> Sequence[int]:
-        two_stage = det.key == 'faster_rcnn' and self.two_stage_timesteps
-        return self.two_stage_timesteps if two_stage else self.timesteps
-
-
-RUNS = [
-    SnnRun('IF, channel-wise 99.9 %', 'if_channel', '',
-           (1, 2, 4, 8, 16, 32, 64), (), (4, 16)),
-    SnnRun('CASC L=8, CIF + wake-sleep', 'cif_wsc', '_casc-l8',
-           (4, 8), (8,)),
-]
-
-
-def _tool(args: Sequence[str], log: str) -> None:
-    """Run ``python tools/<...>`` and keep its output in ``log``."""
-    code, _ = run_tool(args, log)
-    if code != 0:
-        reason = user_error(log) or f'exit {code}'
-        raise UserInputError(f'{args[0]} failed ({reason}); full log: {log}')
-
-
-def _snn_run(det: ZooModel, run: SnnRun, images: int, vis_images: List[str],
-             root: str) -> Dict:
-    config, ckpt = det.files(run.suffix)
-    if not osp.isfile(ckpt):
-        raise UserInputError(f'committed checkpoint missing: {ckpt}')
-    out = osp.join(root, f'{det.stem}_{run.method}')
-    logs = osp.join(root, 'logs')
-    _tool(['tools/convert.py', config, ckpt, '--method',
-           run.method, '--out', out, '--calib-batches', '5'],
-          osp.join(logs, f'{det.stem}_{run.method}_convert.log'))
-    _tool(['tools/test.py', osp.join(out, 'config.py'),
-           osp.join(out, 'snn.pth'), '--work-dir', out, '--stats',
-           '--timesteps', *map(str, run.read_outs(det)), '--cfg-options',
-           f'test_dataloader.dataset.indices={images}'],
-          osp.join(logs, f'{det.stem}_{run.method}_test.log'))
-    if run.vis_timesteps:
-        _tool(['tools/analyze_stats.py', osp.join(out, 'stats.json'),
-               '--timestep', str(run.vis_timesteps[-1])],
-              osp.join(logs, f'{det.stem}_{run.method}_analyze.log'))
-        _tool(['tools/visualize.py', osp.join(out, 'config.py'),
-               osp.join(out, 'snn.pth'), *vis_images, '--timesteps',
-               *map(str, run.vis_timesteps), '--out-dir',
-               osp.join(out, 'vis')],
-              osp.join(logs, f'{det.stem}_{run.method}_visualize.log'))
-    with open(osp.join(out, 'curve.json')) as f:
-        return json.load(f)
 
 
 def main() -> int:
@@ -131,9 +68,9 @@ def main() -> int:
     vis_images = val_image_paths(2)
     curves = {}
     for det in DETECTORS:
-        for run in RUNS:
-            curve = _snn_run(det, run, args.images, vis_images,
-                             args.work_dir)
+        for run in DEMO_RUNS:
+            curve = run_demo_conversion(det, run, args.images, vis_images,
+                                        args.work_dir)
             curves[f'{det.stem}/{run.method}'] = curve
             print(f'\n{det.name}, {run.label} (first {args.images} val '
                   f'images; ANN = the converted network\'s own ANN)')

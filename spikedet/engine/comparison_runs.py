@@ -6,11 +6,13 @@ import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
+from ..conversion.methods import Method, resolve
 from ..utils.atomic_io import atomic_write_json, atomic_write_text
 from ..utils.errors import ConfigError, UserInputError
 from .model_zoo import ZooModel, ann_variant
-from .spiking_config import load_method
+from .spiking_config import available_methods, load_method
 from .tool_process import run_tool, user_error
+
 
 def preset_key(preset: str) -> str:
     """A preset's name in tables and folders: itself, or a file's stem."""
@@ -43,9 +45,47 @@ class Job:
     def key(self) -> str:
         return preset_key(self.preset)
 
+    @property
+    def label(self) -> str:
+        return self.key + (' (analog)' if self.analog else '')
+
     def work_dir(self, root: str) -> str:
         return osp.join(root, self.model.key,
                         self.key + ('_analog' if self.analog else ''))
+
+
+def check_presets(presets: Sequence[str]) -> List[str]:
+    """``presets`` (names or preset files), checked.
+
+    Raises:
+        UserInputError: A name that is neither a method / preset nor a file.
+    """
+    known = available_methods()
+    unknown = sorted(p for p in presets if p not in known
+                     and not (p.endswith('.py') and osp.isfile(p)))
+    if unknown:
+        raise UserInputError(f'unknown method(s) {unknown}; choose from '
+                             f'{known} or give preset files')
+    return list(presets)
+
+
+def preset_method(preset: str) -> Optional[Method]:
+    """The method record of a preset, or None when it does not load (its
+    runs are then refused with the reason)."""
+    try:
+        conversion = dict(load_method(preset)['conversion'])
+    except ConfigError:
+        return None
+    return resolve(conversion.pop('method')).method
+
+
+def plan_jobs(models: Sequence[ZooModel], presets: Sequence[str],
+              analog: Sequence[str]) -> List[Job]:
+    """Every model with every preset, spike-driven, and analog too for the
+    presets in ``analog``; preset-major, so the presets given first finish
+    first on every model."""
+    return [Job(m, p, a) for p in presets for m in models
+            for a in ((False, True) if p in analog else (False,))]
 
 
 def _refused(reason: str, seconds: float, record: Dict) -> Dict:

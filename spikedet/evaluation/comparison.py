@@ -4,6 +4,7 @@ spike-driven against analog table, the energy figure's data.
 A run is what ``tools/compare.py`` records per model and preset: either
 ``dict(curve=<curve.json>, ...)`` or ``dict(refused=<reason>, ...)``.
 """
+from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from ..conversion.methods import Method
@@ -139,6 +140,42 @@ def energy_front(runs: Dict[str, Dict]):
                                for v in curve['timesteps'].values()
                                if 'energy_ratio' in v]))
     return front, ann
+
+
+@dataclass
+class Sections:
+    """The markdown's sections, filled model by model (:meth:`add`).
+
+    Attributes:
+        rows: The main table's rows.
+        claims: The papers' claims checked on the curves.
+        analog: Spike-driven against analog rows.
+        panels: ``{model: (front, ANN metric)}`` for the energy figure.
+    """
+    rows: List[str] = field(default_factory=list)
+    claims: List[str] = field(default_factory=list)
+    analog: List[str] = field(default_factory=list)
+    panels: Dict[str, Tuple] = field(default_factory=dict)
+
+    def add(self, model: str, spike_driven: Dict[str, Dict],
+            analog: Dict[str, Dict], methods: Dict[str, Optional[Method]],
+            timesteps: Sequence[int]) -> None:
+        """Add one model's runs, ``{preset: run}`` spike-driven and
+        analog; ``methods`` maps a preset to its method (None when its
+        preset does not load). A single-inference method's row shows
+        only the first T."""
+        for preset, run in spike_driven.items():
+            method = methods.get(preset)
+            single = method is not None and method.single_inference
+            self.rows.append(table_row(model, preset, run, timesteps,
+                                       timesteps[0] if single else 0))
+        self.claims += claim_rows(
+            model, {k: v for k, v in methods.items() if v is not None},
+            {k: r['curve'] for k, r in spike_driven.items() if 'curve' in r})
+        self.analog += analog_rows(model, spike_driven, analog)
+        front, ann = energy_front(spike_driven)
+        if front:
+            self.panels[model] = (front, ann)
 
 
 def timing_text(runs: Sequence[Dict], side_by_side: int,

@@ -1,0 +1,37 @@
+"""The comparison's markdown sections (spikedet.evaluation.comparison)."""
+from spikedet.conversion.methods import resolve
+from spikedet.evaluation.comparison import Sections
+
+
+def _run(values, ann=0.8):
+    timesteps = {str(t): dict(bbox_mAP_50=v, bbox_mAP=v / 2, wake_steps=t,
+                              total_steps=t, firing_rate=0.1, sops=1e6,
+                              energy_ratio=0.1 * t, energy_sop_ratio=0.05 * t,
+                              analog_macs=0.0, ann_macs=1e6, sin_fraction=0.0)
+                 for t, v in values.items()}
+    return dict(curve=dict(ann=dict(bbox_mAP_50=ann, bbox_mAP=ann / 2),
+                           timesteps=timesteps))
+
+
+def test_sections_collect_rows_analog_rows_and_the_energy_front():
+    methods = {k: resolve(k).method for k in ('if_channel', 'onespike')}
+    sections = Sections()
+    sections.add('Det', {'if_channel': _run({1: 0.1, 4: 0.8}),
+                         'onespike': _run({1: 0.7})},
+                 {'if_channel': _run({1: 0.0, 4: 0.5})}, methods, (1, 4))
+    if_row, one_row = sections.rows
+    assert '| 4 |' in if_row  # T99 = 4
+    # A single-inference method: only T = 1, 'never', stats at T = 1.
+    assert '| - |' in one_row and '| never |' in one_row
+    assert len(sections.analog) == 1
+    assert '| 4 | - | 0.400 | - |' in sections.analog[0]
+    front, ann = sections.panels['Det']
+    assert ann == 0.8 and dict(front)['if_channel'] == [(0.1, 0.1),
+                                                        (0.4, 0.8)]
+
+
+def test_a_model_whose_runs_were_all_refused_has_no_panel():
+    sections = Sections()
+    sections.add('Det', {'if': dict(refused='no checkpoint')}, {}, {}, (1,))
+    assert 'refused: no checkpoint' in sections.rows[0]
+    assert sections.panels == {}
