@@ -4,7 +4,7 @@ T (a benchmark, not a test).
     python benchmarks/full_size_detector.py \
         [--config mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py] \
         [--size 800 1344] [--timesteps 8 64] [--method if_channel] \
-        [--device cpu] [--mmap-threshold 65536]
+        [--device cpu] [--mmap-threshold 65536] [--env NAME=VALUE ...]
 
 mmdet's config with random weights (no download needed: memory and time do
 not depend on the weights' values) is wrapped in a ``SpikingDetector`` and
@@ -93,14 +93,20 @@ def child(args) -> None:
                           rois=max(rois, default=0))))
 
 
+def _child_env(args) -> dict:
+    """Environment variables set in the measured processes."""
+    env = dict(item.split('=', 1) for item in args.env)
+    if args.mmap_threshold:
+        env['MALLOC_MMAP_THRESHOLD_'] = str(args.mmap_threshold)
+    return env
+
+
 def measure(args, timesteps: int) -> dict:
     command = [sys.executable, __file__, '--child', str(timesteps),
                '--config', args.config, '--method', args.method,
                '--device', args.device, '--size', *map(str, args.size)] + \
         (['--keep-rpn-nms'] if args.keep_rpn_nms else [])
-    env = dict(os.environ)
-    if args.mmap_threshold:
-        env['MALLOC_MMAP_THRESHOLD_'] = str(args.mmap_threshold)
+    env = dict(os.environ, **_child_env(args))
     out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode:
         sys.exit(f'T = {timesteps} failed:\n{out.stderr[-2000:]}')
@@ -113,21 +119,24 @@ def main() -> None:
                         default='mmdet::faster_rcnn/'
                         'faster-rcnn_r50_fpn_1x_coco.py')
     parser.add_argument('--size', type=int, nargs=2, default=[800, 1344])
-    parser.add_argument('--timesteps', type=int, nargs=2, default=[8, 64])
+    parser.add_argument('--timesteps', type=int, nargs='+', default=[8, 64])
     parser.add_argument('--method', default='if_channel')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--keep-rpn-nms', action='store_true')
     parser.add_argument('--mmap-threshold', type=int,
                         help='fix glibc\'s MALLOC_MMAP_THRESHOLD_ (bytes) '
                         'in the measured processes')
+    parser.add_argument('--env', nargs='+', default=[], metavar='NAME=VALUE',
+                        help='further environment of the measured processes '
+                        '(e.g. MALLOC_ARENA_MAX=1)')
     parser.add_argument('--child', type=int)
     args = parser.parse_args()
     if args.child:
         child(args)
         return
+    env = ' '.join(f'{k}={v}' for k, v in _child_env(args).items())
     print(f'{args.config}, {args.size[0]}x{args.size[1]}, {args.method}, '
-          f'{args.device}, MALLOC_MMAP_THRESHOLD_='
-          f'{args.mmap_threshold or "glibc default"}')
+          f'{args.device}, allocator: {env or "glibc default"}')
     print('| T | steps run | RoIs | memory rise (MiB) | wall time (s) |')
     print('|---|---|---|---|---|')
     rows = []
@@ -137,7 +146,7 @@ def main() -> None:
         rows.append(row)
         print(f"| {t} | {row['steps']} | {row['rois']} | {row['rise']:.0f} | "
               f"{row['seconds']:.1f} |", flush=True)
-    low, high = rows
+    low, high = rows[0], rows[-1]
     per_step = (high['seconds'] - low['seconds']) / (high['steps'] -
                                                       low['steps'])
     print(f"memory rise T = {high['T']} / T = {low['T']}: "
