@@ -7,7 +7,7 @@ from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
 from ..neurons import BaseNeuron
-from ..neurons.probe import probe_run
+from .._hooks import probe_run
 
 _TAG = '_spikedet_depth'
 

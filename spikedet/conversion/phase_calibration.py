@@ -8,7 +8,7 @@ from torch import Tensor, nn
 
 from ..neurons.one_spike_neuron import (OneSpikeNeuron, base_candidates,
                                         shift_candidates)
-from ..neurons.probe import probe_run
+from .._hooks import probe_run
 from .observers import ActivationObserver
 
 MAX_SPATIAL = 32  # sampled rows / columns per map and batch when scoring

@@ -7,7 +7,7 @@ from torch import Tensor, nn
 from torch.nn.modules.conv import _ConvTransposeNd
 
 from ..conversion.ops import SYNAPTIC_MODULES, apply_activation
-from ..neurons.probe import probe_run
+from .._hooks import probe_run
 from ..neurons.stateful import StatefulModule, opaque
 from .counts import LayerCounts, Snapshot
 

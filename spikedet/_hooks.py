@@ -1,10 +1,11 @@
-"""Run a network once with temporary forward hooks (probe passes)."""
+"""Run a network once with temporary forward hooks (probe passes): a
+network utility that conversion and simulation share (pure torch)."""
 from typing import Any, Callable, Dict
 
 import torch
 from torch import nn
 
-from .stateful import reset_states
+from .neurons.stateful import reset_states
 
 Hook = Callable[[nn.Module, Any, Any], Any]
 
