@@ -81,9 +81,7 @@ def main() -> int:
     methods = {preset_key(p): preset_method(p) for p in presets}
 
     def one(job: Job):
-        # A single-inference method gives the same answer at every T.
-        method = methods[job.key]
-        first = timesteps[0] if method and method.single_inference else 0
+        first = cmp.single_readout(methods[job.key], timesteps)
         run = run_job(job, subset_options(job.model, args.images,
                                           args.cls_every),
                       args.work_dir, timesteps[:1] if first else timesteps,
@@ -98,10 +96,10 @@ def main() -> int:
         runs = dict(zip(jobs, pool.map(one, jobs)))
     sections = cmp.Sections()
     for m in models:
-        sections.add(m.name, *({j.key: r for j, r in runs.items()
-                                if j.model == m and j.analog == analog}
-                               for analog in (False, True)),
-                     methods, timesteps)
+        spike_driven, analog = ({j.key: r for j, r in runs.items()
+                                 if j.model == m and j.analog == a}
+                                for a in (False, True))
+        sections.add(m.name, spike_driven, analog, methods, timesteps)
     figure = osp.splitext(args.out)[0] + '_energy.png'
     plot_energy_fronts(sections.panels,
                        'mAP@0.5 (detectors) / top-1 (classifier)', figure)

@@ -142,6 +142,14 @@ def energy_front(runs: Dict[str, Dict]):
     return front, ann
 
 
+def single_readout(method: Optional[Method],
+                   timesteps: Sequence[int]) -> int:
+    """The one T a single-inference method is run and read at (it answers
+    the same at every T: the first), 0 for any other method."""
+    return timesteps[0] if method is not None and \
+        method.single_inference else 0
+
+
 @dataclass
 class Sections:
     """The markdown's sections, filled model by model (:meth:`add`).
@@ -165,10 +173,9 @@ class Sections:
         preset does not load). A single-inference method's row shows
         only the first T."""
         for preset, run in spike_driven.items():
-            method = methods.get(preset)
-            single = method is not None and method.single_inference
-            self.rows.append(table_row(model, preset, run, timesteps,
-                                       timesteps[0] if single else 0))
+            self.rows.append(table_row(
+                model, preset, run, timesteps,
+                single_readout(methods.get(preset), timesteps)))
         self.claims += claim_rows(
             model, {k: v for k, v in methods.items() if v is not None},
             {k: r['curve'] for k, r in spike_driven.items() if 'curve' in r})
