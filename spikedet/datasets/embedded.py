@@ -2,7 +2,7 @@
 import json
 import os
 from pathlib import Path
-from typing import Iterable, List
+from typing import Dict, Iterable, List, Optional
 
 from mmengine.config import Config
 from mmengine.logging import MMLogger
@@ -40,16 +40,17 @@ def uses_embedded_data(cfg: Config,
     return any(Path(r).resolve() == target for r in _data_roots(cfg, keys))
 
 
-def _other_shapes_set(root: Path, spec: ShapesSpec) -> bool:
-    """Whether ``root`` holds a complete shapes set made from another spec
-    than ``spec`` (not merely an older generator version of it)."""
+def _other_shapes_set(root: Path, spec: ShapesSpec) -> Optional[Dict]:
+    """The metadata of the complete shapes set in ``root`` if it was made
+    from another spec than ``spec`` (not merely an older generator version
+    of it), else None."""
     meta = read_meta(root)
     if not meta:
-        return False
-    wanted = spec.to_json()
+        return None
     strip = ('generator_version', )
-    return {k: v for k, v in meta.items() if k not in strip} != \
-        {k: v for k, v in wanted.items() if k not in strip}
+    same = {k: v for k, v in meta.items() if k not in strip} == \
+        {k: v for k, v in spec.to_json().items() if k not in strip}
+    return None if same else meta
 
 
 def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,
@@ -76,8 +77,8 @@ def ensure_embedded_data(root: os.PathLike = DEFAULT_ROOT,
     """
     spec = spec or ShapesSpec()
     logger = MMLogger.get_current_instance()
-    if _other_shapes_set(Path(root), spec):
-        meta = read_meta(root)
+    meta = _other_shapes_set(Path(root), spec)
+    if meta is not None:
         logger.warning(
             f'{root} holds another shapes set than the default (seed '
             f'{meta.get("seed")}, {meta.get("num_train")} train / '
