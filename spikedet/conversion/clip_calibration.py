@@ -14,14 +14,16 @@ def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
                         forward: Callable[[nn.Module, Any], object],
                         percentile: float = 99.9,
                         include: Optional[Sequence[str]] = None
-                        ) -> Dict[str, float]:
+                        ) -> Dict[str, torch.Tensor]:
     """Set every :class:`ClipFloor`'s top to a percentile of its input.
 
     While observing, each clip-floor passes ``relu(x)`` on (its output is
     replaced by a forward hook), so every site sees the activations of the
     network *before* quantization, as a conversion's threshold calibration
     would; then each top is set to the ``percentile`` of that site's
-    positive values (layer-wise, zeros excluded), in place.
+    positive values (zeros excluded), in place: one value per site, or
+    one per channel for a channel-wise clip-floor (sized already, see
+    :func:`spikedet.conversion.quantize_activations`).
 
     Args:
         model: A model with clip-floor sites (eval mode is used and
@@ -36,8 +38,8 @@ def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
             quantize as usual while observing. Defaults to None (all).
 
     Returns:
-        ``{module name: top}`` of the sites the batches reached (the others
-        keep their top).
+        ``{module name: top}`` of the sites the batches reached (a copy of
+        the new top, 0-dim or ``[C]``; the others keep their top).
 
     Raises:
         ConversionError: ``model`` has no clip-floor, or ``batches`` is empty.
@@ -49,8 +51,9 @@ def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
         raise ConversionError('the model has no ClipFloor activation to '
                               'calibrate' + ('' if include is None else
                                              f' matching {list(include)}'))
-    observers = {name: ActivationObserver('percentile', percentile)
-                 for name in clips}
+    observers = {name: ActivationObserver('percentile', percentile,
+                                          channel_wise=m.top.dim() == 1)
+                 for name, m in clips.items()}
 
     def passthrough(name: str):
         def hook(module, args, output):
@@ -79,7 +82,7 @@ def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
     for name, module in clips.items():
         if observers[name].batches == 0:
             continue  # never reached: keeps its top
-        top = float(observers[name].threshold())
-        module.top.data.fill_(top)
-        tops[name] = top
+        top = observers[name].threshold().to(module.top)
+        module.top.data.copy_(top.reshape(module.top.shape))
+        tops[name] = module.top.detach().clone()
     return tops

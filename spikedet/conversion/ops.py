@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .clip_floor import ClipFloor, SignedClipFloor
+from .clip_floor import ClipFloor, SignedClipFloor, channel_view
 
 #: Synaptic layers, the one definition: modules and functions that weigh
 #: their input (spikes in, analog out). Conversion puts identity sites in
@@ -38,10 +38,11 @@ class ActivationSpec:
             quantization-aware ANN).
         params: ``upper`` for clip, ``slope`` for leaky_relu, ``levels``,
             ``top`` and ``shift`` for clip_floor, plus ``neg_top`` for
-            signed_clip_floor.
+            signed_clip_floor (a float, or a ``[C]`` tensor for a
+            channel-wise clip-floor).
     """
     kind: str
-    params: Dict[str, float] = field(default_factory=dict)
+    params: Dict[str, Any] = field(default_factory=dict)
 
     @property
     def signed(self) -> bool:
@@ -54,8 +55,21 @@ class ActivationSpec:
         return self.kind in ('relu', 'clip', 'clip_floor')
 
     def __str__(self) -> str:
-        args = ', '.join(f'{k}={v:g}' for k, v in self.params.items())
+        args = ', '.join(f'{k}={_describe(v)}'
+                         for k, v in self.params.items())
         return f'{self.kind}({args})' if args else self.kind
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, torch.Tensor):
+        return f'[{value.numel()} channels]'
+    return f'{value:g}'
+
+
+def _top(top: torch.Tensor) -> Any:
+    """A clip-floor's top as a spec parameter: a float, or a copy of the
+    ``[C]`` tops of a channel-wise one."""
+    return float(top) if top.dim() == 0 else top.detach().clone()
 
 
 SIGNED_KINDS = ('leaky_relu', 'identity', 'signed_clip_floor')
@@ -66,11 +80,11 @@ def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     """The :class:`ActivationSpec` of an activation module, else None."""
     if isinstance(module, SignedClipFloor):
         return ActivationSpec('signed_clip_floor', dict(
-            levels=module.levels, top=float(module.positive.top),
-            neg_top=float(module.negative.top), shift=module.shift))
+            levels=module.levels, top=_top(module.positive.top),
+            neg_top=_top(module.negative.top), shift=module.shift))
     if isinstance(module, ClipFloor):
         return ActivationSpec('clip_floor', dict(levels=module.levels,
-                                                top=float(module.top),
+                                                top=_top(module.top),
                                                 shift=module.shift))
     if isinstance(module, nn.ReLU6):
         return ActivationSpec('clip', dict(upper=6.0))
@@ -104,8 +118,9 @@ def apply_activation(spec: ActivationSpec, x: torch.Tensor) -> torch.Tensor:
     raise ValueError(f'unknown activation kind {spec.kind!r}')
 
 
-def _clip_floor(x: torch.Tensor, top: float, levels: int,
+def _clip_floor(x: torch.Tensor, top: Any, levels: int,
                 shift: float) -> torch.Tensor:
+    top = channel_view(top, x)
     u = torch.clamp(x / top, 0, 1)
     return top * torch.floor(u * levels + shift) / levels
 

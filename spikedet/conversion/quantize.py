@@ -1,6 +1,7 @@
 """ANN-side pass: replace every activation site by CASC's clip-floor."""
 from typing import Callable
 
+import torch
 from torch import nn
 
 from .clip_floor import ClipFloor, SignedClipFloor
@@ -11,7 +12,8 @@ from .sites import Site, trace_sites
 def quantize_activations(model: nn.Module, forward: Callable[[], object],
                          levels: int = 8, learn_top: bool = False,
                          shift: float = 0.0, spike_driven: bool = True,
-                         analog_inputs: bool = False) -> nn.Module:
+                         analog_inputs: bool = False,
+                         channel_wise: bool = False) -> nn.Module:
     """Make ``model`` quantization-aware for CASC, in place.
 
     Every activation call site (ReLU, ReLU6, LeakyReLU, functional or
@@ -38,6 +40,8 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
         analog_inputs: The model's inputs are analog currents of an
             upstream stage (see :func:`spikedet.conversion.convert`).
             Defaults to False.
+        channel_wise: A clip top per channel (see :class:`ClipFloor`),
+            sized from one more run of ``forward``. Defaults to False.
 
     Returns:
         ``model``.
@@ -54,8 +58,31 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
         if site.is_pool:
             return nn.MaxPool2d(*site.pool_args)
         if site.is_identity:
-            return SignedClipFloor(levels, learn_top=learn_top, shift=shift)
-        return ClipFloor(levels, learn_top=learn_top, shift=shift)
+            return SignedClipFloor(levels, learn_top=learn_top, shift=shift,
+                                   channel_wise=channel_wise)
+        return ClipFloor(levels, learn_top=learn_top, shift=shift,
+                         channel_wise=channel_wise)
 
     install_sites(model, table, make)
+    if channel_wise:
+        size_channel_tops(model, forward)
     return model
+
+
+@torch.no_grad()
+def size_channel_tops(model: nn.Module, forward: Callable[[], object]) -> None:
+    """Give every channel-wise :class:`ClipFloor` of ``model`` one top per
+    channel (dim 1) of the input it receives in ``forward()``."""
+    def size(module: ClipFloor, args) -> None:
+        module.set_channels(args[0].shape[1])
+
+    handles = [m.register_forward_pre_hook(size) for m in model.modules()
+               if isinstance(m, ClipFloor) and m.channel_wise]
+    was_training = model.training
+    model.eval()
+    try:
+        forward()
+    finally:
+        model.train(was_training)
+        for handle in handles:
+            handle.remove()

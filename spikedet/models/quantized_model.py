@@ -14,7 +14,8 @@ def quantize_detector(detector: BaseModel, levels: int,
                       input_size: Sequence[int],
                       learn_top: bool = False,
                       shift: float = 0.0,
-                      spike_driven: bool = True) -> BaseModel:
+                      spike_driven: bool = True,
+                      channel_wise: bool = False) -> BaseModel:
     """Replace every activation site of an mmdet detector by a clip-floor.
 
     The sites are traced through the parts that run per image (backbone,
@@ -26,7 +27,7 @@ def quantize_detector(detector: BaseModel, levels: int,
         detector: A single- or two-stage mmdet detector (modified in place).
         levels: Clip-floor levels L.
         input_size: ``(H, W)`` of the random tracing input.
-        learn_top, shift, spike_driven: See
+        learn_top, shift, spike_driven, channel_wise: See
             :func:`spikedet.conversion.quantize_activations` (the box head
             reads the neck's analog output: its first layer's input is an
             identity site).
@@ -38,15 +39,16 @@ def quantize_detector(detector: BaseModel, levels: int,
     if hasattr(detector, 'rpn_head') and hasattr(detector, 'roi_head'):
         stage = ProposalStage(detector)
         quantize_activations(stage, lambda: stage(image), levels, learn_top,
-                             shift, spike_driven)
+                             shift, spike_driven, channel_wise=channel_wise)
         box = BoxStage(detector.roi_head)
         rois = random_roi_features(detector.roi_head, 4)
         quantize_activations(box, lambda: box(rois), levels, learn_top,
-                             shift, spike_driven, analog_inputs=True)
+                             shift, spike_driven, analog_inputs=True,
+                             channel_wise=channel_wise)
     else:
         stage = DenseStage(detector)
         quantize_activations(stage, lambda: stage(image), levels, learn_top,
-                             shift, spike_driven)
+                             shift, spike_driven, channel_wise=channel_wise)
     return detector
 
 
@@ -54,12 +56,13 @@ def quantize_detector(detector: BaseModel, levels: int,
 def QuantizedModel(model: Dict, levels: int = 8, learn_top: bool = False,
                    shift: float = 0.0,
                    input_size: Sequence[int] = (64, 64),
-                   spike_driven: bool = True) -> BaseModel:
+                   spike_driven: bool = True,
+                   channel_wise: bool = False) -> BaseModel:
     """Config builder: ``dict(type='QuantizedModel', model=..., levels=8)``
     builds ``model`` and makes it quantization-aware
     (:func:`quantize_detector`). The result is the detector itself, with its
     own type and state-dict keys plus one ``top`` per clip-floor (two per
     signed clip-floor at an identity site; ``spike_driven=False`` puts
-    none there)."""
+    none there; ``channel_wise=True`` makes each top a ``[C]`` vector)."""
     return quantize_detector(MODELS.build(model), levels, input_size,
-                             learn_top, shift, spike_driven)
+                             learn_top, shift, spike_driven, channel_wise)

@@ -65,7 +65,8 @@ class OneSpikeNeuron(BaseNeuron):
         base: ``B``. Defaults to 2.
         phases: ``K``. Defaults to 8.
         shift: ``s``; None for the arithmetic midpoint of ``B``.
-        upper: Clip of a ReLU6 / clip-floor site. Defaults to None.
+        upper: Clip of a ReLU6 / clip-floor site (``[C]`` for a
+            channel-wise clip-floor). Defaults to None.
         alpha: LeakyReLU slope for signed coding. Defaults to None.
         channel_dim: See :class:`BaseNeuron`.
         neg_threshold: Scale of the negative side (identity sites); None
@@ -78,7 +79,7 @@ class OneSpikeNeuron(BaseNeuron):
                  base: float = 2.0,
                  phases: int = 8,
                  shift: Optional[float] = None,
-                 upper: Optional[float] = None,
+                 upper: Union[float, Tensor, None] = None,
                  alpha: Optional[float] = None,
                  channel_dim: int = 1,
                  neg_threshold: Union[float, Tensor, None] = None) -> None:
@@ -103,7 +104,10 @@ class OneSpikeNeuron(BaseNeuron):
         if self.alpha is not None:
             return torch.where(x >= 0, x, self.alpha * x)
         a = torch.relu(x)
-        return a if self.upper is None else torch.clamp(a, max=self.upper)
+        if self.upper is None:
+            return a
+        return torch.minimum(a, self._broadcast(torch.as_tensor(self.upper),
+                                                a))
 
     def levels(self, a: Tensor) -> Tensor:
         """Signed single-spike levels of activations ``a``."""

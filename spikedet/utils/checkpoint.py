@@ -156,7 +156,8 @@ def mismatch_report(model_state: Mapping[str, torch.Tensor],
 
 
 def load_weights(model: nn.Module, path: os.PathLike,
-                 allow_missing: Sequence[str] = ()) -> Dict[str, Any]:
+                 allow_missing: Sequence[str] = (),
+                 skip: Sequence[str] = ()) -> Dict[str, Any]:
     """Load a checkpoint into ``model`` strictly and safely.
 
     Args:
@@ -166,6 +167,10 @@ def load_weights(model: nn.Module, path: os.PathLike,
             own values for them), e.g. ``('.top',)`` for the clip tops of a
             quantization-aware model started from a plain ANN. Everything
             else must match exactly.
+        skip: Key suffixes whose values in the file are not used (the
+            model keeps its own), e.g. ``('.top',)`` when a checkpoint with
+            one clip top per site starts a channel-wise model whose tops
+            are calibrated afresh.
 
     Returns:
         The checkpoint's ``meta`` dict.
@@ -175,9 +180,11 @@ def load_weights(model: nn.Module, path: os.PathLike,
             shapes do not match the model (the message names them).
     """
     ckpt = read_checkpoint(path)
-    state = dict(ckpt['state_dict'])
+    skip = tuple(skip)
+    state = {key: value for key, value in ckpt['state_dict'].items()
+             if not (skip and key.endswith(skip))}
     for key, value in model.state_dict().items():
-        if key not in state and key.endswith(tuple(allow_missing)):
+        if key not in state and key.endswith(tuple(allow_missing) + skip):
             state[key] = value
     report = mismatch_report(model.state_dict(), state)
     if report:

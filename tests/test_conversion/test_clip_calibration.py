@@ -22,10 +22,24 @@ def test_tops_are_the_percentile_of_the_unquantized_activations():
     first = torch.cat([model[0](b) for b in batches]).clamp_min(0)
     # Passthrough while observing: the second layer saw relu(x), not levels.
     assert torch.allclose(torch.cat(seen), first)
-    assert tops['1'] == pytest.approx(float(first.max()))
+    assert float(tops['1']) == pytest.approx(float(first.max()))
     second = model[2](first).clamp_min(0)
-    assert tops['3'] == pytest.approx(float(second.max()), rel=1e-5)
-    assert float(model[1].top) == pytest.approx(tops['1'])
+    assert float(tops['3']) == pytest.approx(float(second.max()), rel=1e-5)
+    assert float(model[1].top) == pytest.approx(float(tops['1']))
+
+
+def test_channel_wise_tops_are_each_channels_percentile():
+    torch.manual_seed(0)
+    clip = ClipFloor(4, learn_top=True, channel_wise=True)
+    clip.set_channels(3)
+    model = nn.Sequential(nn.Conv2d(2, 3, 1), clip)
+    batches = [torch.randn(8, 2, 5, 5) for _ in range(2)]
+    tops = calibrate_clip_tops(model, batches, lambda m, b: m(b), 100.0)
+    with torch.no_grad():
+        act = torch.cat([model[0](b) for b in batches]).clamp_min(0)
+    per_channel = act.amax(dim=(0, 2, 3))
+    assert torch.allclose(tops['1'], per_channel)
+    assert torch.allclose(clip.top.detach(), per_channel)
 
 
 def test_empty_batches_and_models_without_clip_floor_are_refused():

@@ -65,3 +65,24 @@ def test_cif_with_top_threshold_and_shift_start_reproduces_clip_floor(
     rate = sum(neuron(z) for _ in range(8)) / 8
     ann = ClipFloor(8, top=top, shift=shift).double()(z)
     assert torch.allclose(rate, ann, atol=1e-12)
+
+
+def test_channel_wise_tops_quantize_each_channel_on_its_own_range():
+    q = ClipFloor(4, learn_top=True, shift=0.5, channel_wise=True)
+    param = q.top
+    q.set_channels(3)
+    assert q.top is param and q.top.shape == (3,)  # optimizers keep it
+    with torch.no_grad():
+        q.top.copy_(torch.tensor([1.0, 2.0, 4.0]))
+    x = torch.rand(2, 3, 4, 4) * 5
+    out = q(x)
+    for c, top in enumerate([1.0, 2.0, 4.0]):
+        ref = ClipFloor(4, top=top, shift=0.5)(x[:, c])
+        assert torch.equal(out[:, c], ref)
+    out.sum().backward()
+    assert q.top.grad.shape == (3,) and bool((q.top.grad != 0).all())
+
+
+def test_set_channels_is_only_for_channel_wise_clip_floors():
+    with pytest.raises(ValueError, match='channel-wise'):
+        ClipFloor(4).set_channels(3)

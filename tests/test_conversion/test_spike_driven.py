@@ -196,10 +196,11 @@ class MLP(nn.Module):
         return self.fc3(self.fc2(F.relu(self.fc1(x))))
 
 
+@pytest.mark.parametrize('channel_wise', [False, True])
 @pytest.mark.parametrize('levels,shift', [(4, 0.5), (8, 0.0)])
 @pytest.mark.parametrize('kind', ['mlp', 'bottleneck'])
 def test_casc_with_identity_sites_equals_its_quantized_ann_at_t_l(
-        kind, levels, shift):
+        kind, levels, shift, channel_wise):
     torch.manual_seed(0)
     if kind == 'mlp':
         model = MLP().eval()
@@ -208,10 +209,14 @@ def test_casc_with_identity_sites_equals_its_quantized_ann_at_t_l(
         model = Bottleneck().eval()
         data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
     quantize_activations(model, lambda: model(data[0]), levels,
-                         learn_top=True, shift=shift)
+                         learn_top=True, shift=shift,
+                         channel_wise=channel_wise)
     signed = [m for m in model.modules() if isinstance(m, SignedClipFloor)]
     assert len(signed) == (1 if kind == 'mlp' else 2)
-    calibrate_clip_tops(model, data, lambda m, b: m(b))
+    tops = calibrate_clip_tops(model, data, lambda m, b: m(b))
+    if channel_wise:  # a top per channel, and they differ
+        assert all(t.dim() == 1 and t.numel() > 1 and t.std() > 0
+                   for t in tops.values())
     with torch.no_grad():
         ref = model(data[0])
     snn = convert(model, data, 'cif_wsc')

@@ -213,3 +213,18 @@ def test_allow_missing_keeps_the_models_own_values_for_those_keys(tmp_path):
     load_weights(quant, path, allow_missing=['.top'])
     assert float(quant[1].top) == 3.0
     assert torch.equal(quant[0].weight, plain[0].weight)
+
+
+def test_skip_leaves_the_files_values_for_those_keys_unused(tmp_path):
+    from spikedet.conversion import ClipFloor
+    per_site = nn.Sequential(nn.Linear(2, 3), ClipFloor(8, top=3.0))
+    path = tmp_path / 'per_site.pth'
+    save_weights(path, per_site.state_dict())
+    per_channel = nn.Sequential(nn.Linear(2, 3),
+                                ClipFloor(4, channel_wise=True))
+    per_channel[1].set_channels(3)
+    with pytest.raises(CheckpointError, match='1.top'):
+        load_weights(per_channel, path)  # shape [] against [3]
+    load_weights(per_channel, path, skip=['.top'])
+    assert torch.equal(per_channel[1].top, torch.ones(3))
+    assert torch.equal(per_channel[0].weight, per_site[0].weight)

@@ -1,6 +1,7 @@
 """Calibrate a quantization-aware detector's clip tops before fine-tuning."""
 from typing import Dict, List, Optional
 
+import torch
 from mmengine.hooks import Hook
 
 from ...conversion import calibrate_clip_tops
@@ -44,7 +45,8 @@ class ClipCalibrationHook(Hook):
         batches = calibration_batches(runner.cfg, model, self.calib_batches)
         tops = calibrate_clip_tops(model, batches, _tensor_forward,
                                    self.percentile, self.include)
-        values = sorted(tops.values())
+        values = torch.cat([top.reshape(-1) for top in tops.values()])
         runner.logger.info(
-            f'calibrated {len(tops)} clip tops ({self.percentile} %): '
-            f'{values[0]:.3g} .. {values[-1]:.3g}')
+            f'calibrated {len(tops)} clip-floors, {values.numel()} tops '
+            f'({self.percentile} %): {float(values.min()):.3g} .. '
+            f'{float(values.max()):.3g}')

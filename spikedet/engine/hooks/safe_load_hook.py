@@ -20,15 +20,19 @@ class SafeLoadHook(Hook):
         checkpoint: Plain weights file (see :mod:`spikedet.utils.checkpoint`).
         allow_missing: Key suffixes the file may lack (see
             :func:`spikedet.utils.checkpoint.load_weights`). Defaults to none.
+        skip: Key suffixes of the file not to use (same function).
+            Defaults to none.
     """
     priority = 'VERY_HIGH'
 
     def __init__(self, checkpoint: str,
-                 allow_missing: Sequence[str] = ()) -> None:
+                 allow_missing: Sequence[str] = (),
+                 skip: Sequence[str] = ()) -> None:
         self.checkpoint = checkpoint
         self.allow_missing = tuple(allow_missing)
+        self.skip = tuple(skip)
 
     def before_train(self, runner) -> None:
         load_weights(unwrap(runner.model), self.checkpoint,
-                     self.allow_missing)
+                     self.allow_missing, self.skip)
         runner.logger.info(f'loaded initial weights from {self.checkpoint}')
