@@ -4,7 +4,8 @@ T (a benchmark, not a test).
     python benchmarks/full_size_detector.py \
         [--config mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py] \
         [--size 800 1344] [--timesteps 8 64] [--method if_channel] \
-        [--device cpu] [--mmap-threshold 65536] [--env NAME=VALUE ...]
+        [--device cpu] [--heap-trim-every 8] [--mmap-threshold 65536]
+        [--env NAME=VALUE ...]
 
 mmdet's config with random weights (no download needed: memory and time do
 not depend on the weights' values) is wrapped in a ``SpikingDetector`` and
@@ -25,9 +26,10 @@ T is the only variable. Printed per T:
 On CPU, glibc's malloc raises its mmap threshold after large blocks are
 freed and then serves them from the heap, whose fragmentation shows as a
 peak RSS that creeps up over many steps (not a leak: the current RSS stays
-level). ``--mmap-threshold BYTES`` runs the children with
-``MALLOC_MMAP_THRESHOLD_`` fixed, which keeps large tensors in mmap and
-shows what the simulation itself holds.
+level). ``SpikingDetector`` trims the heap every ``heap_trim_every`` steps
+(8 by default, :mod:`spikedet.utils.host_heap`); ``--heap-trim-every 0``
+measures without it. ``--mmap-threshold BYTES`` runs the children with
+``MALLOC_MMAP_THRESHOLD_`` fixed, which keeps large tensors in mmap.
 
 The last line gives the memory ratio of the largest T to the smallest and
 the wall time per step, from the difference of the two runs (what one more
@@ -67,7 +69,7 @@ def child(args) -> None:
     snn = MODELS.build(dict(
         type='SpikingDetector', ann=model,
         conversion=dict(method=args.method), timesteps=[args.child],
-        input_size=(h, w))).eval().to(args.device)
+        input_size=(h, w), **_trim_option(args))).eval().to(args.device)
     sample = DetDataSample(metainfo=dict(
         img_shape=(h, w), ori_shape=(h, w), scale_factor=(1.0, 1.0),
         pad_shape=(h, w), batch_input_shape=(h, w)))
@@ -93,6 +95,13 @@ def child(args) -> None:
                           rois=max(rois, default=0))))
 
 
+def _trim_option(args) -> dict:
+    """``SpikingDetector``'s heap_trim_every, when given."""
+    if args.heap_trim_every is None:
+        return {}
+    return dict(heap_trim_every=args.heap_trim_every)
+
+
 def _child_env(args) -> dict:
     """Environment variables set in the measured processes."""
     env = dict(item.split('=', 1) for item in args.env)
@@ -105,7 +114,9 @@ def measure(args, timesteps: int) -> dict:
     command = [sys.executable, __file__, '--child', str(timesteps),
                '--config', args.config, '--method', args.method,
                '--device', args.device, '--size', *map(str, args.size)] + \
-        (['--keep-rpn-nms'] if args.keep_rpn_nms else [])
+        (['--keep-rpn-nms'] if args.keep_rpn_nms else []) + \
+        ([] if args.heap_trim_every is None else
+         ['--heap-trim-every', str(args.heap_trim_every)])
     env = dict(os.environ, **_child_env(args))
     out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode:
@@ -123,6 +134,9 @@ def main() -> None:
     parser.add_argument('--method', default='if_channel')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--keep-rpn-nms', action='store_true')
+    parser.add_argument('--heap-trim-every', type=int,
+                        help="SpikingDetector's heap_trim_every (0: off); "
+                        "default: the library's")
     parser.add_argument('--mmap-threshold', type=int,
                         help='fix glibc\'s MALLOC_MMAP_THRESHOLD_ (bytes) '
                         'in the measured processes')
@@ -135,8 +149,11 @@ def main() -> None:
         child(args)
         return
     env = ' '.join(f'{k}={v}' for k, v in _child_env(args).items())
+    trim = 'default' if args.heap_trim_every is None else \
+        args.heap_trim_every
     print(f'{args.config}, {args.size[0]}x{args.size[1]}, {args.method}, '
-          f'{args.device}, allocator: {env or "glibc default"}')
+          f'{args.device}, allocator: {env or "glibc default"}, '
+          f'heap_trim_every: {trim}')
     print('| T | steps run | RoIs | memory rise (MiB) | wall time (s) |')
     print('|---|---|---|---|---|')
     rows = []

@@ -95,6 +95,20 @@ def test_box_input_is_checked():
         _spiking(cfg.model, box_input='neck')
 
 
+def test_heap_trim_every_is_checked_and_counts_both_stages(monkeypatch):
+    from spikedet.utils import host_heap
+    from spikedet.utils.errors import ConfigError
+    cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
+    with pytest.raises(ConfigError, match='heap_trim_every'):
+        _spiking(cfg.model, heap_trim_every=-1)
+    trims = []
+    monkeypatch.setattr(host_heap, 'MALLOC_TRIM', trims.append)
+    snn = _spiking(cfg.model, timesteps=(3,), heap_trim_every=2)
+    with torch.no_grad():
+        snn.test_step(_data(64, 64))
+    assert len(trims) == 3  # 3 stage-1 steps + 3 box-head steps, every 2
+
+
 def test_box_head_reads_the_pooled_neck_readout_once_stage_one_ran():
     """``box_input='readout'``: stage 1 runs once; at each read-out T the
     box head is simulated T wake steps on RoIAlign of the neck's read-out
@@ -282,3 +296,30 @@ def test_statistics_cover_every_stage(model):
     neurons = {n for n, m in snn.net.named_modules()
                if isinstance(m, BaseNeuron)}
     assert neurons <= layers
+
+
+def test_channel_wise_tops_become_channel_wise_thresholds():
+    from spikedet.conversion import ClipFloor
+    from spikedet.neurons import (ConsistentIFNeuron,
+                                  SignedConsistentIFNeuron)
+    cfg = load_config('configs/yolov3/yolov3_mbv2_shapes_casc-l4.py').model
+    cfg.channel_wise = True
+    snn = MODELS.build(dict(type='SpikingDetector', ann=cfg,
+                            conversion=dict(method='cif_wsc_l4'),
+                            timesteps=[4])).eval()
+    clips = [m for m in snn.ann.modules() if isinstance(m, ClipFloor)]
+    assert all(m.top.dim() == 1 and m.top.numel() > 1 for m in clips)
+    torch.manual_seed(0)
+    with torch.no_grad():
+        for m in clips:
+            m.top.uniform_(0.5, 2.0)
+    snn.calibrate([dict(inputs=torch.randn(1, 3, 64, 64),
+                        data_samples=None)])
+    thresholds = []
+    for m in snn.net.modules():
+        if isinstance(m, SignedConsistentIFNeuron):
+            thresholds += [m.threshold, m.neg_threshold]
+        elif isinstance(m, ConsistentIFNeuron):
+            thresholds.append(m.threshold)
+    tops = torch.cat([m.top.detach() for m in clips]).sort().values
+    assert torch.equal(torch.cat(thresholds).sort().values, tops)

@@ -12,6 +12,7 @@ from ...registry import MODELS
 from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics,
                            monitored_readouts, simulate)
 from ...utils.errors import ConfigError
+from ...utils.host_heap import heap_trimming
 from ..spiking_setup import SpikingSetup
 from .stages import (BoxStage, DenseStage, LockstepStage, ProposalStage,
                      random_roi_features)
@@ -73,9 +74,13 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             structure before calibration. Defaults to (64, 64).
         box_input: Two-stage only: ``'readout'`` or ``'lockstep'`` (see
             above).
+        heap_trim_every: On the CPU, give the C heap's free pages back to
+            the OS every this many simulation steps (glibc only; see
+            :mod:`spikedet.utils.host_heap`): the peak memory then stays
+            level in T. 0 disables it. Defaults to 8.
 
     Raises:
-        ConfigError: ``box_input`` is neither.
+        ConfigError: ``box_input`` is neither, or ``heap_trim_every`` < 0.
     """
 
     def __init__(self,
@@ -85,7 +90,11 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                  schedule: Optional[Dict] = None,
                  input_size: Sequence[int] = (64, 64),
                  box_input: str = 'readout',
+                 heap_trim_every: int = 8,
                  init_cfg: Optional[Dict] = None) -> None:
+        if heap_trim_every < 0:
+            raise ConfigError(f'heap_trim_every must be >= 0, got '
+                              f'{heap_trim_every}')
         if box_input not in BOX_INPUTS:
             raise ConfigError(f'box_input must be one of {BOX_INPUTS}, got '
                               f'{box_input!r}')
@@ -101,6 +110,7 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
         self.two_stage = hasattr(detector, 'rpn_head') and \
             hasattr(detector, 'roi_head')
         self.box_input = box_input
+        self.heap_trim_every = int(heap_trim_every)
         self.stats: Optional[TimestepStatistics] = None
         example = torch.randn(2, 3, *input_size)
         self.calibrate([dict(inputs=example, data_samples=None)])
@@ -169,9 +179,11 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
         ann_samples = self.ann.predict(batch_inputs,
                                        copy.deepcopy(batch_data_samples),
                                        rescale=rescale)
-        runs = self._predict_two_stage(batch_inputs, metas, rescale) \
-            if self.two_stage else \
-            self._predict_one_stage(batch_inputs, metas, rescale)
+        nets = [self.net] + ([self.box_net] if self.two_stage else [])
+        with heap_trimming(nets, self.heap_trim_every):
+            runs = self._predict_two_stage(batch_inputs, metas, rescale) \
+                if self.two_stage else \
+                self._predict_one_stage(batch_inputs, metas, rescale)
         if self.stats is not None:
             self.stats.add_images(len(batch_data_samples))
         for i, sample in enumerate(batch_data_samples):
