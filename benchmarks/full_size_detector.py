@@ -4,7 +4,7 @@ T (a benchmark, not a test).
     python benchmarks/full_size_detector.py \
         [--config mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py] \
         [--size 800 1344] [--timesteps 8 64] [--method if_channel] \
-        [--device cpu] [--heap-trim-every 8] [--mmap-threshold 65536]
+        [--device cpu] [--heap-trim 0.05|off] [--mmap-threshold 65536]
         [--env NAME=VALUE ...]
 
 mmdet's config with random weights (no download needed: memory and time do
@@ -26,10 +26,11 @@ T is the only variable. Printed per T:
 On CPU, glibc's malloc raises its mmap threshold after large blocks are
 freed and then serves them from the heap, whose fragmentation shows as a
 peak RSS that creeps up over many steps (not a leak: the current RSS stays
-level). ``SpikingDetector`` trims the heap every ``heap_trim_every`` steps
-(8 by default, :mod:`spikedet.utils.host_heap`); ``--heap-trim-every 0``
-measures without it. ``--mmap-threshold BYTES`` runs the children with
-``MALLOC_MMAP_THRESHOLD_`` fixed, which keeps large tensors in mmap.
+level). ``SpikingDetector`` trims the heap when the resident memory has
+grown by ``heap_trim`` (0.05 by default, :mod:`spikedet.utils.host_heap`);
+``--heap-trim off`` measures without it. ``--mmap-threshold BYTES`` runs
+the children with ``MALLOC_MMAP_THRESHOLD_`` fixed, which keeps large
+tensors in mmap.
 
 The last line gives the memory ratio of the largest T to the smallest and
 the wall time per step, from the difference of the two runs (what one more
@@ -96,10 +97,11 @@ def child(args) -> None:
 
 
 def _trim_option(args) -> dict:
-    """``SpikingDetector``'s heap_trim_every, when given."""
-    if args.heap_trim_every is None:
+    """``SpikingDetector``'s heap_trim, when given."""
+    if args.heap_trim is None:
         return {}
-    return dict(heap_trim_every=args.heap_trim_every)
+    return dict(heap_trim=None if args.heap_trim == 'off' else
+                float(args.heap_trim))
 
 
 def _child_env(args) -> dict:
@@ -115,8 +117,7 @@ def measure(args, timesteps: int) -> dict:
                '--config', args.config, '--method', args.method,
                '--device', args.device, '--size', *map(str, args.size)] + \
         (['--keep-rpn-nms'] if args.keep_rpn_nms else []) + \
-        ([] if args.heap_trim_every is None else
-         ['--heap-trim-every', str(args.heap_trim_every)])
+        ([] if args.heap_trim is None else ['--heap-trim', args.heap_trim])
     env = dict(os.environ, **_child_env(args))
     out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode:
@@ -134,8 +135,8 @@ def main() -> None:
     parser.add_argument('--method', default='if_channel')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--keep-rpn-nms', action='store_true')
-    parser.add_argument('--heap-trim-every', type=int,
-                        help="SpikingDetector's heap_trim_every (0: off); "
+    parser.add_argument('--heap-trim', metavar='SLACK|off',
+                        help="SpikingDetector's heap_trim (off: None); "
                         "default: the library's")
     parser.add_argument('--mmap-threshold', type=int,
                         help='fix glibc\'s MALLOC_MMAP_THRESHOLD_ (bytes) '
@@ -149,11 +150,10 @@ def main() -> None:
         child(args)
         return
     env = ' '.join(f'{k}={v}' for k, v in _child_env(args).items())
-    trim = 'default' if args.heap_trim_every is None else \
-        args.heap_trim_every
+    trim = args.heap_trim or 'default'
     print(f'{args.config}, {args.size[0]}x{args.size[1]}, {args.method}, '
           f'{args.device}, allocator: {env or "glibc default"}, '
-          f'heap_trim_every: {trim}')
+          f'heap_trim: {trim}')
     print('| T | steps run | RoIs | memory rise (MiB) | wall time (s) |')
     print('|---|---|---|---|---|')
     rows = []

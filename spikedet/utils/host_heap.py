@@ -4,15 +4,17 @@ glibc's malloc raises its mmap threshold each time a large block is freed
 and from then on serves blocks of that size from the heap. A simulation
 frees and allocates the same feature maps at every step, the heap fragments,
 and the peak RSS creeps up with T although the live memory stays level
-(measured on mmdet's R50-FPN Faster R-CNN, 400 x 672, 16 -> 128 steps: the
-peak's rise over the prediction 642 -> 784 MiB, 1.22x). ``malloc_trim(0)``
+(mmdet's R50-FPN Faster R-CNN, 800 x 1344: the peak's rise over the
+prediction 634 MiB at T = 8, 1152 MiB at T = 64). ``malloc_trim(0)``
 returns the whole free pages inside the heap (``madvise``), not only its
-top, so trimming every few steps keeps the peak at what the simulation
-holds (382 -> 394 MiB trimming every step, at 16 % more time per step;
-468 / 420 MiB every 8 steps, within 4 %). Measured with
-``benchmarks/full_size_detector.py``; see ``docs/measurements.md``.
+top. Trimming on a fixed period did not bound the peak (every 8 steps
+1.11x, every 4 steps 1.32x from T = 8 to 64: where the trims fall against
+the allocation pattern decides), so :func:`heap_trimming` trims when the
+resident memory has grown by a set fraction since the last trim. Measured
+with ``benchmarks/full_size_detector.py``; see ``docs/measurements.md``.
 """
 import ctypes
+import os
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Optional
 
@@ -31,6 +33,16 @@ def _find_malloc_trim() -> Optional[Callable[[int], int]]:
 MALLOC_TRIM = _find_malloc_trim()
 
 
+def resident_bytes() -> Optional[int]:
+    """The process's current resident memory (Linux), else None."""
+    try:
+        with open('/proc/self/statm', 'rb') as statm:
+            pages = int(statm.read().split()[1])
+        return pages * os.sysconf('SC_PAGE_SIZE')
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def _on_cpu(output) -> bool:
     leaves = [x for x in tree_leaves(output) if hasattr(x, 'device')]
     return bool(leaves) and leaves[0].device.type == 'cpu'
@@ -38,34 +50,42 @@ def _on_cpu(output) -> bool:
 
 @contextmanager
 def heap_trimming(modules: Iterable[nn.Module],
-                  every: int) -> Iterator[None]:
-    """Trim the C heap after every ``every``-th forward of ``modules``.
+                  slack: Optional[float]) -> Iterator[None]:
+    """Trim the C heap whenever the resident memory outgrows its level.
 
-    Counts the forwards of all ``modules`` together (one per simulation
-    step of each stage) and calls ``malloc_trim(0)`` on every ``every``-th
-    one whose output is on the CPU. Does nothing where the C library has no
-    ``malloc_trim`` (not glibc), for ``every = 0``, and for outputs on an
-    accelerator, whose memory the C heap does not hold: no host call enters
-    a GPU's timestep loop.
+    After each forward of ``modules`` (a simulation step of one stage)
+    whose output is on the CPU, the resident memory is read (one read of
+    ``/proc/self/statm``). The first step trims and takes the result as the
+    level; a later step that finds more than ``(1 + slack)`` times the level
+    trims (``malloc_trim(0)``) and raises the level to what remains, if
+    more (memory the simulation really holds is not trimmed again and
+    again). Nothing happens where the C library has no ``malloc_trim`` (not
+    glibc) or ``/proc`` is missing, for ``slack=None``, and for outputs on
+    an accelerator, whose memory the C heap does not hold: no host call
+    enters a GPU's timestep loop.
 
     Args:
         modules: The networks whose forwards are simulation steps.
-        every: Forwards between trims; 0 disables trimming.
+        slack: Growth over the level that triggers a trim, e.g. 0.05;
+            None disables trimming.
     """
-    if every < 0:
-        raise ValueError('every must be >= 0')
-    if not every or MALLOC_TRIM is None:
+    if slack is not None and slack < 0:
+        raise ValueError('slack must be >= 0 (or None: off)')
+    if slack is None or MALLOC_TRIM is None or resident_bytes() is None:
         yield
         return
-    calls = 0
+    level = None
 
-    def trim(module: nn.Module, args, output) -> None:
-        nonlocal calls
-        calls += 1
-        if calls % every == 0 and _on_cpu(output):
-            MALLOC_TRIM(0)
+    def check(module: nn.Module, args, output) -> None:
+        nonlocal level
+        if not _on_cpu(output):
+            return
+        if level is not None and resident_bytes() <= level * (1 + slack):
+            return
+        MALLOC_TRIM(0)
+        level = max(level or 0, resident_bytes())
 
-    handles = [m.register_forward_hook(trim) for m in modules]
+    handles = [m.register_forward_hook(check) for m in modules]
     try:
         yield
     finally:

@@ -95,18 +95,27 @@ def test_box_input_is_checked():
         _spiking(cfg.model, box_input='neck')
 
 
-def test_heap_trim_every_is_checked_and_counts_both_stages(monkeypatch):
+def test_heap_trim_is_checked_and_watches_both_stages(monkeypatch):
     from spikedet.utils import host_heap
     from spikedet.utils.errors import ConfigError
     cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
-    with pytest.raises(ConfigError, match='heap_trim_every'):
-        _spiking(cfg.model, heap_trim_every=-1)
+    with pytest.raises(ConfigError, match='heap_trim'):
+        _spiking(cfg.model, heap_trim=-1)
     trims = []
     monkeypatch.setattr(host_heap, 'MALLOC_TRIM', trims.append)
-    snn = _spiking(cfg.model, timesteps=(3,), heap_trim_every=2)
+    monkeypatch.setattr(host_heap, 'resident_bytes', lambda: 2**30)
+    snn = _spiking(cfg.model, timesteps=(3,), heap_trim=0.0)
     with torch.no_grad():
         snn.test_step(_data(64, 64))
-    assert len(trims) == 3  # 3 stage-1 steps + 3 box-head steps, every 2
+    assert len(trims) == 1  # the first step of stage 1 sets the level
+    steps = []
+    monkeypatch.setattr(host_heap, 'resident_bytes',
+                        lambda: 2**30 + len(steps))
+    snn.box_net.register_forward_hook(lambda *a: steps.append(1))
+    snn.net.register_forward_hook(lambda *a: steps.append(1))
+    with torch.no_grad():
+        snn.test_step(_data(64, 64))
+    assert len(trims) == 1 + 6  # growing at every step of both stages
 
 
 def test_box_head_reads_the_pooled_neck_readout_once_stage_one_ran():

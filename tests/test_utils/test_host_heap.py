@@ -19,38 +19,56 @@ class _Device(nn.Module):
 
 
 @pytest.fixture
-def trims(monkeypatch):
-    calls = []
-    monkeypatch.setattr(host_heap, 'MALLOC_TRIM', calls.append)
-    return calls
+def heap(monkeypatch):
+    """A fake heap: ``rss`` is what /proc reports, a trim brings it down to
+    ``live``; ``trims`` counts them."""
+    state = dict(rss=100, live=100, trims=0)
+
+    def trim(pad):
+        state['trims'] += 1
+        state['rss'] = state['live']
+
+    monkeypatch.setattr(host_heap, 'MALLOC_TRIM', trim)
+    monkeypatch.setattr(host_heap, 'resident_bytes', lambda: state['rss'])
+    return state
 
 
-def test_trims_every_kth_forward_of_all_modules_together(trims):
-    a, b = _Device('cpu'), _Device('cpu')
-    with heap_trimming([a, b], every=4):
-        for _ in range(5):
-            a(1)
-            b(1)
-    assert trims == [0, 0]  # forwards 4 and 8 of 10
-    a(1)
-    assert len(trims) == 2 and not a._forward_hooks  # hooks removed
+def test_trims_first_then_only_when_resident_memory_outgrows_the_level(heap):
+    net = _Device('cpu')
+    with heap_trimming([net], slack=0.1):
+        net(1)
+        assert heap['trims'] == 1  # the first step sets the level: 100
+        heap['rss'] = 110
+        net(1)
+        assert heap['trims'] == 1  # within 10 %
+        heap['rss'] = 111
+        net(1)
+        assert heap['trims'] == 2 and heap['rss'] == 100
+        # Live memory grew: trimmed once, then the level follows it.
+        heap['live'] = heap['rss'] = 150
+        net(1)
+        net(1)
+        assert heap['trims'] == 3
+    net(1)
+    assert heap['trims'] == 3 and not net._forward_hooks  # hooks removed
 
 
-def test_off_for_zero_and_for_outputs_off_the_cpu(trims):
+def test_off_for_none_and_for_outputs_off_the_cpu(heap):
     cpu, meta = _Device('cpu'), _Device('meta')
-    with heap_trimming([cpu], every=0):
+    with heap_trimming([cpu], slack=None):
         cpu(1)
         assert not cpu._forward_hooks
-    with heap_trimming([meta], every=1):
+    with heap_trimming([meta], slack=0.0):
         meta(1)
-    assert trims == []
+    assert heap['trims'] == 0
     with pytest.raises(ValueError, match='>= 0'):
-        with heap_trimming([cpu], every=-1):
+        with heap_trimming([cpu], slack=-1):
             pass
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != 'glibc',
                     reason='malloc_trim is glibc\'s')
-def test_glibc_malloc_trim_is_found_and_runs():
+def test_glibc_malloc_trim_and_resident_memory_are_found():
     assert host_heap.MALLOC_TRIM is not None
     assert host_heap.MALLOC_TRIM(0) in (0, 1)
+    assert host_heap.resident_bytes() > 2**20

@@ -74,13 +74,14 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             structure before calibration. Defaults to (64, 64).
         box_input: Two-stage only: ``'readout'`` or ``'lockstep'`` (see
             above).
-        heap_trim_every: On the CPU, give the C heap's free pages back to
-            the OS every this many simulation steps (glibc only; see
-            :mod:`spikedet.utils.host_heap`): the peak memory then stays
-            level in T. 0 disables it. Defaults to 8.
+        heap_trim: On the CPU, give the C heap's free pages back to the
+            OS whenever the resident memory has grown by this fraction
+            during a simulation (glibc only; see
+            :func:`spikedet.utils.host_heap.heap_trimming`): the peak memory
+            then stays level in T. None disables it. Defaults to 0.05.
 
     Raises:
-        ConfigError: ``box_input`` is neither, or ``heap_trim_every`` < 0.
+        ConfigError: ``box_input`` is neither, or ``heap_trim`` < 0.
     """
 
     def __init__(self,
@@ -90,11 +91,11 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                  schedule: Optional[Dict] = None,
                  input_size: Sequence[int] = (64, 64),
                  box_input: str = 'readout',
-                 heap_trim_every: int = 8,
+                 heap_trim: Optional[float] = 0.05,
                  init_cfg: Optional[Dict] = None) -> None:
-        if heap_trim_every < 0:
-            raise ConfigError(f'heap_trim_every must be >= 0, got '
-                              f'{heap_trim_every}')
+        if heap_trim is not None and not heap_trim >= 0:
+            raise ConfigError(f'heap_trim must be >= 0 or None, got '
+                              f'{heap_trim}')
         if box_input not in BOX_INPUTS:
             raise ConfigError(f'box_input must be one of {BOX_INPUTS}, got '
                               f'{box_input!r}')
@@ -110,7 +111,7 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
         self.two_stage = hasattr(detector, 'rpn_head') and \
             hasattr(detector, 'roi_head')
         self.box_input = box_input
-        self.heap_trim_every = int(heap_trim_every)
+        self.heap_trim = heap_trim
         self.stats: Optional[TimestepStatistics] = None
         example = torch.randn(2, 3, *input_size)
         self.calibrate([dict(inputs=example, data_samples=None)])
@@ -180,7 +181,7 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                                        copy.deepcopy(batch_data_samples),
                                        rescale=rescale)
         nets = [self.net] + ([self.box_net] if self.two_stage else [])
-        with heap_trimming(nets, self.heap_trim_every):
+        with heap_trimming(nets, self.heap_trim):
             runs = self._predict_two_stage(batch_inputs, metas, rescale) \
                 if self.two_stage else \
                 self._predict_one_stage(batch_inputs, metas, rescale)
