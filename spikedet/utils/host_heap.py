@@ -75,10 +75,13 @@ def heap_trimming(modules: Iterable[nn.Module],
         yield
         return
     level = None
+    on_cpu = {}  # module -> whether its steps run on the CPU (looked once)
 
     def check(module: nn.Module, args, output) -> None:
         nonlocal level
-        if not _on_cpu(output):
+        if module not in on_cpu:
+            on_cpu[module] = _on_cpu(output)
+        if not on_cpu[module]:
             return
         if level is not None and resident_bytes() <= level * (1 + slack):
             return
