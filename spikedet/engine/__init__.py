@@ -1,4 +1,6 @@
 """mmengine glue: hooks and runner helpers."""
-from .hooks import ClipCalibrationHook, ConversionHook, SafeLoadHook
+from .hooks import (ClipCalibrationHook, ConversionHook, DistillationHook,
+                    SafeLoadHook)
 
-__all__ = ["ClipCalibrationHook", "ConversionHook", "SafeLoadHook"]
+__all__ = ["ClipCalibrationHook", "ConversionHook", "DistillationHook",
+           "SafeLoadHook"]
