@@ -2,7 +2,7 @@
 in-place / compiled neuron steps (a benchmark, not a test).
 
     python benchmarks/step_cost.py [--before REV] [--rows NAME ...]
-        [--steps 4] [--threads N]
+        [--steps 8] [--threads N] [--chunk 4]
 
 For each row (network, method) and each variant, a fresh subprocess builds
 the converted network on one random image (the cost of dense simulation
@@ -16,7 +16,11 @@ warm-up excluded). Variants:
   temporary worktree; skipped without ``--before``),
 - ``eager``: this checkout, neuron kernels eager,
 - ``compiled``: this checkout, neuron kernels compiled by torch.compile
-  (its one-time compilation happens in the warm-up steps).
+  (its one-time compilation happens in the warm-up steps),
+- ``chunked`` / ``compiled-chunked``: the same with ``--chunk K`` (default
+  4) wake steps per forward call (``simulate(..., chunk=K)``: the steps
+  stacked along the batch dimension; ``--steps`` should be a multiple of
+  K).
 
 Prints one table with step / ANN for every variant side by side. All
 numbers are measured in this run on this machine.
@@ -61,7 +65,7 @@ ROWS = {
 }
 
 
-def child(name: str, steps: int, compiled: bool) -> None:
+def child(name: str, steps: int, compiled: bool, chunk: int) -> None:
     import torch
 
     from spikedet.engine.spiking_config import spiking_config
@@ -98,11 +102,13 @@ def child(name: str, steps: int, compiled: bool) -> None:
     with torch.no_grad():
         ann(x)
         t_ann = min(timed(lambda: ann(x)) for _ in range(3))
-        simulate(model.net, x, [2 + steps], schedule)  # warm-up, compile
-        short = min(timed(lambda: simulate(model.net, x, [2], schedule))
+        # (--before's package has no chunk option: pass it only if set)
+        kw = dict(chunk=chunk) if chunk > 1 else {}
+        simulate(model.net, x, [2 + steps], schedule, **kw)  # warm-up
+        short = min(timed(lambda: simulate(model.net, x, [2], schedule, **kw))
                     for _ in range(2))
         long = min(timed(lambda: simulate(model.net, x, [2 + steps],
-                                          schedule)) for _ in range(2))
+                                          schedule, **kw)) for _ in range(2))
     print(json.dumps(dict(ann=t_ann, step=(long - short) / steps)))
 
 
@@ -113,8 +119,10 @@ def measure(name: str, variant: str, args, worktree) -> dict:
     command = [sys.executable, str(Path(path) / 'benchmarks' / 'step_cost.py'
                                    if variant == 'before' else __file__),
                '--child', name, '--steps', str(args.steps)]
-    if variant == 'compiled':
+    if variant.startswith('compiled'):
         command.append('--compiled')
+    if variant.endswith('chunked'):
+        command += ['--chunk', str(args.chunk)]
     out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
                          text=True)
     if out.returncode:
@@ -131,11 +139,13 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=os.cpu_count())
     parser.add_argument('--child')
     parser.add_argument('--compiled', action='store_true')
+    parser.add_argument('--chunk', type=int, default=4)
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.steps, args.compiled)
+        child(args.child, args.steps, args.compiled, args.chunk)
         return
-    variants = (['before'] if args.before else []) + ['eager', 'compiled']
+    variants = (['before'] if args.before else []) + [
+        'eager', 'compiled', 'chunked', 'compiled-chunked']
     with tempfile.TemporaryDirectory() as tmp:
         worktree = None
         if args.before:

@@ -4,7 +4,7 @@ test; SpikingJelly is not a dependency of spikedet).
 
     pip install --target /tmp/sjlib spikingjelly==2.0.0 loguru requests tqdm
     PYTHONPATH=/tmp/sjlib python benchmarks/vs_spikingjelly.py \
-        [--timesteps 32] [--batch 4] [--size 64] [--compiled]
+        [--timesteps 32] [--batch 4] [--size 64] [--compiled] [--chunk K]
 
 Both convert the same random-weight network (BatchNorm statistics set on
 random images, so activations do not vanish) from the same calibration
@@ -34,13 +34,13 @@ def _normalised(name: str, calib: torch.Tensor) -> torch.nn.Module:
     return model.eval()
 
 
-def _spikedet(ann, calib, x, timesteps):
+def _spikedet(ann, calib, x, timesteps, chunk):
     from spikedet.conversion import convert
     from spikedet.simulation import simulate
     snn = convert(ann, [calib], 'if', percentile=99.9)
     simulate(snn, x, [2])  # warm-up (and compilation with --compiled)
     start = time.perf_counter()
-    out = simulate(snn, x, [timesteps])[timesteps].output
+    out = simulate(snn, x, [timesteps], chunk=chunk)[timesteps].output
     return time.perf_counter() - start, out
 
 
@@ -70,6 +70,8 @@ def main() -> None:
     parser.add_argument('--size', type=int, default=64)
     parser.add_argument('--compiled', action='store_true',
                         help="spikedet's neuron kernels compiled")
+    parser.add_argument('--chunk', type=int, default=1,
+                        help='spikedet: wake steps per forward call')
     args = parser.parse_args()
     if args.compiled:
         from spikedet.neurons import kernels
@@ -79,7 +81,8 @@ def main() -> None:
     x = torch.randn(args.batch, 3, args.size, args.size, generator=g)
     print(f'T = {args.timesteps}, {args.batch} images of {args.size} px, '
           f'{torch.get_num_threads()} threads'
-          + (', spikedet compiled' if args.compiled else ''))
+          + (', spikedet compiled' if args.compiled else '')
+          + (f', spikedet chunk {args.chunk}' if args.chunk > 1 else ''))
     print('| network | spikedet (s) | SpikingJelly (s) | ratio | '
           'rel. error spikedet | rel. error SpikingJelly |')
     print('|---|---|---|---|---|---|')
@@ -87,7 +90,8 @@ def main() -> None:
         ann = _normalised(name, calib)
         with torch.no_grad():
             reference = ann(x)
-        ours, out_ours = _spikedet(ann, calib, x, args.timesteps)
+        ours, out_ours = _spikedet(ann, calib, x, args.timesteps,
+                                   args.chunk)
         theirs, out_theirs = _spikingjelly(_normalised(name, calib), calib,
                                            x, args.timesteps)
         err = [float((o - reference).norm() / reference.norm())

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 from ..conversion.methods import resolve
-from ..simulation import Schedule, build_schedule, check_timesteps
+from ..simulation import Schedule, build_schedule, check_chunk, check_timesteps
 
 
 @dataclass
@@ -16,18 +16,24 @@ class SpikingSetup:
         options: The other entries of the ``conversion`` dict.
         timesteps: Sorted read-out wake steps.
         schedule: The given schedule, or the preset's default one.
+        chunk: Wake steps per forward call (see
+            :func:`spikedet.simulation.iterate_readouts`).
     """
     method: str
     options: Dict[str, Any]
     timesteps: Tuple[int, ...]
     schedule: Schedule
+    chunk: int = 1
 
     @classmethod
     def from_config(cls, conversion: Dict, timesteps: Sequence[int],
-                    schedule: Optional[Dict]) -> 'SpikingSetup':
-        """Validate and build (unknown method / option, bad T raise)."""
+                    schedule: Optional[Dict],
+                    chunk: int = 1) -> 'SpikingSetup':
+        """Validate and build (unknown method / option, bad T or chunk
+        raise)."""
         options = dict(conversion)
         method = options.pop('method', 'if')
         resolved = resolve(method, options)
         return cls(method, options, check_timesteps(list(timesteps)),
-                   build_schedule(schedule or resolved.schedule))
+                   build_schedule(schedule or resolved.schedule),
+                   check_chunk(chunk))

@@ -4,7 +4,7 @@ from typing import Optional, Union
 import torch
 from torch import Tensor, nn
 
-from .stateful import StatefulModule, opaque
+from .stateful import StatefulModule, opaque, split_steps
 
 
 class BaseNeuron(StatefulModule):
@@ -130,6 +130,20 @@ class BaseNeuron(StatefulModule):
         raise NotImplementedError
 
     def forward(self, x: Tensor) -> Tensor:
+        """One timestep, or :attr:`chunk` consecutive ones stacked along
+        the batch dimension: return ``spikes * threshold``."""
+        if self.chunk == 1:
+            return self.step(x)
+        steps = split_steps(x, self.chunk)
+        out = torch.empty_like(steps)
+        spikes = torch.empty_like(steps)
+        for k, current in enumerate(steps):
+            out[k] = self.step(current)
+            spikes[k] = self.last_spikes
+        self.last_spikes = spikes.flatten(0, 1)
+        return out.flatten(0, 1)
+
+    def step(self, x: Tensor) -> Tensor:
         """One timestep: return ``spikes * threshold``."""
         with opaque():
             if self.v is None:

@@ -1,10 +1,11 @@
 """Spiking max-pooling: the cumulative-max difference rule."""
 from typing import Optional
 
+import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .stateful import StatefulModule, opaque
+from .stateful import StatefulModule, opaque, split_steps
 
 
 class SpikingMaxPool2d(StatefulModule):
@@ -58,6 +59,14 @@ class SpikingMaxPool2d(StatefulModule):
                             self.dilation, self.ceil_mode)
 
     def forward(self, x: Tensor) -> Tensor:
+        """One timestep, or :attr:`chunk` stacked ones (in order)."""
+        if self.chunk == 1:
+            return self.step(x)
+        return torch.cat([self.step(current)
+                          for current in split_steps(x, self.chunk)])
+
+    def step(self, x: Tensor) -> Tensor:
+        """One timestep: the change of the running input sum's max-pool."""
         self.cumulative = x if self.cumulative is None else self.cumulative + x
         with opaque():
             pooled = self._pool(self.cumulative)

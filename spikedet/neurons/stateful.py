@@ -3,7 +3,7 @@ import threading
 from contextlib import contextmanager
 from typing import Iterator
 
-from torch import nn
+from torch import Tensor, nn
 
 _LOCAL = threading.local()
 
@@ -55,6 +55,11 @@ class StatefulModule(nn.Module):
     # Whether the current step is a sleep step (CASC's wake-sleep schedule;
     # set by :func:`set_sleep`, ignored by modules without sleep behaviour).
     sleep = False
+    # Consecutive steps stacked along the batch dimension of the current
+    # call (set by :func:`set_chunk`): a module with per-sample state runs
+    # them one after the other (:func:`split_steps`); a router passes its
+    # input on.
+    chunk = 1
 
     def step_span(self) -> int:
         """Network time steps that one simulation step of this module
@@ -96,6 +101,24 @@ def reset_states(model: nn.Module) -> int:
             module.reset()
             count += 1
     return count
+
+
+def set_chunk(model: nn.Module, steps: int) -> None:
+    """Tell every stateful module that each call carries ``steps``
+    consecutive timesteps, stacked step-major along the batch dimension
+    (``[steps * N, ...]``; 1: one step per call, the default)."""
+    for module in model.modules():
+        if isinstance(module, StatefulModule):
+            module.chunk = steps
+
+
+def split_steps(x: Tensor, steps: int) -> Tensor:
+    """``[steps * N, ...]`` as ``[steps, N, ...]`` (a view): the
+    consecutive timesteps of a chunked call, in order."""
+    if x.shape[0] % steps:
+        raise ValueError(f'a batch of {x.shape[0]} does not split into '
+                         f'{steps} timesteps')
+    return x.unflatten(0, (steps, x.shape[0] // steps))
 
 
 def set_sleep(model: nn.Module, sleep: bool) -> None:

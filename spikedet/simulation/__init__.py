@@ -9,14 +9,14 @@ from .silence import SilenceWatch
 from .timestep_statistics import (TimestepStatistics, monitored,
                                   monitored_readouts)
 from .simulate import (DEFAULT_TIMESTEPS, ReadOut, SimulationError,
-                       check_timesteps, iterate_readouts, latency, simulate,
-                       step_span)
+                       check_chunk, check_timesteps, iterate_readouts,
+                       latency, simulate, step_span)
 
 __all__ = [
     'constant_currents', 'zeroed_constant_currents', 'PlainSchedule',
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'DEFAULT_TIMESTEPS',
     'ReadOut', 'SimulationError',
-    'check_timesteps', 'iterate_readouts', 'latency', 'simulate', 'step_span',
+    'check_chunk', 'check_timesteps', 'iterate_readouts', 'latency', 'simulate', 'step_span',
     'LayerCounts',
     'Snapshot', 'SpikeMonitor', 'energy', 'E_AC_PJ', 'E_MAC_PJ',
     'ENERGY_CONVENTIONS', 'merge', 'TimestepStatistics',

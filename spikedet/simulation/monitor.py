@@ -80,6 +80,7 @@ class SpikeMonitor:
         self.fanout: Dict[str, Tensor] = {}
         self.inactive: Dict[str, Tensor] = {}
         self.analog: Dict[str, int] = {}
+        self.analog_rows: Dict[str, int] = {}
         self.ann_macs = 0.0
         self.layer_macs: Dict[str, int] = {}
         self.counts: Dict[str, LayerCounts] = {}
@@ -139,6 +140,7 @@ class SpikeMonitor:
                     counted.append(_count_synapses(module, x))
                 else:
                     analog[name] = analog.get(name, 0) + cost
+                    self.analog_rows[name] = x.shape[0]
                 return out.detach()
             return hook
 
@@ -166,9 +168,13 @@ class SpikeMonitor:
     def _count(self, name: str):
         # Per step and layer: a few reductions over the output, accumulated
         # as 0-dim tensors (no host sync; snapshot() converts).
+        # A chunked call (module.chunk steps stacked along the batch
+        # dimension) counts as that many steps.
         def hook(module, args, out):
             fanout = self.fanout.get(name)
-            if fanout is None or fanout.shape != out.shape:
+            steps = module.chunk
+            if fanout is None or \
+                    (steps * fanout.shape[0],) + fanout.shape[1:] != out.shape:
                 raise RuntimeError(f'{name}: output shape {tuple(out.shape)} '
                                    'was not probed; call probe() first')
             spikes = getattr(module, 'last_spikes', None)
@@ -176,28 +182,33 @@ class SpikeMonitor:
                 signed = spikes
             else:
                 signed = torch.sign(out)
-            coef = signed.abs().reshape(-1)
+            coef = signed.abs().reshape(steps, -1)
             c = self.counts.setdefault(name, LayerCounts())
             c.events = c.events + torch.count_nonzero(coef)
             c.spikes = c.spikes + coef.sum()
-            c.sops = c.sops + torch.dot(coef, fanout.reshape(-1))
+            c.sops = c.sops + (torch.dot(coef[0], fanout.reshape(-1))
+                               if steps == 1 else
+                               torch.mv(coef, fanout.reshape(-1)).sum())
             c.neuron_steps += out.numel()
-            c.steps += 1
+            c.steps += steps
             mask = self.inactive.get(name)
-            if mask is not None and mask.shape == out.shape:
+            if mask is not None and mask.shape == fanout.shape:
                 net = self.sin_net.get(name)
                 if net is None:
                     net = self.sin_net[name] = torch.zeros_like(mask)
-                net.addcmul_(signed, mask)
+                net.addcmul_(signed.reshape(steps, *mask.shape).sum(0), mask)
         return hook
 
     def _charge(self, name: str):
         # A 0-dim tensor sum: no host sync per step (snapshot() converts).
+        # A chunked call (its batch a multiple of the probed one) is charged
+        # per step it carries.
         def hook(module, args, out):
             if name in self.analog:
+                steps = args[0].shape[0] // self.analog_rows[name]
                 active = args[0].ne(0).any().to(torch.float64)
                 self.charged[name] = self.charged.get(name, 0.0) + \
-                    active * self.analog[name]
+                    active * (steps * self.analog[name])
         return hook
 
     def clear(self) -> None:

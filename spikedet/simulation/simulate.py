@@ -1,17 +1,19 @@
 """The timestep loop: one pass, read-outs at many T, memory flat in T."""
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
+from typing import (Any, Callable, Dict, Iterator, List, Optional, Sequence,
+                    Tuple)
 
 import torch
 from torch import Tensor, nn
 from torch.utils._pytree import tree_map
 
-from ..neurons.stateful import StatefulModule, reset_states, set_sleep
+from ..neurons.stateful import (StatefulModule, reset_states, set_chunk,
+                                set_sleep, split_steps)
 from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
 from .input_cache import cached_input_layers
-from .schedules import Schedule, build_schedule, has_sleep
+from .schedules import Schedule, Step, build_schedule, has_sleep
 from .silence import SilenceWatch
 
 Forward = Callable[[nn.Module, Any], Any]
@@ -80,23 +82,79 @@ def _default_forward(snn: nn.Module, inputs: Any) -> Any:
     return snn(inputs)
 
 
+def _groups(steps: Iterator[Step], delay: int, wanted: Tuple[int, ...],
+            chunk: int) -> Iterator[List[Step]]:
+    """The schedule's steps (wake counts after the latency ``delay``) in
+    groups run by one forward call: up to ``chunk`` consecutive wake steps,
+    a group ending at every due read-out; a sleep step alone."""
+    group: List[Step] = []
+    for sleep, wake, total, due in steps:
+        step = (sleep, wake - delay, total, due)
+        if sleep:
+            if group:
+                yield group
+                group = []
+            yield [step]
+            continue
+        group.append(step)
+        if len(group) == chunk or (due and wake - delay in wanted):
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def _stacked(inputs: Any, steps: int) -> Any:
+    # The constant input repeated for ``steps`` steps, step-major.
+    return tree_map(lambda t: t.repeat(steps, *([1] * (t.dim() - 1)))
+                    if isinstance(t, Tensor) else t, inputs)
+
+
+def _leading(stacked: Any, steps: int, chunk: int) -> Any:
+    # The first ``steps`` of a stack of ``chunk`` (views: same storage).
+    return tree_map(lambda t: t[:t.shape[0] // chunk * steps]
+                    if isinstance(t, Tensor) else t, stacked)
+
+
+def check_chunk(chunk: int) -> int:
+    """``chunk`` if it is a positive integer.
+
+    Raises:
+        SimulationError: Otherwise.
+    """
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise SimulationError(f'chunk must be a positive integer (steps per '
+                              f'forward call), got {chunk!r}')
+    return chunk
+
+
 def iterate_readouts(snn: nn.Module,
                      inputs: Any,
                      timesteps: Sequence[int],
                      schedule: Optional[Schedule] = None,
-                     forward: Optional[Forward] = None
+                     forward: Optional[Forward] = None,
+                     chunk: int = 1
                      ) -> Iterator[Tuple[int, ReadOut]]:
     """Simulate ``snn`` on constant ``inputs``, yielding read-outs as reached.
 
-    One loop of single steps: no tensor with a time dimension is built; the
-    only state is the neurons' and one accumulator of the output, so memory
-    does not grow with T. Layers fed directly by the constant input are
-    computed once (:func:`cached_input_layers`); the rest of a sleep phase
-    is skipped once a sleep step was silent (:class:`SilenceWatch`). A
-    network with a :func:`latency` runs that many steps before the
-    read-out starts accumulating; they count in the total steps. Every
-    stateful module is reset before the first step (and after the last),
-    so batches never leak into each other.
+    One loop of steps: the only state is the neurons' and one accumulator
+    of the output, so memory does not grow with T. Layers fed directly by
+    the constant input are computed once (:func:`cached_input_layers`); the
+    rest of a sleep phase is skipped once a sleep step was silent
+    (:class:`SilenceWatch`). A network with a :func:`latency` runs that
+    many steps before the read-out starts accumulating; they count in the
+    total steps. Every stateful module is reset before the first step (and
+    after the last), so batches never leak into each other.
+
+    With ``chunk = K > 1``, up to K consecutive wake steps run as one
+    forward call on the input repeated K times along the batch dimension
+    (step-major): convolutions and the other per-sample layers compute all
+    K steps in one batched call, every stateful module runs them one after
+    the other (:func:`~spikedet.neurons.stateful.set_chunk`). The spikes
+    and read-outs are those of single steps up to the rounding of batched
+    kernels (bit-identical where the kernels are); memory grows with K, not
+    T. A chunk never straddles a read-out or a sleep step. ``forward`` must
+    then treat the batch dimension per sample (any stage whose layers do).
 
     Args:
         snn: A converted network.
@@ -105,13 +163,16 @@ def iterate_readouts(snn: nn.Module,
         schedule: Plain (default) or wake-sleep.
         forward: ``forward(snn, inputs)`` runs one step; defaults to
             ``snn(inputs)``. Its output may be any nest of tensors.
+        chunk: Wake steps per forward call. Defaults to 1.
 
     Yields:
         ``(T, ReadOut)`` in increasing T.
     """
     wanted = check_timesteps(timesteps)
+    chunk = check_chunk(chunk)
     schedule = build_schedule(schedule)
     forward = forward or _default_forward
+    stack = _stacked(inputs, chunk) if chunk > 1 else inputs
     sleep_inputs = None
     acc = None
     span = step_span(snn)
@@ -123,20 +184,27 @@ def iterate_readouts(snn: nn.Module,
         return ReadOut(tree_map(lambda a: a / wake, acc), wake, total * span,
                        silent)
 
-    def accumulate(out: Any) -> Any:
-        # Any nest of tensors (YOLOv3: a tuple of per-level lists); torch's
+    def accumulate(out: Any, steps: int, first: int) -> None:
+        # Step by step, in order, so a chunk sums as single steps do. Any
+        # nest of tensors (YOLOv3: a tuple of per-level lists); torch's
         # pytree raises if the structure changes between steps.
-        return tree_map(torch.clone, out) if acc is None else \
-            tree_map(Tensor.add_, acc, out)
+        nonlocal acc
+        for k in range(first, steps):
+            current = out if steps == 1 else \
+                tree_map(lambda t: split_steps(t, steps)[k], out)
+            acc = tree_map(torch.clone, current) if acc is None else \
+                tree_map(Tensor.add_, acc, current)
 
     reset_states(snn)
     try:
-        with torch.no_grad(), cached_input_layers(snn, inputs), \
+        with torch.no_grad(), cached_input_layers(snn, (inputs, stack)), \
                 SilenceWatch(snn, has_sleep(schedule)) as watch, \
                 ExitStack() as sleeping:
             asleep = False
-            for sleep, wake, total, due in schedule.steps(wanted[-1] + delay):
-                wake -= delay  # wake steps after the latency
+            chunked = 1
+            for group in _groups(schedule.steps(wanted[-1] + delay), delay,
+                                 wanted, chunk):
+                sleep, wake, total, due = group[-1]
                 idle = idle and sleep
                 if idle:  # the rest of this sleep phase repeats silence
                     silent += 1
@@ -152,15 +220,24 @@ def iterate_readouts(snn: nn.Module,
                         sleeping.close()
                 if sleep and sleep_inputs is None:
                     sleep_inputs = tree_map(torch.zeros_like, inputs)
+                steps = len(group)
+                if steps != chunked:
+                    chunked = steps
+                    set_chunk(snn, steps)
                 watch.arm(sleep)
-                out = forward(snn, sleep_inputs if sleep else inputs)
+                out = forward(snn, sleep_inputs if sleep else
+                              inputs if steps == 1 else
+                              _leading(stack, steps, chunk))
                 idle = watch.silent(out)
-                if wake > 0:  # the latency's steps are not averaged
-                    acc = accumulate(out)
+                # The latency's steps are not averaged.
+                first = sum(1 for step in group if step[1] <= 0)
+                if first < steps:
+                    accumulate(out, steps, first)
                 if due and wake in wanted:
                     yield wake, readout(wake, total)
     finally:
         set_sleep(snn, False)
+        set_chunk(snn, 1)
         reset_states(snn)
 
 
@@ -168,9 +245,11 @@ def simulate(snn: nn.Module,
              inputs: Any,
              timesteps: Sequence[int],
              schedule: Optional[Schedule] = None,
-             forward: Optional[Forward] = None) -> Dict[int, ReadOut]:
+             forward: Optional[Forward] = None,
+             chunk: int = 1) -> Dict[int, ReadOut]:
     """Simulate once and return ``{T: ReadOut}`` for every requested T.
 
     See :func:`iterate_readouts` for the arguments.
     """
-    return dict(iterate_readouts(snn, inputs, timesteps, schedule, forward))
+    return dict(iterate_readouts(snn, inputs, timesteps, schedule, forward,
+                                 chunk))

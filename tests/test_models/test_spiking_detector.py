@@ -332,3 +332,41 @@ def test_channel_wise_tops_become_channel_wise_thresholds():
             thresholds.append(m.threshold)
     tops = torch.cat([m.top.detach() for m in clips]).sort().values
     assert torch.equal(torch.cat(thresholds).sort().values, tops)
+
+
+@pytest.mark.parametrize('model', [
+    'configs/yolov3/yolov3_mbv2_shapes.py',
+    'configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py'])
+def test_chunked_steps_predict_as_single_steps(model):
+    """Two wake steps per forward call (stage 1 and the box head) predict
+    what single steps do (float32: up to the batched kernels' rounding;
+    random weights tie many scores, so the order of equal boxes may
+    differ)."""
+    cfg = load_config(model).model
+    snn = _spiking(cfg, timesteps=(1, 3))
+    nets = [snn.net] + ([snn.box_net] if snn.two_stage else [])
+    calls = []
+    for net in nets:
+        net.register_forward_hook(lambda *_, n=net: calls.append(n))
+    with torch.no_grad():
+        single = snn.test_step(_data())[0]
+        single_calls, calls[:] = len(calls), []
+        snn.chunk = 2
+        chunked = snn.test_step(_data())[0]
+    # Stage 1: steps 1 | 2-3; the box head: 1 (T = 1) and 1-2 | 3 (T = 3).
+    assert (single_calls, len(calls)) == ((3, 2) if not snn.two_stage
+                                          else (3 + 4, 2 + 3))
+    assert chunked.timestep_steps == single.timestep_steps
+    for t in (1, 3):
+        a, b = single.timestep_preds[t], chunked.timestep_preds[t]
+        assert len(a) == len(b) > 0
+        assert torch.allclose(a.scores.sort().values, b.scores.sort().values,
+                              atol=1e-5)
+        assert torch.allclose(a.bboxes.sum(0), b.bboxes.sum(0), rtol=1e-4)
+
+
+def test_chunk_is_checked():
+    from spikedet.simulation import SimulationError
+    cfg = load_config('configs/yolov3/yolov3_mbv2_shapes.py')
+    with pytest.raises(SimulationError, match='chunk'):
+        _spiking(cfg.model, chunk=0)

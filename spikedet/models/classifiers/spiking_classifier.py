@@ -30,6 +30,9 @@ class SpikingClassifier(BaseModel):
         conversion: ``dict(method=..., **options)`` for :func:`convert`.
         timesteps: Read-out wake steps. Defaults to 1, 2, 4, ..., 256.
         schedule: Simulation schedule; defaults to the method's own.
+        chunk: Wake steps per forward call, stacked along the batch
+            dimension (see :func:`spikedet.simulation.iterate_readouts`):
+            faster where batched convolutions are. Defaults to 1.
     """
 
     def __init__(self,
@@ -37,13 +40,16 @@ class SpikingClassifier(BaseModel):
                  conversion: Dict,
                  timesteps: Sequence[int] = DEFAULT_TIMESTEPS,
                  schedule: Optional[Dict] = None,
+                 chunk: int = 1,
                  init_cfg: Optional[Dict] = None) -> None:
         ann_model = MODELS.build(ann)
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = ann_model.data_preprocessor
-        setup = SpikingSetup.from_config(conversion, timesteps, schedule)
+        setup = SpikingSetup.from_config(conversion, timesteps, schedule,
+                                         chunk)
         self.method, self.conversion_options = setup.method, setup.options
         self.timesteps, self.schedule = setup.timesteps, setup.schedule
+        self.chunk = setup.chunk
         self.ann = ann_model
         self.stats: Optional[TimestepStatistics] = None
         example = torch.randn(2, 3, *ann_model.input_size)
@@ -66,7 +72,8 @@ class SpikingClassifier(BaseModel):
                              'ANN and convert it')
         scores, steps = {'ann': self.ann.net(inputs)}, {}
         for t, readout, counts in monitored_readouts(
-                self.stats, self.net, inputs, self.timesteps, self.schedule):
+                self.stats, self.net, inputs, self.timesteps, self.schedule,
+                self.chunk):
             if counts is not None:
                 self.stats.add(t, counts)
             scores[t] = readout.output

@@ -13,8 +13,8 @@ from ...simulation import merge, monitored_readouts
 class TwoStagePrediction:
     """What :class:`SpikingDetector` runs for a two-stage detector (a mixin,
     as mmdet's test mixins: it reads the detector's ``ann``, ``net``,
-    ``box_net``, ``lockstep``, ``stats``, ``timesteps``, ``schedule`` and
-    ``box_input``)."""
+    ``box_net``, ``lockstep``, ``stats``, ``timesteps``, ``schedule``,
+    ``chunk`` and ``box_input``)."""
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
@@ -22,7 +22,8 @@ class TwoStagePrediction:
             return self._predict_lockstep(inputs, metas, rescale)
         runs = {}
         for t, readout, stage1 in monitored_readouts(
-                self.stats, self.net, inputs, self.timesteps, self.schedule):
+                self.stats, self.net, inputs, self.timesteps, self.schedule,
+                self.chunk):
             feats, rpn_outs = readout.output
             proposals = self._proposals(rpn_outs, metas)
             rois = bbox2roi([p.bboxes for p in proposals])
@@ -74,7 +75,8 @@ class TwoStagePrediction:
         extractor = self.ann.roi_head.bbox_roi_extractor
         roi_feats = extractor(tuple(feats)[:extractor.num_inputs], rois)
         (_, readout, counts), = monitored_readouts(
-            self.stats, self.box_net, roi_feats, [t], self.schedule)
+            self.stats, self.box_net, roi_feats, [t], self.schedule,
+            self.chunk)
         if counts is not None:
             counts = counts.prefixed('roi_head.')
         results = self._decode_boxes(rois, proposals, readout.output, metas,
@@ -85,7 +87,8 @@ class TwoStagePrediction:
                           rescale: bool) -> Dict[int, Tuple]:
         first_pass = {}
         for t, readout, stage1 in monitored_readouts(
-                self.stats, self.net, inputs, self.timesteps, self.schedule):
+                self.stats, self.net, inputs, self.timesteps, self.schedule,
+                self.chunk):
             _, rpn_outs = readout.output
             first_pass[t] = (self._proposals(rpn_outs, metas), stage1,
                              readout.total_steps)
