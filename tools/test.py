@@ -70,6 +70,10 @@ def parse_args() -> argparse.Namespace:
                         help='fuse each neuron step with torch.compile (a '
                         'one-time compilation; same spikes; eager if no '
                         'compiler is available)')
+    parser.add_argument('--chunk', type=int, default=1, metavar='K',
+                        help='simulate K wake steps per forward call, '
+                        'stacked in the batch (same spikes; faster where '
+                        'batched convolutions are)')
     return parser.parse_args()
 
 
@@ -83,7 +87,8 @@ def main() -> int:
     ensure_writable_dir(cfg.work_dir)
     if args.dump:
         ensure_writable_dir(args.dump)
-    configure_spiking_test(cfg, args.snn, args.timesteps, args.calib_batches)
+    configure_spiking_test(cfg, args.snn, args.timesteps, args.calib_batches,
+                           args.chunk)
     if args.dump:
         set_dump_dir(cfg, args.dump)
     stats_file = osp.join(cfg.work_dir, 'stats.json')

@@ -4,28 +4,32 @@ from typing import Optional, Sequence
 
 from mmengine.config import Config
 
-from ..simulation import DEFAULT_TIMESTEPS, check_timesteps
+from ..simulation import DEFAULT_TIMESTEPS, check_chunk, check_timesteps
 from ..utils.errors import UserInputError
 from .spiking_config import spiking_config
 
 
 def configure_spiking_test(cfg: Config, method: Optional[str],
                            timesteps: Optional[Sequence[int]],
-                           calib_batches: int) -> None:
+                           calib_batches: int, chunk: int = 1) -> None:
     """With ``method``, convert the config's ANN after its checkpoint loads
     (a :class:`ConversionHook` calibrating on ``calib_batches`` training
     batches) and score every read-out; without it, set the read-outs of a
-    spiking config (from ``tools/convert.py``).
+    spiking config (from ``tools/convert.py``). ``chunk`` > 1 runs that
+    many wake steps per forward call (``model.chunk``).
 
     Raises:
-        UserInputError: ``calib_batches`` < 1, or read-outs asked of a
-            config that is not spiking.
+        UserInputError: ``calib_batches`` or ``chunk`` < 1, or read-outs or
+            a chunk asked of a config that is not spiking.
     """
+    check_chunk(chunk)
     if method:
         if calib_batches < 1:
             raise UserInputError('--calib-batches must be >= 1')
         snn_cfg = spiking_config(cfg, method, check_timesteps(timesteps)
                                  if timesteps else DEFAULT_TIMESTEPS)
+        if chunk > 1:
+            snn_cfg.model['chunk'] = chunk
         cfg.test_evaluator = snn_cfg.test_evaluator
         cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
             dict(type='ConversionHook', snn_model=snn_cfg.model,
@@ -35,6 +39,11 @@ def configure_spiking_test(cfg: Config, method: Optional[str],
             raise UserInputError('--timesteps needs a spiking config '
                                  '(made by tools/convert.py) or --snn')
         cfg.model.timesteps = list(check_timesteps(timesteps))
+    if chunk > 1 and not method:
+        if 'timesteps' not in cfg.model:
+            raise UserInputError('--chunk needs a spiking config (made by '
+                                 'tools/convert.py) or --snn')
+        cfg.model.chunk = chunk
 
 
 def set_dump_dir(cfg: Config, folder: str) -> None:

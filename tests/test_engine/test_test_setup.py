@@ -1,0 +1,32 @@
+"""configure_spiking_test: --snn, --timesteps and --chunk into a config."""
+import pytest
+
+from spikedet.engine.spiking_config import spiking_config
+from spikedet.engine.test_setup import configure_spiking_test
+from spikedet.simulation import SimulationError
+from spikedet.utils.config import load_config
+from spikedet.utils.errors import UserInputError
+
+ANN = 'configs/yolov3/yolov3_mbv2_shapes.py'
+
+
+def test_chunk_reaches_the_spiking_model_converted_on_the_fly():
+    cfg = load_config(ANN)
+    configure_spiking_test(cfg, 'if', [1, 4], calib_batches=2, chunk=4)
+    hook, = [h for h in cfg.custom_hooks if h['type'] == 'ConversionHook']
+    assert hook['snn_model']['chunk'] == 4
+    assert list(hook['snn_model']['timesteps']) == [1, 4]
+
+
+def test_chunk_reaches_a_converted_config():
+    cfg = load_config(ANN)
+    cfg.model = spiking_config(cfg, 'if', [1, 2]).model
+    configure_spiking_test(cfg, None, None, calib_batches=2, chunk=2)
+    assert cfg.model.chunk == 2
+
+
+def test_bad_chunks_are_user_errors():
+    with pytest.raises(UserInputError, match='--chunk needs a spiking'):
+        configure_spiking_test(load_config(ANN), None, None, 2, chunk=2)
+    with pytest.raises(SimulationError, match='chunk must be a positive'):
+        configure_spiking_test(load_config(ANN), 'if', None, 2, chunk=0)
