@@ -136,12 +136,26 @@ class BaseNeuron(StatefulModule):
             return self.step(x)
         steps = split_steps(x, self.chunk)
         out = torch.empty_like(steps)
-        spikes = torch.empty_like(steps)
+        parts = []
         for k, current in enumerate(steps):
             out[k] = self.step(current)
-            spikes[k] = self.last_spikes
-        self.last_spikes = spikes.flatten(0, 1)
+            parts.append(self.last_spikes)
+        # Joined only if statistics read them.
+        self._spike_parts = parts
         return out.flatten(0, 1)
+
+    @property
+    def last_spikes(self) -> Optional[Tensor]:
+        """The integer spikes of the last call: one step's, or a chunk's
+        steps stacked as its input was."""
+        if self._spike_parts:
+            self._last_spikes = torch.cat(self._spike_parts)
+            self._spike_parts = None
+        return self._last_spikes
+
+    @last_spikes.setter
+    def last_spikes(self, spikes: Optional[Tensor]) -> None:
+        self._last_spikes, self._spike_parts = spikes, None
 
     def step(self, x: Tensor) -> Tensor:
         """One timestep: return ``spikes * threshold``."""
@@ -162,7 +176,7 @@ class BaseNeuron(StatefulModule):
     def reset(self) -> None:
         """Drop the state of the current input."""
         self.v = None
-        self.last_spikes: Optional[Tensor] = None
+        self.last_spikes = None
         if getattr(self, 'spike_filter', None) is not None:
             self.spike_filter.reset()
 
