@@ -2,7 +2,7 @@
 in-place / compiled neuron steps (a benchmark, not a test).
 
     python benchmarks/step_cost.py [--before REV] [--rows NAME ...]
-        [--steps 8] [--threads N] [--chunk 4]
+        [--steps 8] [--threads N] [--chunk 4] [--variants V ...]
 
 For each row (network, method) and each variant, a fresh subprocess builds
 the converted network on one random image (the cost of dense simulation
@@ -63,6 +63,9 @@ ROWS = {
         'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py', None,
         (800, 1344), 'if_channel'),
 }
+
+
+VARIANTS = ('eager', 'compiled', 'chunked', 'compiled-chunked')
 
 
 def child(name: str, steps: int, compiled: bool, chunk: int) -> None:
@@ -140,12 +143,13 @@ def main() -> None:
     parser.add_argument('--child')
     parser.add_argument('--compiled', action='store_true')
     parser.add_argument('--chunk', type=int, default=4)
+    parser.add_argument('--variants', nargs='+', choices=VARIANTS,
+                        default=list(VARIANTS))
     args = parser.parse_args()
     if args.child:
         child(args.child, args.steps, args.compiled, args.chunk)
         return
-    variants = (['before'] if args.before else []) + [
-        'eager', 'compiled', 'chunked', 'compiled-chunked']
+    variants = (['before'] if args.before else []) + args.variants
     with tempfile.TemporaryDirectory() as tmp:
         worktree = None
         if args.before:

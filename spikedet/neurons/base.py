@@ -34,7 +34,10 @@ class BaseNeuron(StatefulModule):
     * ``last_spikes``: the step's integer spikes (a reference, no copy),
       which :class:`~spikedet.simulation.SpikeMonitor` counts (a
       multi-valued spike counts as its coefficient, see
-      ``spike_value_is_count``).
+      ``spike_value_is_count``);
+    * chunked calls (``chunk`` steps stacked along the batch dimension,
+      :func:`~spikedet.neurons.stateful.set_chunk`): :meth:`forward` runs
+      :meth:`step` on each in order.
 
     Args:
         threshold: Firing threshold, a float or a 1-D tensor with one value
