@@ -196,7 +196,9 @@ class SpikeMonitor:
                 net = self.sin_net.get(name)
                 if net is None:
                     net = self.sin_net[name] = torch.zeros_like(mask)
-                net.addcmul_(signed.reshape(steps, *mask.shape).sum(0), mask)
+                if steps > 1:  # a chunk's steps summed (no pass at 1)
+                    signed = signed.reshape(steps, *mask.shape).sum(0)
+                net.addcmul_(signed, mask)
         return hook
 
     def _charge(self, name: str):
