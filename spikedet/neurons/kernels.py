@@ -68,6 +68,20 @@ def kernel(fn: Callable) -> Callable:
     return dispatch
 
 
+def _ge(a: Tensor, b: Tensor) -> Tensor:
+    # ``a >= b`` as 0. / 1. in ``a``'s dtype, written directly: on CPU a
+    # bool result and its conversion cost several times a float pass.
+    return torch.ge(a, b, out=torch.empty_like(a))
+
+
+def _le(a: Tensor, b: Tensor) -> Tensor:
+    return torch.le(a, b, out=torch.empty_like(a))
+
+
+def _gt(a: Tensor, b: Tensor) -> Tensor:
+    return torch.gt(a, b, out=torch.empty_like(a))
+
+
 @kernel
 def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
                 max_spikes: int) -> Tuple[Tensor, Tensor]:
@@ -76,7 +90,7 @@ def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
     ``v -= s theta``. Returns ``(s, s theta)``."""
     v.add_(x)
     if max_spikes == 1:
-        spikes = torch.ge(v, theta).to(x.dtype)
+        spikes = _ge(v, theta)
     else:
         spikes = torch.div(v, theta).floor_().clamp_(0, max_spikes)
     value = spikes * theta
@@ -85,19 +99,23 @@ def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
 
 
 @kernel
-def signed_if(v: Tensor, x: Tensor, theta: Tensor, theta_neg: Tensor,
-              neg_fire: Tensor) -> Tuple[Tensor, Tensor]:
+def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
+              carry_neg: Tensor, leaky: bool) -> Tuple[Tensor, Tensor]:
     """Signed IF with reset by subtraction: ``+1`` at ``v >= theta``
-    (``v -= theta``), ``-1`` at ``v <= -neg_fire`` (``v += neg_fire``);
-    a negative spike carries ``theta_neg``. Returns ``(s, value)``."""
+    (``v -= theta``), ``-1`` at ``v <= fire_neg`` (``fire_neg < 0``;
+    ``v -= fire_neg``); a negative spike carries ``carry_neg`` (``< 0``),
+    the same as ``fire_neg`` unless ``leaky``. Returns ``(s, value)``.
+
+    Both signs cannot fire at once, so ``pos theta + neg fire_neg`` is
+    exactly the one that fired (or 0)."""
     v.add_(x)
-    pos = torch.ge(v, theta)
-    neg = torch.le(v, -neg_fire)
-    spikes = pos.to(x.dtype) - neg.to(x.dtype)
-    value = torch.where(spikes > 0, spikes * theta, spikes * theta_neg)
-    v.sub_(torch.where(pos, theta, 0.0))
-    v.add_(torch.where(neg, neg_fire, 0.0))
-    return spikes, value
+    pos = _ge(v, theta)
+    neg = _le(v, fire_neg)
+    drop = torch.mul(pos, theta).addcmul_(neg, fire_neg)
+    v.sub_(drop)
+    value = torch.mul(pos, theta).addcmul_(neg, carry_neg) if leaky \
+        else drop
+    return pos.sub_(neg), value
 
 
 @kernel
@@ -126,11 +144,12 @@ def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
     with ``emitted = E(S) - count_value`` (``count_value``: E of the count
     before the step)."""
     v.add_(x)
-    positive = v >= 0
-    scale = torch.where(positive, theta, theta_neg)
+    # lerp(a, b, w) is exactly a at w = 0 and b at w = 1: a select by a
+    # 0. / 1. mask without a bool tensor (several passes' cost on CPU).
+    scale = torch.lerp(theta_neg, theta, _ge(v, 0.0))
     level = v.abs().div_(scale).add_(shift).floor_().clamp_(max=wake_steps)
-    target = torch.where(positive, level, level.neg())
-    spikes = target.sub_(count).clamp_(-max_spikes, max_spikes)
+    spikes = torch.copysign(level, v).sub_(count).clamp_(-max_spikes,
+                                                         max_spikes)
     count.add_(spikes)
-    value = torch.where(count > 0, count * theta, count * theta_neg)
+    value = torch.lerp(theta_neg, theta, _gt(count, 0.0)).mul_(count)
     return spikes, value, value - count_value

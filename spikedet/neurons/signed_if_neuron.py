@@ -50,17 +50,24 @@ class SignedIFNeuron(BaseNeuron):
         self.alpha = float(alpha)
         self.reset_mode = reset
 
+    def init_state(self, x: Tensor) -> None:
+        super().init_state(x)
+        # Per input, not per step: where a negative spike fires (v <=
+        # -theta_neg / alpha) and what it carries (-theta_neg).
+        theta_neg = self.theta_neg(x)
+        self._fire_neg = theta_neg.div(self.alpha).neg_()
+        self._carry_neg = theta_neg.neg()
+
     def fire(self, x: Tensor) -> Tensor:
-        theta, theta_neg = self.theta(x), self.theta_neg(x)
-        neg_fire = theta_neg / self.alpha
         if self.reset_mode == 'subtract':
-            spikes, value = kernels.signed_if(self.v, x, theta, theta_neg,
-                                              neg_fire)
+            spikes, value = kernels.signed_if(
+                self.v, x, self.theta(x), self._fire_neg, self._carry_neg,
+                self.alpha != 1.0)
             self.remember_value(spikes, value)
             return spikes
         v = self.v.add_(x)
-        pos = torch.ge(v, theta)
-        neg = torch.le(v, -neg_fire)
+        pos = torch.ge(v, self.theta(x))
+        neg = torch.le(v, self._fire_neg)
         v.masked_fill_(pos | neg, 0)
         return pos.to(x.dtype) - neg.to(x.dtype)
 

@@ -72,3 +72,109 @@ def test_failed_compilation_falls_back_to_eager(compiled, monkeypatch):
     out = neuron(torch.full((1, 1, 2, 2), 1.5))
     assert torch.equal(out, torch.ones(1, 1, 2, 2))
     assert not kernels.compiled_steps()
+
+
+def _reference_if(v, x, theta, max_spikes):
+    v = v + x
+    if max_spikes == 1:
+        spikes = (v >= theta).to(x.dtype)
+    else:
+        spikes = torch.clamp(torch.floor(v / theta), 0, max_spikes)
+    return spikes, spikes * theta, v - spikes * theta
+
+
+def _reference_signed_if(v, x, theta, theta_neg, alpha):
+    v = v + x
+    pos, neg = v >= theta, v <= -theta_neg / alpha
+    spikes = pos.to(x.dtype) - neg.to(x.dtype)
+    value = torch.where(spikes > 0, spikes * theta, spikes * theta_neg)
+    v = torch.where(pos, v - theta, torch.where(neg, v + theta_neg / alpha, v))
+    return spikes, value, v
+
+
+def _reference_signed_cif(state, x, theta, theta_neg, shift, wake, gamma):
+    # The spec's step, written directly (state: v, count S).
+    v, count = state
+    v = v + x
+    scale = torch.where(v >= 0, theta, theta_neg)
+    level = torch.clamp(torch.floor(v.abs() / scale + shift), max=wake)
+    target = torch.where(v >= 0, level, -level)
+    spikes = torch.clamp(target - count, -gamma, gamma)
+    count = count + spikes
+    value = torch.where(count > 0, count * theta, count * theta_neg)
+    return spikes, value, (v, count)
+
+
+REFERENCES = {
+    'if': (lambda: IFNeuron(_theta(0)),
+           lambda v, x, t: _reference_if(v, x, t, 1)),
+    'burst': (lambda: IFNeuron(_theta(0), max_spikes=3),
+              lambda v, x, t: _reference_if(v, x, t, 3)),
+    'signed_if_leaky': (
+        lambda: SignedIFNeuron(_theta(0), alpha=0.1),
+        lambda v, x, t: _reference_signed_if(v, x, t, t, 0.1)),
+    'signed_if_identity': (
+        lambda: SignedIFNeuron(_theta(0), alpha=1.0, neg_threshold=_theta(1)),
+        lambda v, x, t: _reference_signed_if(v, x, t,
+                                             _theta(1).view(1, C, 1, 1), 1.0)),
+}
+
+
+def _signed_cif_reference(neuron, x, state, theta, step):
+    if state is None:
+        state = (torch.zeros_like(x), torch.zeros_like(x))
+    theta_neg = neuron.neg_threshold.view(1, C, 1, 1)
+    wake = min(step + 1, 48)
+    spikes, value, state = _reference_signed_cif(
+        state, torch.zeros_like(x) if step >= 48 else x, theta, theta_neg,
+        neuron.shift, wake, neuron.max_spikes)
+    return spikes, value, state
+
+
+@pytest.mark.parametrize('name', list(REFERENCES))
+def test_eager_kernels_follow_the_definition(name):
+    # The kernels skip passes (no spike tensor for single spikes, one
+    # select for the reset): spikes, values and membranes must still be
+    # the textbook step's, bit for bit, in float64, over 64 steps.
+    make, reference = REFERENCES[name]
+    neuron = make().double()
+    theta = neuron.threshold.view(1, C, 1, 1)
+    inputs = torch.randn(64, 2, C, 5, 5, dtype=torch.float64,
+                         generator=torch.Generator().manual_seed(4))
+    v = torch.zeros_like(inputs[0])
+    fired = torch.zeros(2)
+    for step, x in enumerate(inputs):
+        out = neuron(x)
+        spikes, value, v = reference(v, x, theta)
+        assert torch.equal(neuron.last_spikes, spikes), (name, step)
+        assert torch.equal(out, value), (name, step)
+        assert torch.equal(neuron.v, v), (name, step)
+        fired += torch.stack([(spikes > 0).sum(), (spikes < 0).sum()])
+    assert fired[0] > 0  # not vacuous: both signs where the neuron has them
+    assert (fired[1] > 0) == name.startswith('signed')
+
+
+@pytest.mark.parametrize('gamma', [1, 2])
+def test_signed_cif_kernel_follows_the_definition(gamma):
+    # Its kernel selects by lerp on 0. / 1. masks and signs by copysign
+    # instead of bool selects; 48 wake steps then 16 sleep steps must
+    # give the spec's spikes, emitted values (E(S) differences) and state.
+    neuron = SignedConsistentIFNeuron(_theta(0), _theta(1), max_spikes=gamma,
+                                      shift=0.5).double()
+    theta = neuron.threshold.view(1, C, 1, 1)
+    inputs = torch.randn(64, 2, C, 5, 5, dtype=torch.float64,
+                         generator=torch.Generator().manual_seed(5))
+    state, previous = None, 0.0
+    fired = torch.zeros(2)
+    for step, x in enumerate(inputs):
+        neuron.sleep = step >= 48
+        out = neuron(torch.zeros_like(x) if neuron.sleep else x)
+        spikes, value, state = _signed_cif_reference(neuron, x, state, theta,
+                                                     step)
+        assert torch.equal(neuron.last_spikes, spikes), (gamma, step)
+        assert torch.equal(out, value - previous), (gamma, step)
+        assert torch.equal(neuron.v, state[0]), (gamma, step)
+        assert torch.equal(neuron.count, state[1]), (gamma, step)
+        previous = value
+        fired += torch.stack([(spikes > 0).sum(), (spikes < 0).sum()])
+    assert (fired > 0).all()
