@@ -6,7 +6,8 @@ and none makes a bool tensor: on CPU a comparison's bool result, its
 conversion and a select on it each cost several float passes, so a
 comparison writes 0. / 1. in the state's dtype and a select is a ``lerp``
 or a product by that mask (exact at 0 and 1). Compiled by
-``torch.compile`` (inductor), the whole step becomes one fused loop, the same arithmetic in the same order, so the spikes are identical
+``torch.compile`` (inductor), the whole step becomes one fused loop, the
+same arithmetic in the same order, so the spikes are identical
 (tests/test_neurons/test_kernels.py checks 64 steps of every kernel).
 
 Compiling is off by default: it costs a one-time compilation (about 20 s
