@@ -22,6 +22,11 @@ warm-up excluded). Variants:
   stacked along the batch dimension; ``--steps`` should be a multiple of
   K).
 
+``--heap steady`` makes the C heap keep freed blocks
+(:func:`spikedet.utils.host_heap.steady_heap`, which a detector's
+simulation sets on the CPU) before the ANN and the simulation are timed,
+in every variant but ``before``; the default is glibc's own behaviour.
+
 Prints one table with step / ANN for every variant side by side. All
 numbers are measured in this run on this machine.
 """
@@ -68,7 +73,8 @@ ROWS = {
 VARIANTS = ('eager', 'compiled', 'chunked', 'compiled-chunked')
 
 
-def child(name: str, steps: int, compiled: bool, chunk: int) -> None:
+def child(name: str, steps: int, compiled: bool, chunk: int,
+          heap: str) -> None:
     import torch
 
     from spikedet.engine.spiking_config import spiking_config
@@ -81,6 +87,9 @@ def child(name: str, steps: int, compiled: bool, chunk: int) -> None:
     if compiled:
         from spikedet.neurons import kernels
         kernels.set_compiled_steps(True)
+    if heap == 'steady':  # before the ANN too: one allocator for both
+        from spikedet.utils.host_heap import steady_heap
+        steady_heap()
     register_all_modules()
     config, checkpoint, size, method = ROWS[name]
     cfg = load_config(config)
@@ -121,7 +130,8 @@ def measure(name: str, variant: str, args, worktree) -> dict:
                OMP_NUM_THREADS=str(args.threads))
     command = [sys.executable, str(Path(path) / 'benchmarks' / 'step_cost.py'
                                    if variant == 'before' else __file__),
-               '--child', name, '--steps', str(args.steps)]
+               '--child', name, '--steps', str(args.steps), '--heap',
+               'default' if variant == 'before' else args.heap]
     if variant.startswith('compiled'):
         command.append('--compiled')
     if variant.endswith('chunked'):
@@ -143,11 +153,13 @@ def main() -> None:
     parser.add_argument('--child')
     parser.add_argument('--compiled', action='store_true')
     parser.add_argument('--chunk', type=int, default=4)
+    parser.add_argument('--heap', choices=('default', 'steady'),
+                        default='default')
     parser.add_argument('--variants', nargs='+', choices=VARIANTS,
                         default=list(VARIANTS))
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.steps, args.compiled, args.chunk)
+        child(args.child, args.steps, args.compiled, args.chunk, args.heap)
         return
     variants = (['before'] if args.before else []) + args.variants
     with tempfile.TemporaryDirectory() as tmp:
@@ -161,8 +173,9 @@ def main() -> None:
             (worktree / 'benchmarks' / 'step_cost.py').write_text(
                 Path(__file__).read_text())
         try:
-            print(f'{args.threads} threads, {args.steps} timed steps; '
-                  f'step / ANN forward for: {", ".join(variants)}')
+            print(f'{args.threads} threads, {args.steps} timed steps, '
+                  f'{args.heap} C heap; step / ANN forward for: '
+                  f'{", ".join(variants)}')
             print('| row | ANN forward | ' + ' | '.join(
                 f'{v} step | {v} step/ANN' for v in variants) + ' |')
             print('|---|---|' + '---|---|' * len(variants))

@@ -111,14 +111,14 @@ def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
     the same as ``fire_neg`` unless ``leaky``. Returns ``(s, value)``.
 
     Both signs cannot fire at once, so ``pos theta + neg fire_neg`` is
-    exactly the one that fired (or 0)."""
+    exactly the one that fired (or 0), and subtracting its two terms one
+    after the other from ``v`` is exact too."""
     v.add_(x)
     pos = _ge(v, theta)
     neg = _le(v, fire_neg)
-    drop = torch.mul(pos, theta).addcmul_(neg, fire_neg)
-    v.sub_(drop)
-    value = torch.mul(pos, theta).addcmul_(neg, carry_neg) if leaky \
-        else drop
+    value = torch.mul(pos, theta)
+    v.sub_(value).addcmul_(neg, fire_neg, value=-1)
+    value.addcmul_(neg, carry_neg if leaky else fire_neg)
     return pos.sub_(neg), value
 
 

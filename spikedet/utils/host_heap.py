@@ -1,8 +1,17 @@
-"""Give the C heap's free pages back to the OS during a long simulation.
+"""The C heap during a long CPU simulation: keep freed blocks for the next
+step, give free pages back to the OS only when the resident memory grows.
 
-glibc's malloc raises its mmap threshold each time a large block is freed
-and from then on serves blocks of that size from the heap. A simulation
-frees and allocates the same feature maps at every step, the heap fragments,
+By default glibc trims the heap's top whenever more than a few of its
+blocks are free and serves large blocks by ``mmap``, unmapped when freed.
+A simulation step allocates and frees the same temporaries (neuron
+updates, convolution outputs) every step, so each step pays the page
+faults of memory given back by the step before (on the neurons' kernels,
+several times their own time: ``docs/measurements.md``).
+:func:`steady_heap` turns the automatic trim off and raises the mmap
+threshold to glibc's largest (32 MiB), so those blocks are reused.
+
+Kept blocks fragment the heap: a simulation frees and allocates the same
+feature maps at every step, the heap fragments,
 and the peak RSS creeps up with T although the live memory stays level
 (mmdet's R50-FPN Faster R-CNN, 800 x 1344: the peak's rise over the
 prediction 634 MiB at T = 8, 1152 MiB at T = 64). ``malloc_trim(0)``
@@ -22,15 +31,49 @@ from torch import nn
 from torch.utils._pytree import tree_leaves
 
 
-def _find_malloc_trim() -> Optional[Callable[[int], int]]:
-    """glibc's ``malloc_trim``, or None where the C library has none."""
+def _find_libc(name: str) -> Optional[Callable]:
+    """A glibc function (``malloc_trim``, ``mallopt``), or None where the C
+    library has none."""
     try:
-        return ctypes.CDLL(None).malloc_trim
+        return getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError):
         return None
 
 
-MALLOC_TRIM = _find_malloc_trim()
+MALLOC_TRIM = _find_libc('malloc_trim')
+MALLOPT = _find_libc('mallopt')
+# mallopt parameters (malloc.h) and the largest mmap threshold glibc
+# accepts on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX).
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
+STEADY_MMAP_THRESHOLD = 32 << 20
+_STEADY = dict(done=False)
+
+
+def steady_heap() -> bool:
+    """Keep freed blocks in the C heap for reuse, for the rest of the
+    process: no automatic trim of the heap's top, blocks up to 32 MiB from
+    the heap instead of ``mmap`` (glibc's ``mallopt``; once per process).
+
+    The resident memory then stays at a step's high-water mark instead of
+    being faulted in again at every step; :func:`heap_trimming` still gives
+    pages back when it grows. Larger blocks (maps of full-size detectors
+    beyond 32 MiB) are only kept with glibc's tunables, set before the
+    process starts (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``;
+    docs/usage.md).
+
+    Returns:
+        Whether the C library took both settings (False where it is not
+        glibc).
+    """
+    if MALLOPT is None:
+        return False
+    if not _STEADY['done']:
+        _STEADY['done'] = True
+        _STEADY['ok'] = bool(
+            MALLOPT(M_TRIM_THRESHOLD, ctypes.c_int(2**31 - 1))
+            and MALLOPT(M_MMAP_THRESHOLD,
+                        ctypes.c_int(STEADY_MMAP_THRESHOLD)))
+    return _STEADY['ok']
 
 
 def resident_bytes() -> Optional[int]:
@@ -51,7 +94,8 @@ def _on_cpu(output) -> bool:
 @contextmanager
 def heap_trimming(modules: Iterable[nn.Module],
                   slack: Optional[float]) -> Iterator[None]:
-    """Trim the C heap whenever the resident memory outgrows its level.
+    """Keep the C heap steady (:func:`steady_heap`) and trim it whenever
+    the resident memory outgrows its level.
 
     After each forward of ``modules`` (a simulation step of one stage)
     whose output is on the CPU, the resident memory is read (one read of
@@ -83,6 +127,8 @@ def heap_trimming(modules: Iterable[nn.Module],
             on_cpu[module] = _on_cpu(output)
         if not on_cpu[module]:
             return
+        if level is None:
+            steady_heap()
         if level is not None and resident_bytes() <= level * (1 + slack):
             return
         MALLOC_TRIM(0)

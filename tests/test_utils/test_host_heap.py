@@ -30,6 +30,10 @@ def heap(monkeypatch):
 
     monkeypatch.setattr(host_heap, 'MALLOC_TRIM', trim)
     monkeypatch.setattr(host_heap, 'resident_bytes', lambda: state['rss'])
+    state['mallopt'] = []
+    monkeypatch.setattr(host_heap, 'MALLOPT', lambda param, value: state[
+        'mallopt'].append((param, value.value)) or 1)
+    monkeypatch.setattr(host_heap, '_STEADY', dict(done=False))
     return state
 
 
@@ -51,6 +55,10 @@ def test_trims_first_then_only_when_resident_memory_outgrows_the_level(heap):
         assert heap['trims'] == 3
     net(1)
     assert heap['trims'] == 3 and not net._forward_hooks  # hooks removed
+    # The heap was made steady once, at the first step: no automatic trim,
+    # blocks up to 32 MiB kept.
+    assert heap['mallopt'] == [(host_heap.M_TRIM_THRESHOLD, 2**31 - 1),
+                               (host_heap.M_MMAP_THRESHOLD, 32 << 20)]
 
 
 def test_off_for_none_and_for_outputs_off_the_cpu(heap):
@@ -60,7 +68,7 @@ def test_off_for_none_and_for_outputs_off_the_cpu(heap):
         assert not cpu._forward_hooks
     with heap_trimming([meta], slack=0.0):
         meta(1)
-    assert heap['trims'] == 0
+    assert heap['trims'] == 0 and heap['mallopt'] == []
     with pytest.raises(ValueError, match='>= 0'):
         with heap_trimming([cpu], slack=-1):
             pass
@@ -72,3 +80,10 @@ def test_glibc_malloc_trim_and_resident_memory_are_found():
     assert host_heap.MALLOC_TRIM is not None
     assert host_heap.MALLOC_TRIM(0) in (0, 1)
     assert host_heap.resident_bytes() > 2**20
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != 'glibc',
+                    reason='mallopt is glibc\'s')
+def test_glibc_takes_the_steady_heap_settings():
+    assert host_heap.steady_heap()
+    assert host_heap.steady_heap()  # once per process, then remembered
