@@ -78,7 +78,10 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             OS whenever the resident memory has grown by this fraction
             during a simulation (glibc only; see
             :func:`spikedet.utils.host_heap.heap_trimming`): the peak memory
-            then stays level in T. None disables it. Defaults to 0.05.
+            then stays level in T. The first CPU step also makes the heap
+            keep freed blocks for the next step
+            (:func:`~spikedet.utils.host_heap.steady_heap`). None disables
+            both. Defaults to 0.05.
         chunk: Wake steps per forward call, stacked along the batch
             dimension (see :func:`spikedet.simulation.iterate_readouts`):
             faster where batched convolutions are, memory K times a
