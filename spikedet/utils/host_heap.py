@@ -10,9 +10,9 @@ several times their own time: ``docs/measurements.md``).
 :func:`steady_heap` turns the automatic trim off and raises the mmap
 threshold to glibc's largest (32 MiB), so those blocks are reused.
 
-Kept blocks fragment the heap: a simulation frees and allocates the same
-feature maps at every step, the heap fragments,
-and the peak RSS creeps up with T although the live memory stays level
+Kept blocks fragment the heap: as the same feature maps are freed and
+allocated step after step, the peak RSS creeps up with T although the
+live memory stays level
 (mmdet's R50-FPN Faster R-CNN, 800 x 1344: the peak's rise over the
 prediction 634 MiB at T = 8, 1152 MiB at T = 64). ``malloc_trim(0)``
 returns the whole free pages inside the heap (``madvise``), not only its
