@@ -23,6 +23,7 @@ resident memory has grown by a set fraction since the last trim. Measured
 with ``benchmarks/full_size_detector.py``; see ``docs/measurements.md``.
 """
 import ctypes
+import functools
 import os
 from contextlib import contextmanager
 from typing import Callable, Iterable, Iterator, Optional
@@ -46,9 +47,9 @@ MALLOPT = _find_libc('mallopt')
 # accepts on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX).
 M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
 STEADY_MMAP_THRESHOLD = 32 << 20
-_STEADY = dict(done=False)
 
 
+@functools.lru_cache(maxsize=None)
 def steady_heap() -> bool:
     """Keep freed blocks in the C heap for reuse, for the rest of the
     process: no automatic trim of the heap's top, blocks up to 32 MiB from
@@ -67,13 +68,9 @@ def steady_heap() -> bool:
     """
     if MALLOPT is None:
         return False
-    if not _STEADY['done']:
-        _STEADY['done'] = True
-        _STEADY['ok'] = bool(
-            MALLOPT(M_TRIM_THRESHOLD, ctypes.c_int(2**31 - 1))
-            and MALLOPT(M_MMAP_THRESHOLD,
-                        ctypes.c_int(STEADY_MMAP_THRESHOLD)))
-    return _STEADY['ok']
+    return bool(MALLOPT(M_TRIM_THRESHOLD, ctypes.c_int(2**31 - 1))
+                and MALLOPT(M_MMAP_THRESHOLD,
+                            ctypes.c_int(STEADY_MMAP_THRESHOLD)))
 
 
 def resident_bytes() -> Optional[int]:

@@ -33,8 +33,9 @@ def heap(monkeypatch):
     state['mallopt'] = []
     monkeypatch.setattr(host_heap, 'MALLOPT', lambda param, value: state[
         'mallopt'].append((param, value.value)) or 1)
-    monkeypatch.setattr(host_heap, '_STEADY', dict(done=False))
-    return state
+    host_heap.steady_heap.cache_clear()
+    yield state
+    host_heap.steady_heap.cache_clear()
 
 
 def test_trims_first_then_only_when_resident_memory_outgrows_the_level(heap):
@@ -85,5 +86,6 @@ def test_glibc_malloc_trim_and_resident_memory_are_found():
 @pytest.mark.skipif(platform.libc_ver()[0] != 'glibc',
                     reason='mallopt is glibc\'s')
 def test_glibc_takes_the_steady_heap_settings():
+    host_heap.steady_heap.cache_clear()
     assert host_heap.steady_heap()
     assert host_heap.steady_heap()  # once per process, then remembered
