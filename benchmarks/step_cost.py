@@ -14,9 +14,13 @@ warm-up excluded). Variants:
 
 - ``before``: the code of git revision ``--before`` (checked out in a
   temporary worktree; skipped without ``--before``),
-- ``eager``: this checkout, neuron kernels eager,
-- ``compiled``: this checkout, neuron kernels compiled by torch.compile
-  (its one-time compilation happens in the warm-up steps),
+- ``eager``: this checkout, neuron kernels in eager torch only (the
+  fused C steps off),
+- ``fused``: this checkout as it runs by default: the fused C steps of
+  :mod:`spikedet.neurons.native` where they apply, eager torch elsewhere,
+- ``compiled``: this checkout, the kernels without a fused C step
+  compiled by torch.compile (its one-time compilation happens in the
+  warm-up steps),
 - ``chunked`` / ``compiled-chunked``: the same with ``--chunk K`` (default
   4) wake steps per forward call (``simulate(..., chunk=K)``: the steps
   stacked along the batch dimension; ``--steps`` should be a multiple of
@@ -70,11 +74,11 @@ ROWS = {
 }
 
 
-VARIANTS = ('eager', 'compiled', 'chunked', 'compiled-chunked')
+VARIANTS = ('eager', 'fused', 'compiled', 'chunked', 'compiled-chunked')
 
 
 def child(name: str, steps: int, compiled: bool, chunk: int,
-          heap: str) -> None:
+          heap: str, pure_torch: bool) -> None:
     import torch
 
     from spikedet.engine.spiking_config import spiking_config
@@ -87,6 +91,9 @@ def child(name: str, steps: int, compiled: bool, chunk: int,
     if compiled:
         from spikedet.neurons import kernels
         kernels.set_compiled_steps(True)
+    if pure_torch:
+        from spikedet.neurons import native
+        native.set_native_steps(False)
     if heap == 'steady':  # before the ANN too: one allocator for both
         from spikedet.utils.host_heap import steady_heap
         steady_heap()
@@ -134,6 +141,8 @@ def measure(name: str, variant: str, args, worktree) -> dict:
                'default' if variant == 'before' else args.heap]
     if variant.startswith('compiled'):
         command.append('--compiled')
+    if variant == 'eager':
+        command.append('--pure-torch')
     if variant.endswith('chunked'):
         command += ['--chunk', str(args.chunk)]
     out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
@@ -152,6 +161,7 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=os.cpu_count())
     parser.add_argument('--child')
     parser.add_argument('--compiled', action='store_true')
+    parser.add_argument('--pure-torch', action='store_true')
     parser.add_argument('--chunk', type=int, default=4)
     parser.add_argument('--heap', choices=('default', 'steady'),
                         default='default')
@@ -159,7 +169,8 @@ def main() -> None:
                         default=list(VARIANTS))
     args = parser.parse_args()
     if args.child:
-        child(args.child, args.steps, args.compiled, args.chunk, args.heap)
+        child(args.child, args.steps, args.compiled, args.chunk, args.heap,
+              args.pure_torch)
         return
     variants = (['before'] if args.before else []) + args.variants
     with tempfile.TemporaryDirectory() as tmp:

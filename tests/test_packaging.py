@@ -1,6 +1,7 @@
-"""A regular (non-editable) install carries the method presets: a wheel
-built from the repository has them, and spikedet imported from that wheel
-resolves a preset by name from a folder outside the repository."""
+"""A regular (non-editable) install carries the method presets and the
+fused neuron steps' C source: a wheel built from the repository has them,
+and spikedet imported from that wheel resolves a preset by name from a
+folder outside the repository."""
 import os
 import subprocess
 import sys
@@ -20,6 +21,7 @@ def test_wheel_carries_the_presets(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert 'spikedet/conversion/methods/if_baseline.py' in names
     assert 'spikedet/conversion/methods/casc.py' in names
+    assert 'spikedet/neurons/csrc/neuron_steps.c' in names
     site = tmp_path / 'site'
     install = subprocess.run(
         [sys.executable, '-m', 'pip', 'install', '--no-deps', '-q',

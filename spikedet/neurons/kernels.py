@@ -22,10 +22,12 @@ and returns fresh tensors (the step's spikes and emitted value).
 """
 import functools
 import warnings
-from typing import Callable, Dict, Tuple
+from typing import Callable, Dict, Optional, Tuple
 
 import torch
 from torch import Tensor
+
+from . import native
 
 _SETTINGS = dict(compiled=False)
 _COMPILED: Dict[Callable, Callable] = {}
@@ -51,25 +53,35 @@ def _compile_failed(error: Exception) -> None:
                   RuntimeWarning)
 
 
-def kernel(fn: Callable) -> Callable:
-    """Make ``fn`` a neuron kernel: eager, or compiled while
-    :func:`compiled_steps` is on. ``kernel(fn).eager`` is ``fn``."""
+def kernel(native: Optional[Callable] = None) -> Callable:
+    """Make a function a neuron kernel: its fused C step ``native`` where
+    one applies (see :mod:`spikedet.neurons.native`), else the function
+    compiled while :func:`compiled_steps` is on, else eager.
+    ``kernel(...)(fn).eager`` is ``fn``."""
 
-    @functools.wraps(fn)
-    def dispatch(*args):
-        if _SETTINGS['compiled']:
-            compiled = _COMPILED.get(fn)
-            if compiled is None:
-                compiled = _COMPILED[fn] = torch.compile(
-                    fn, dynamic=True, fullgraph=True)
-            try:
-                return compiled(*args)
-            except Exception as error:  # no compiler, unsupported backend
-                _compile_failed(error)
-        return fn(*args)
+    def wrap(fn: Callable) -> Callable:
 
-    dispatch.eager = fn
-    return dispatch
+        @functools.wraps(fn)
+        def dispatch(*args):
+            if native is not None:
+                fused = native(*args)
+                if fused is not None:
+                    return fused
+            if _SETTINGS['compiled']:
+                compiled = _COMPILED.get(fn)
+                if compiled is None:
+                    compiled = _COMPILED[fn] = torch.compile(
+                        fn, dynamic=True, fullgraph=True)
+                try:
+                    return compiled(*args)
+                except Exception as error:  # no compiler, unsupported backend
+                    _compile_failed(error)
+            return fn(*args)
+
+        dispatch.eager = fn
+        return dispatch
+
+    return wrap
 
 
 def _ge(a: Tensor, b: Tensor) -> Tensor:
@@ -86,7 +98,7 @@ def _gt(a: Tensor, b: Tensor) -> Tensor:
     return torch.gt(a, b, out=torch.empty_like(a))
 
 
-@kernel
+@kernel(native.if_subtract)
 def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
                 max_spikes: int) -> Tuple[Tensor, Tensor]:
     """IF with reset by subtraction: ``v += x``; ``s = [v >= theta]`` (or
@@ -102,7 +114,7 @@ def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
     return spikes, value
 
 
-@kernel
+@kernel(native.signed_if)
 def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
               carry_neg: Tensor, leaky: bool) -> Tuple[Tensor, Tensor]:
     """Signed IF with reset by subtraction: ``+1`` at ``v >= theta``
@@ -122,7 +134,7 @@ def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
     return pos.sub_(neg), value
 
 
-@kernel
+@kernel(native.consistent_if)
 def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
                   wake_steps: int, max_spikes: int) -> Tuple[Tensor, Tensor]:
     """CASC's consistent IF step (see :class:`ConsistentIFNeuron`):
@@ -138,7 +150,7 @@ def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
     return spikes, value
 
 
-@kernel
+@kernel(native.signed_consistent_if)
 def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
                          x: Tensor, theta: Tensor, theta_neg: Tensor,
                          shift: float, wake_steps: int, max_spikes: int

@@ -6,7 +6,7 @@ import torch
 
 from spikedet.neurons import (ConsistentIFNeuron, IFNeuron,
                               SignedConsistentIFNeuron, SignedIFNeuron,
-                              kernels)
+                              kernels, native)
 
 C = 4
 
@@ -40,9 +40,13 @@ def _run(neuron, inputs):
 
 @pytest.fixture
 def compiled():
+    # The fused C steps would take the IF kernels' calls: off, so that
+    # these tests compile what they name.
+    native.set_native_steps(False)
     kernels.set_compiled_steps(True)
     yield
     kernels.set_compiled_steps(False)
+    native.set_native_steps(True)
 
 
 def test_compiled_steps_equal_eager(compiled):
@@ -131,11 +135,20 @@ def _signed_cif_reference(neuron, x, state, theta, step):
     return spikes, value, state
 
 
+@pytest.fixture(params=['eager', 'fused'])
+def step_path(request):
+    """Each kernel as eager torch, and as a fused C step where there is
+    one (the fused steps' own tests check that it is taken)."""
+    native.set_native_steps(request.param == 'fused')
+    yield request.param
+    native.set_native_steps(True)
+
+
 @pytest.mark.parametrize('name', list(REFERENCES))
-def test_eager_kernels_follow_the_definition(name):
-    # The kernels skip passes (no spike tensor for single spikes, one
-    # select for the reset): spikes, values and membranes must still be
-    # the textbook step's, bit for bit, in float64, over 64 steps.
+def test_kernels_follow_the_definition(name, step_path):
+    # The kernels skip passes (no bool tensors, one select for the
+    # reset): spikes, values and membranes must still be the textbook
+    # step's, bit for bit, in float64, over 64 steps.
     make, reference = REFERENCES[name]
     neuron = make().double()
     theta = neuron.threshold.view(1, C, 1, 1)

@@ -1,0 +1,168 @@
+"""The fused C neuron steps against the eager kernels: identical spikes,
+emitted values and membranes over 64 steps; the layouts they decline;
+building, caching and falling back when no compiler is there."""
+from pathlib import Path
+
+import pytest
+import torch
+
+from spikedet.neurons import (ConsistentIFNeuron, IFNeuron,
+                              SignedConsistentIFNeuron, SignedIFNeuron,
+                              native)
+
+C = 4
+
+
+def _theta(seed: int, dtype=torch.float32) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(seed)
+    return (torch.rand(C, generator=generator) + 0.3).to(dtype)
+
+
+NEURONS = {
+    'if': lambda d: IFNeuron(_theta(0, d)),
+    'if_scalar': lambda d: IFNeuron(0.6),
+    'burst': lambda d: IFNeuron(_theta(0, d), max_spikes=3),
+    'signed_if_leaky': lambda d: SignedIFNeuron(_theta(0, d), alpha=0.1),
+    'signed_if_identity': lambda d: SignedIFNeuron(
+        _theta(0, d), alpha=1.0, neg_threshold=_theta(1, d)),
+    'cif': lambda d: ConsistentIFNeuron(_theta(0, d), max_spikes=2),
+    'signed_cif': lambda d: SignedConsistentIFNeuron(
+        _theta(0, d), _theta(1, d), max_spikes=2, shift=0.5),
+}
+
+
+@pytest.fixture
+def built(tmp_path, monkeypatch):
+    """The library built afresh into a temporary cache."""
+    monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
+    native.library.cache_clear()
+    if native.library() is None:
+        pytest.skip('no C compiler here: the eager steps run instead')
+    yield tmp_path
+    native.library.cache_clear()
+
+
+def _run(neuron, inputs):
+    outs = []
+    for step, x in enumerate(inputs):
+        neuron.sleep = step >= 48  # consistent neurons settle while asleep
+        out = neuron(torch.zeros_like(x) if neuron.sleep else x)
+        outs.append((neuron.last_spikes.clone(), out.clone(),
+                     neuron.v.clone()))
+    neuron.reset()
+    return outs
+
+
+def _fused_call(neuron, x):
+    """The fused step of ``neuron``'s first call on ``x`` (None when it
+    would decline), on copies of its state."""
+    neuron(x)
+    theta, v = neuron.theta(x), neuron.v.clone()
+    if isinstance(neuron, SignedIFNeuron):
+        out = native.signed_if(v, x, theta, neuron._fire_neg,
+                               neuron._carry_neg, neuron.alpha != 1)
+    elif isinstance(neuron, SignedConsistentIFNeuron):
+        out = native.signed_consistent_if(
+            v, neuron.count.clone(), neuron.count_value.clone(), x, theta,
+            neuron.theta_neg(x), neuron.shift, 1, neuron.max_spikes)
+    elif isinstance(neuron, ConsistentIFNeuron):
+        out = native.consistent_if(v, neuron.count.clone(), x, theta, 1,
+                                   neuron.max_spikes)
+    else:
+        out = native.if_subtract(v, x, theta, neuron.max_spikes)
+    neuron.reset()
+    return out
+
+
+@pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
+@pytest.mark.parametrize('name', sorted(NEURONS))
+def test_native_steps_equal_eager(built, name, dtype):
+    # Currents of several thresholds' size: bursts and both signs fire.
+    inputs = 2 * torch.randn(64, 2, C, 5, 5, dtype=dtype,
+                             generator=torch.Generator().manual_seed(3))
+    native.set_native_steps(False)
+    try:
+        eager = _run(NEURONS[name](dtype), inputs)
+    finally:
+        native.set_native_steps(True)
+    neuron = NEURONS[name](dtype)
+    assert _fused_call(neuron, inputs[0]) is not None  # really taken
+    fused = _run(neuron, inputs)
+    for step, (a, b) in enumerate(zip(eager, fused)):
+        for x, y in zip(a, b):
+            assert torch.equal(x, y), (name, step)
+    assert any(s.abs().sum() > 0 for s, _, _ in fused)
+
+
+def test_native_steps_on_linear_layers(built):
+    x = torch.randn(3, C)
+    theta = _theta(0).view(1, C)
+    v_a, v_b = torch.zeros_like(x), torch.zeros_like(x)
+    spikes, value = native.if_subtract(v_a, x, theta, 1)
+    native.set_native_steps(False)
+    try:
+        from spikedet.neurons import kernels
+        eager = kernels.if_subtract(v_b, x, theta, 1)
+    finally:
+        native.set_native_steps(True)
+    assert torch.equal(spikes, eager[0]) and torch.equal(value, eager[1])
+    assert torch.equal(v_a, v_b)
+
+
+@pytest.mark.parametrize('case', ['channels_last', 'int', 'grad', 'meta',
+                                  'threshold_shape', 'mixed_strides'])
+def test_unsupported_layouts_are_declined(built, case):
+    x, v = torch.randn(1, C, 3, 3), torch.zeros(1, C, 3, 3)
+    theta = _theta(0).view(1, C, 1, 1)
+    if case == 'channels_last':
+        x = x.to(memory_format=torch.channels_last)
+        v = v.to(memory_format=torch.channels_last)
+    elif case == 'int':
+        x, v, theta = x.int(), v.int(), theta.int()
+    elif case == 'grad':
+        x.requires_grad_(True)
+    elif case == 'meta':
+        x, v, theta = x.to('meta'), v.to('meta'), theta.to('meta')
+    elif case == 'threshold_shape':
+        theta = torch.rand(1, 1, 3, 1)
+    if case == 'mixed_strides':
+        assert native.signed_if(v, x, theta, -theta, torch.tensor(-1.0),
+                                True) is None
+    else:
+        assert native.if_subtract(v, x, theta, 1) is None
+    if case != 'meta':
+        assert torch.equal(v, torch.zeros_like(v))  # nothing was touched
+
+
+def test_library_is_built_once_and_cached(built):
+    first = list(Path(built).glob('neuron_steps-*.so'))
+    assert len(first) == 1
+    stamp = first[0].stat().st_mtime_ns
+    native.library.cache_clear()
+    assert native.library() is not None
+    assert [p.stat().st_mtime_ns for p in Path(built).glob('*.so')] == [stamp]
+    assert not list(Path(built).glob('*.tmp*'))
+
+
+def test_no_compiler_falls_back_to_eager(tmp_path, monkeypatch):
+    monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
+    monkeypatch.setenv('CC', str(tmp_path / 'no-such-compiler'))
+    native.library.cache_clear()
+    try:
+        assert native.library() is None
+        out = IFNeuron(1.0)(torch.full((1, 1, 2, 2), 1.5))
+        assert torch.equal(out, torch.ones(1, 1, 2, 2))
+    finally:
+        native.library.cache_clear()
+
+
+def test_failed_build_warns_and_falls_back(tmp_path, monkeypatch):
+    monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
+    monkeypatch.setenv('CC', 'false')  # a "compiler" that always fails
+    native.library.cache_clear()
+    try:
+        with pytest.warns(RuntimeWarning, match='fused neuron steps'):
+            assert native.library() is None
+        assert not list(tmp_path.iterdir())  # no partial file left
+    finally:
+        native.library.cache_clear()
