@@ -9,8 +9,9 @@ the converted network on one random image (the cost of dense simulation
 does not depend on the weights or the image), times the ANN forward of the
 simulated part (the dense stage, or stage 1 of a two-stage detector) and
 the per-step cost of ``simulate`` (the difference between ``2 + steps`` and
-2 steps, the faster of two runs each: read-out accumulation included,
-warm-up excluded). Variants:
+2 steps, the fastest of three runs each; read-out accumulation included,
+warm-up excluded; the ANN forward is the fastest of twelve, timed in
+between). Variants:
 
 - ``before``: the code of git revision ``--before`` (checked out in a
   temporary worktree; skipped without ``--before``),
@@ -118,16 +119,21 @@ def child(name: str, steps: int, compiled: bool, chunk: int,
         fn()
         return time.perf_counter() - start
 
+    # (--before's package has no chunk option: pass it only if set)
+    kw = dict(chunk=chunk) if chunk > 1 else {}
+    t_ann, short, long = [], [], []
     with torch.no_grad():
         ann(x)
-        t_ann = min(timed(lambda: ann(x)) for _ in range(3))
-        # (--before's package has no chunk option: pass it only if set)
-        kw = dict(chunk=chunk) if chunk > 1 else {}
         simulate(model.net, x, [2 + steps], schedule, **kw)  # warm-up
-        short = min(timed(lambda: simulate(model.net, x, [2], schedule, **kw))
-                    for _ in range(2))
-        long = min(timed(lambda: simulate(model.net, x, [2 + steps],
-                                          schedule, **kw)) for _ in range(2))
+        # Interleaved rounds: a drift of the machine's speed (it shares
+        # its host) reaches the ANN and the steps alike.
+        for _ in range(3):
+            t_ann += [timed(lambda: ann(x)) for _ in range(4)]
+            short.append(timed(lambda: simulate(model.net, x, [2], schedule,
+                                                **kw)))
+            long.append(timed(lambda: simulate(model.net, x, [2 + steps],
+                                               schedule, **kw)))
+    t_ann, short, long = min(t_ann), min(short), min(long)
     print(json.dumps(dict(ann=t_ann, step=(long - short) / steps)))
 
 

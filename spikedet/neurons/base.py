@@ -4,7 +4,7 @@ from typing import Optional, Union
 import torch
 from torch import Tensor, nn
 
-from .stateful import StatefulModule, opaque, split_steps
+from .stateful import StatefulModule, opaque, set_plain, split_steps
 
 
 class BaseNeuron(StatefulModule):
@@ -114,7 +114,7 @@ class BaseNeuron(StatefulModule):
         """Record, inside :meth:`fire`, that ``value`` is what
         :meth:`emit` would return for ``spikes``; the step then emits it
         without recomputing (unless a spike filter replaced the spikes)."""
-        self._fired = (spikes, value)
+        set_plain(self, _fired=(spikes, value))
 
     def emit(self, spikes: Tensor, x: Tensor) -> Tensor:
         """The emitted value of integer ``spikes``: ``spikes * threshold``,
@@ -165,13 +165,13 @@ class BaseNeuron(StatefulModule):
         with opaque():
             if self.v is None:
                 self.init_state(x)
-            self._fired = None
+            set_plain(self, _fired=None)
             spikes = self.fire(x)
             if self.spike_filter is not None:
                 spikes = self.spike_filter(spikes)
-            fired, self._fired = self._fired, None
+            fired = self._fired
         # The step's integer spikes, for statistics (a reference, no copy).
-        self.last_spikes = spikes
+        set_plain(self, _fired=None, _last_spikes=spikes, _spike_parts=None)
         if fired is not None and fired[0] is spikes:
             return fired[1]
         return self.emit(spikes, x)

@@ -6,6 +6,7 @@ from torch import Tensor
 
 from . import kernels
 from .base import BaseNeuron
+from .stateful import set_plain
 
 
 class ConsistentIFNeuron(BaseNeuron):
@@ -48,7 +49,7 @@ class ConsistentIFNeuron(BaseNeuron):
 
     def fire(self, x: Tensor) -> Tensor:
         if not self.sleep:
-            self.wake_steps += 1
+            set_plain(self, wake_steps=self.wake_steps + 1)
         spikes, value = kernels.consistent_if(
             self.v, self.count, x, self.theta(x), self.wake_steps,
             self.max_spikes)

@@ -32,7 +32,7 @@ import subprocess
 import tempfile
 import warnings
 from pathlib import Path
-from typing import Optional, Sequence, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import torch
 from torch import Tensor
@@ -114,22 +114,47 @@ def library() -> Optional[ctypes.CDLL]:
                       f'({detail.strip().splitlines()[0] if detail else error});'
                       ' running them eagerly', RuntimeWarning)
         return None
-    for name, argtypes in _SIGNATURES.items():
-        for suffix in _SUFFIX.values():
-            function = getattr(lib, f'{name}_{suffix}')
-            function.argtypes, function.restype = argtypes, None
     return lib
 
 
-def _layout(v: Tensor, x: Tensor) -> Optional[Tuple[int, int, int]]:
-    """``(outer, channels, inner)`` of a state the C steps can run on."""
-    if (x.device.type != 'cpu' or x.dtype not in _SUFFIX or x.dim() < 2
-            or v.dtype != x.dtype or v.shape != x.shape
-            or not (x.is_contiguous() and v.is_contiguous())
-            or (torch.is_grad_enabled()
-                and (x.requires_grad or v.requires_grad))):
+def forget_library() -> None:
+    """Look for (or build) the library again at the next step, e.g. after
+    ``$CC`` or ``$SPIKEDET_KERNEL_CACHE`` changed."""
+    library.cache_clear()
+    _functions.cache_clear()
+
+
+@functools.lru_cache(maxsize=None)
+def _functions() -> Optional[Dict[Tuple[str, torch.dtype], Callable]]:
+    """The library's steps by (name, dtype), typed for ctypes."""
+    lib = library()
+    if lib is None:
         return None
-    return x.shape[0], x.shape[1], math.prod(x.shape[2:])
+    functions = {}
+    for name, argtypes in _SIGNATURES.items():
+        for dtype, suffix in _SUFFIX.items():
+            function = getattr(lib, f'{name}_{suffix}')
+            function.argtypes, function.restype = argtypes, None
+            functions[name, dtype] = function
+    return functions
+
+
+def _layout(x: Tensor, state: Sequence[Tensor]
+            ) -> Optional[Tuple[int, int, int]]:
+    """``(outer, channels, inner)`` of an input and state tensors the C
+    steps can run on: CPU, float32 / float64, one shape, contiguous, no
+    autograd."""
+    if not x.is_cpu or x.dtype not in _SUFFIX or x.dim() < 2 \
+            or not x.is_contiguous():
+        return None
+    grad = torch.is_grad_enabled() and x.requires_grad
+    for tensor in state:
+        if tensor.dtype != x.dtype or tensor.shape != x.shape \
+                or not tensor.is_contiguous() or not tensor.is_cpu:
+            return None
+        grad = grad or (torch.is_grad_enabled() and tensor.requires_grad)
+    return None if grad else (x.shape[0], x.shape[1],
+                              math.prod(x.shape[2:]))
 
 
 def _per_channel(thresholds: Sequence[Tensor], x: Tensor) -> Optional[int]:
@@ -137,7 +162,7 @@ def _per_channel(thresholds: Sequence[Tensor], x: Tensor) -> Optional[int]:
     contiguous value per channel of ``x`` (1); None otherwise."""
     strides = set()
     for theta in thresholds:
-        if theta.dtype != x.dtype or theta.device != x.device:
+        if theta.dtype != x.dtype or not theta.is_cpu:
             return None
         if theta.numel() == 1:
             strides.add(0)
@@ -149,28 +174,28 @@ def _per_channel(thresholds: Sequence[Tensor], x: Tensor) -> Optional[int]:
     return strides.pop() if len(strides) == 1 else None
 
 
-def _ready(v: Tensor, x: Tensor, *thresholds: Tensor, state=()):
+def _ready(name: str, x: Tensor, state: Sequence[Tensor],
+           thresholds: Sequence[Tensor]):
+    """``(function, layout, threshold stride)``, or None to run eagerly."""
     if not _SETTINGS['enabled']:
         return None
-    layout = _layout(v, x)
-    if layout is not None and any(_layout(t, x) is None for t in state):
+    layout = _layout(x, state)
+    stride = None if layout is None else _per_channel(thresholds, x)
+    functions = None if stride is None else _functions()
+    if functions is None:
         return None
-    stride = _per_channel(thresholds, x)
-    if layout is None or stride is None:
-        return None
-    lib = library()
-    return None if lib is None else (lib, layout, stride)
+    return functions[name, x.dtype], layout, stride
 
 
 def if_subtract(v: Tensor, x: Tensor, theta: Tensor, max_spikes: int
                 ) -> Optional[Tuple[Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.if_subtract` in one pass, or None."""
-    ready = _ready(v, x, theta)
+    ready = _ready('if_subtract', x, (v,), (theta,))
     if ready is None:
         return None
-    lib, (outer, channels, inner), stride = ready
+    step, (outer, channels, inner), stride = ready
     spikes, value = torch.empty_like(x), torch.empty_like(x)
-    getattr(lib, f'if_subtract_{_SUFFIX[x.dtype]}')(
+    step(
         v.data_ptr(), x.data_ptr(), theta.data_ptr(), stride,
         spikes.data_ptr(), value.data_ptr(), outer, channels, inner,
         int(max_spikes), torch.get_num_threads())
@@ -182,12 +207,12 @@ def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
               ) -> Optional[Tuple[Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.signed_if` in one pass, or None."""
     carry = carry_neg if leaky else fire_neg
-    ready = _ready(v, x, theta, fire_neg, carry)
+    ready = _ready('signed_if', x, (v,), (theta, fire_neg, carry))
     if ready is None:
         return None
-    lib, (outer, channels, inner), stride = ready
+    step, (outer, channels, inner), stride = ready
     spikes, value = torch.empty_like(x), torch.empty_like(x)
-    getattr(lib, f'signed_if_{_SUFFIX[x.dtype]}')(
+    step(
         v.data_ptr(), x.data_ptr(), theta.data_ptr(), fire_neg.data_ptr(),
         carry.data_ptr(), stride, spikes.data_ptr(), value.data_ptr(),
         outer, channels, inner, torch.get_num_threads())
@@ -199,12 +224,12 @@ def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
                   ) -> Optional[Tuple[Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.consistent_if` in one pass, or
     None."""
-    ready = _ready(v, x, theta, state=(count,))
+    ready = _ready('consistent_if', x, (v, count), (theta,))
     if ready is None:
         return None
-    lib, (outer, channels, inner), stride = ready
+    step, (outer, channels, inner), stride = ready
     spikes, value = torch.empty_like(x), torch.empty_like(x)
-    getattr(lib, f'consistent_if_{_SUFFIX[x.dtype]}')(
+    step(
         v.data_ptr(), count.data_ptr(), x.data_ptr(), theta.data_ptr(),
         stride, spikes.data_ptr(), value.data_ptr(), outer, channels, inner,
         int(wake_steps), int(max_spikes), torch.get_num_threads())
@@ -217,13 +242,14 @@ def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
                          ) -> Optional[Tuple[Tensor, Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.signed_consistent_if` in one pass,
     or None."""
-    ready = _ready(v, x, theta, theta_neg, state=(count, count_value))
+    ready = _ready('signed_consistent_if', x, (v, count, count_value),
+                   (theta, theta_neg))
     if ready is None:
         return None
-    lib, (outer, channels, inner), stride = ready
+    step, (outer, channels, inner), stride = ready
     spikes, value = torch.empty_like(x), torch.empty_like(x)
     emitted = torch.empty_like(x)
-    getattr(lib, f'signed_consistent_if_{_SUFFIX[x.dtype]}')(
+    step(
         v.data_ptr(), count.data_ptr(), count_value.data_ptr(), x.data_ptr(),
         theta.data_ptr(), theta_neg.data_ptr(), stride, float(shift),
         spikes.data_ptr(), value.data_ptr(), emitted.data_ptr(), outer,

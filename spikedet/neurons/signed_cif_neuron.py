@@ -6,6 +6,7 @@ from torch import Tensor
 
 from . import kernels
 from .base import BaseNeuron
+from .stateful import set_plain
 
 
 class SignedConsistentIFNeuron(BaseNeuron):
@@ -65,12 +66,13 @@ class SignedConsistentIFNeuron(BaseNeuron):
 
     def fire(self, x: Tensor) -> Tensor:
         if not self.sleep:
-            self.wake_steps += 1
+            set_plain(self, wake_steps=self.wake_steps + 1)
         # The emitted value is E(S) - E(S_previous); E(S_previous) is the
         # value kept from the step before, not recomputed.
-        spikes, self.count_value, emitted = kernels.signed_consistent_if(
+        spikes, count_value, emitted = kernels.signed_consistent_if(
             self.v, self.count, self.count_value, x, self.theta(x),
             self.theta_neg(x), self.shift, self.wake_steps, self.max_spikes)
+        set_plain(self, count_value=count_value)
         self.remember_value(spikes, emitted)
         return spikes
 

@@ -1,26 +1,41 @@
 """Modules that carry state across timesteps, and the one reset walk."""
 import threading
-from contextlib import contextmanager
-from typing import Iterator
 
 from torch import Tensor, nn
 
 _LOCAL = threading.local()
 
 
-@contextmanager
-def opaque() -> Iterator[None]:
+class _Opaque:
+    """The context of :func:`opaque` (a class: cheaper to enter than a
+    generator-based context manager, on every neuron step)."""
+
+    def __enter__(self) -> None:
+        _LOCAL.depth = getattr(_LOCAL, 'depth', 0) + 1
+
+    def __exit__(self, *exc_info) -> None:
+        _LOCAL.depth -= 1
+
+
+_OPAQUE = _Opaque()
+
+
+def opaque() -> _Opaque:
     """Mark torch calls made inside a spiking module as its own internals.
 
     Call-site routers (:mod:`spikedet.conversion.site_rewrite`) pass such
     calls through untouched: a spiking max-pool's ``F.max_pool2d`` is not a
-    site of the module that called the pool.
+    site of the module that called the pool. Use as ``with opaque(): ...``.
     """
-    _LOCAL.depth = getattr(_LOCAL, 'depth', 0) + 1
-    try:
-        yield
-    finally:
-        _LOCAL.depth -= 1
+    return _OPAQUE
+
+
+def set_plain(module: nn.Module, **values) -> None:
+    """Set plain attributes of ``module`` (per-step state: never a
+    parameter, buffer, submodule or property) in its instance dict,
+    without ``nn.Module.__setattr__``'s checks, which cost about a
+    microsecond per attribute, several times per neuron and step."""
+    module.__dict__.update(values)
 
 
 def in_opaque() -> bool:

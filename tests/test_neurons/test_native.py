@@ -35,11 +35,11 @@ NEURONS = {
 def built(tmp_path, monkeypatch):
     """The library built afresh into a temporary cache."""
     monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
-    native.library.cache_clear()
+    native.forget_library()
     if native.library() is None:
         pytest.skip('no C compiler here: the eager steps run instead')
     yield tmp_path
-    native.library.cache_clear()
+    native.forget_library()
 
 
 def _run(neuron, inputs):
@@ -138,7 +138,7 @@ def test_library_is_built_once_and_cached(built):
     first = list(Path(built).glob('neuron_steps-*.so'))
     assert len(first) == 1
     stamp = first[0].stat().st_mtime_ns
-    native.library.cache_clear()
+    native.forget_library()
     assert native.library() is not None
     assert [p.stat().st_mtime_ns for p in Path(built).glob('*.so')] == [stamp]
     assert not list(Path(built).glob('*.tmp*'))
@@ -147,22 +147,22 @@ def test_library_is_built_once_and_cached(built):
 def test_no_compiler_falls_back_to_eager(tmp_path, monkeypatch):
     monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
     monkeypatch.setenv('CC', str(tmp_path / 'no-such-compiler'))
-    native.library.cache_clear()
+    native.forget_library()
     try:
         assert native.library() is None
         out = IFNeuron(1.0)(torch.full((1, 1, 2, 2), 1.5))
         assert torch.equal(out, torch.ones(1, 1, 2, 2))
     finally:
-        native.library.cache_clear()
+        native.forget_library()
 
 
 def test_failed_build_warns_and_falls_back(tmp_path, monkeypatch):
     monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
     monkeypatch.setenv('CC', 'false')  # a "compiler" that always fails
-    native.library.cache_clear()
+    native.forget_library()
     try:
         with pytest.warns(RuntimeWarning, match='fused neuron steps'):
             assert native.library() is None
         assert not list(tmp_path.iterdir())  # no partial file left
     finally:
-        native.library.cache_clear()
+        native.forget_library()
