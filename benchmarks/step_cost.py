@@ -19,6 +19,9 @@ between). Variants:
   fused C steps off),
 - ``fused``: this checkout as it runs by default: the fused C steps of
   :mod:`spikedet.neurons.native` where they apply, eager torch elsewhere,
+- ``channels-last``: ``fused`` with the simulated stage in channels-last
+  memory (``SpikingDetector(channels_last=True)``), against the same NCHW
+  ANN forward (the ANN's own NHWC forward is printed beside it),
 - ``compiled``: this checkout, the kernels without a fused C step
   compiled by torch.compile (its one-time compilation happens in the
   warm-up steps),
@@ -75,11 +78,12 @@ ROWS = {
 }
 
 
-VARIANTS = ('eager', 'fused', 'compiled', 'chunked', 'compiled-chunked')
+VARIANTS = ('eager', 'fused', 'channels-last', 'compiled', 'chunked',
+            'compiled-chunked')
 
 
 def child(name: str, steps: int, compiled: bool, chunk: int,
-          heap: str, pure_torch: bool) -> None:
+          heap: str, pure_torch: bool, channels_last: bool) -> None:
     import torch
 
     from spikedet.engine.spiking_config import spiking_config
@@ -124,17 +128,28 @@ def child(name: str, steps: int, compiled: bool, chunk: int,
     t_ann, short, long = [], [], []
     with torch.no_grad():
         ann(x)
+        t_nhwc = None
+        if channels_last:  # the ANN in NHWC too, for the record
+            model.ann.to(memory_format=torch.channels_last)
+            x_nhwc = x.contiguous(memory_format=torch.channels_last)
+            t_nhwc = min(timed(lambda: ann(x_nhwc)) for _ in range(12))
+            model.ann.to(memory_format=torch.contiguous_format)
+            model.net.to(memory_format=torch.channels_last)
+            x = x_nhwc
+        x_ann = x.contiguous()  # the ANN as mmdet runs it: NCHW
+        ann(x_ann)
         simulate(model.net, x, [2 + steps], schedule, **kw)  # warm-up
         # Interleaved rounds: a drift of the machine's speed (it shares
         # its host) reaches the ANN and the steps alike.
         for _ in range(3):
-            t_ann += [timed(lambda: ann(x)) for _ in range(4)]
+            t_ann += [timed(lambda: ann(x_ann)) for _ in range(4)]
             short.append(timed(lambda: simulate(model.net, x, [2], schedule,
                                                 **kw)))
             long.append(timed(lambda: simulate(model.net, x, [2 + steps],
                                                schedule, **kw)))
     t_ann, short, long = min(t_ann), min(short), min(long)
-    print(json.dumps(dict(ann=t_ann, step=(long - short) / steps)))
+    print(json.dumps(dict(ann=t_ann, step=(long - short) / steps,
+                          ann_nhwc=t_nhwc)))
 
 
 def measure(name: str, variant: str, args, worktree) -> dict:
@@ -149,6 +164,8 @@ def measure(name: str, variant: str, args, worktree) -> dict:
         command.append('--compiled')
     if variant == 'eager':
         command.append('--pure-torch')
+    if variant == 'channels-last':
+        command.append('--channels-last')
     if variant.endswith('chunked'):
         command += ['--chunk', str(args.chunk)]
     out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
@@ -168,6 +185,7 @@ def main() -> None:
     parser.add_argument('--child')
     parser.add_argument('--compiled', action='store_true')
     parser.add_argument('--pure-torch', action='store_true')
+    parser.add_argument('--channels-last', action='store_true')
     parser.add_argument('--chunk', type=int, default=4)
     parser.add_argument('--heap', choices=('default', 'steady'),
                         default='default')
@@ -176,7 +194,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child(args.child, args.steps, args.compiled, args.chunk, args.heap,
-              args.pure_torch)
+              args.pure_torch, args.channels_last)
         return
     variants = (['before'] if args.before else []) + args.variants
     with tempfile.TemporaryDirectory() as tmp:
@@ -204,8 +222,10 @@ def main() -> None:
                         cells += [row['error'], '-']
                         continue
                     ann = ann or row['ann']
-                    cells += [f"{1e3 * row['step']:.1f} ms",
-                              f"{row['step'] / row['ann']:.2f}"]
+                    step = f"{1e3 * row['step']:.1f} ms"
+                    if row.get('ann_nhwc'):  # the NHWC ANN, for the record
+                        step += f" (ANN in NHWC {1e3 * row['ann_nhwc']:.1f} ms)"
+                    cells += [step, f"{row['step'] / row['ann']:.2f}"]
                 print(f'| {name} | ' + (f'{1e3 * ann:.1f} ms' if ann else '-')
                       + ' | ' + ' | '.join(cells) + ' |', flush=True)
         finally:

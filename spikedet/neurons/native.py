@@ -45,12 +45,14 @@ FLAGS = ('-O3', '-fopenmp', '-ffp-contract=off', '-fno-trapping-math',
          '-fPIC', '-shared')
 _SUFFIX = {torch.float32: 'f32', torch.float64: 'f64'}
 _P, _I = ctypes.c_void_p, ctypes.c_int64
+# Tensors, then scalars, then the layout (outer, channels, inner,
+# threshold stride, interleaved) and the thread count.
+_LAYOUT = (_I,) * 6
 _SIGNATURES = {
-    'if_subtract': (_P, _P, _P, _I, _P, _P, _I, _I, _I, _I, _I),
-    'signed_if': (_P, _P, _P, _P, _P, _I, _P, _P, _I, _I, _I, _I),
-    'consistent_if': (_P, _P, _P, _P, _I, _P, _P, _I, _I, _I, _I, _I, _I),
-    'signed_consistent_if': (_P, _P, _P, _P, _P, _P, _I, ctypes.c_double,
-                             _P, _P, _P, _I, _I, _I, _I, _I, _I),
+    'if_subtract': (_P,) * 5 + (_I,) + _LAYOUT,
+    'signed_if': (_P,) * 7 + _LAYOUT,
+    'consistent_if': (_P,) * 6 + (_I, _I) + _LAYOUT,
+    'signed_consistent_if': (_P,) * 9 + (ctypes.c_double, _I, _I) + _LAYOUT,
 }
 _SETTINGS = dict(enabled=os.environ.get('SPIKEDET_NATIVE_STEPS', '1') != '0')
 
@@ -140,26 +142,38 @@ def _functions() -> Optional[Dict[Tuple[str, torch.dtype], Callable]]:
 
 
 def _layout(x: Tensor, state: Sequence[Tensor]
-            ) -> Optional[Tuple[int, int, int]]:
-    """``(outer, channels, inner)`` of an input and state tensors the C
-    steps can run on: CPU, float32 / float64, one shape, contiguous, no
-    autograd."""
-    if not x.is_cpu or x.dtype not in _SUFFIX or x.dim() < 2 \
-            or not x.is_contiguous():
+            ) -> Optional[Tuple[int, int, int, int]]:
+    """``(outer, channels, inner, interleaved)`` of an input and state
+    tensors the C steps can run on (CPU, float32 / float64, one shape and
+    layout, no autograd): planar (contiguous, ``[N, C, ...]``) or
+    interleaved (4-D channels-last, the channel innermost)."""
+    if not x.is_cpu or x.dtype not in _SUFFIX or x.dim() < 2:
         return None
-    grad = torch.is_grad_enabled() and x.requires_grad
+    if x.is_contiguous():
+        layout, fmt = (x.shape[0], x.shape[1], math.prod(x.shape[2:]), 0), \
+            torch.contiguous_format
+    elif x.dim() == 4 and x.is_contiguous(memory_format=torch.channels_last):
+        layout, fmt = (x.numel() // x.shape[1], x.shape[1], 1, 1), \
+            torch.channels_last
+    else:
+        return None
+    grad = torch.is_grad_enabled()
+    if grad and x.requires_grad:
+        return None
     for tensor in state:
         if tensor.dtype != x.dtype or tensor.shape != x.shape \
-                or not tensor.is_contiguous() or not tensor.is_cpu:
+                or not tensor.is_contiguous(memory_format=fmt) \
+                or not tensor.is_cpu or (grad and tensor.requires_grad):
             return None
-        grad = grad or (torch.is_grad_enabled() and tensor.requires_grad)
-    return None if grad else (x.shape[0], x.shape[1],
-                              math.prod(x.shape[2:]))
+    return layout
 
 
-def _per_channel(thresholds: Sequence[Tensor], x: Tensor) -> Optional[int]:
+def _per_channel(thresholds: Sequence[Tensor], x: Tensor, interleaved: int
+                 ) -> Optional[Tuple[int, Tuple[Tensor, ...]]]:
     """The stride of thresholds that are all one scalar (0) or all one
-    contiguous value per channel of ``x`` (1); None otherwise."""
+    contiguous value per channel of ``x`` (1), and the thresholds as the
+    C steps read them (interleaved rows read one value per channel: a
+    scalar is expanded); None where they are neither."""
     strides = set()
     for theta in thresholds:
         if theta.dtype != x.dtype or not theta.is_cpu:
@@ -171,52 +185,49 @@ def _per_channel(thresholds: Sequence[Tensor], x: Tensor) -> Optional[int]:
             strides.add(1)
         else:
             return None
-    return strides.pop() if len(strides) == 1 else None
+    if strides == {1} or (strides == {0} and not interleaved):
+        return strides.pop(), tuple(thresholds)
+    channels = x.shape[1]
+    return 1, tuple(t.reshape(-1).expand(channels).contiguous()
+                    if t.numel() == 1 else t for t in thresholds)
 
 
-def _ready(name: str, x: Tensor, state: Sequence[Tensor],
-           thresholds: Sequence[Tensor]):
-    """``(function, layout, threshold stride)``, or None to run eagerly."""
+def _run(name: str, x: Tensor, state: Sequence[Tensor],
+         thresholds: Sequence[Tensor], outputs: int, scalars: Sequence
+         ) -> Optional[Tuple[Tensor, ...]]:
+    """Run step ``name`` on ``state``, ``x`` and ``thresholds`` into
+    ``outputs`` fresh tensors shaped like ``x``; None (nothing touched)
+    where the C steps do not apply."""
     if not _SETTINGS['enabled']:
         return None
     layout = _layout(x, state)
-    stride = None if layout is None else _per_channel(thresholds, x)
-    functions = None if stride is None else _functions()
+    if layout is None:
+        return None
+    channel_values = _per_channel(thresholds, x, layout[3])
+    functions = None if channel_values is None else _functions()
     if functions is None:
         return None
-    return functions[name, x.dtype], layout, stride
+    stride, thresholds = channel_values
+    out = tuple(torch.empty_like(x) for _ in range(outputs))
+    pointers = [t.data_ptr() for t in (*state, x, *thresholds)]
+    functions[name, x.dtype](*pointers, *[t.data_ptr() for t in out],
+                             *scalars, *layout[:3], stride, layout[3],
+                             torch.get_num_threads())
+    return out
 
 
 def if_subtract(v: Tensor, x: Tensor, theta: Tensor, max_spikes: int
                 ) -> Optional[Tuple[Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.if_subtract` in one pass, or None."""
-    ready = _ready('if_subtract', x, (v,), (theta,))
-    if ready is None:
-        return None
-    step, (outer, channels, inner), stride = ready
-    spikes, value = torch.empty_like(x), torch.empty_like(x)
-    step(
-        v.data_ptr(), x.data_ptr(), theta.data_ptr(), stride,
-        spikes.data_ptr(), value.data_ptr(), outer, channels, inner,
-        int(max_spikes), torch.get_num_threads())
-    return spikes, value
+    return _run('if_subtract', x, (v,), (theta,), 2, (int(max_spikes),))
 
 
 def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
               carry_neg: Tensor, leaky: bool
               ) -> Optional[Tuple[Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.signed_if` in one pass, or None."""
-    carry = carry_neg if leaky else fire_neg
-    ready = _ready('signed_if', x, (v,), (theta, fire_neg, carry))
-    if ready is None:
-        return None
-    step, (outer, channels, inner), stride = ready
-    spikes, value = torch.empty_like(x), torch.empty_like(x)
-    step(
-        v.data_ptr(), x.data_ptr(), theta.data_ptr(), fire_neg.data_ptr(),
-        carry.data_ptr(), stride, spikes.data_ptr(), value.data_ptr(),
-        outer, channels, inner, torch.get_num_threads())
-    return spikes, value
+    return _run('signed_if', x, (v,),
+                (theta, fire_neg, carry_neg if leaky else fire_neg), 2, ())
 
 
 def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
@@ -224,16 +235,8 @@ def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
                   ) -> Optional[Tuple[Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.consistent_if` in one pass, or
     None."""
-    ready = _ready('consistent_if', x, (v, count), (theta,))
-    if ready is None:
-        return None
-    step, (outer, channels, inner), stride = ready
-    spikes, value = torch.empty_like(x), torch.empty_like(x)
-    step(
-        v.data_ptr(), count.data_ptr(), x.data_ptr(), theta.data_ptr(),
-        stride, spikes.data_ptr(), value.data_ptr(), outer, channels, inner,
-        int(wake_steps), int(max_spikes), torch.get_num_threads())
-    return spikes, value
+    return _run('consistent_if', x, (v, count), (theta,), 2,
+                (int(wake_steps), int(max_spikes)))
 
 
 def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
@@ -242,17 +245,6 @@ def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
                          ) -> Optional[Tuple[Tensor, Tensor, Tensor]]:
     """:func:`spikedet.neurons.kernels.signed_consistent_if` in one pass,
     or None."""
-    ready = _ready('signed_consistent_if', x, (v, count, count_value),
-                   (theta, theta_neg))
-    if ready is None:
-        return None
-    step, (outer, channels, inner), stride = ready
-    spikes, value = torch.empty_like(x), torch.empty_like(x)
-    emitted = torch.empty_like(x)
-    step(
-        v.data_ptr(), count.data_ptr(), count_value.data_ptr(), x.data_ptr(),
-        theta.data_ptr(), theta_neg.data_ptr(), stride, float(shift),
-        spikes.data_ptr(), value.data_ptr(), emitted.data_ptr(), outer,
-        channels, inner, int(wake_steps), int(max_spikes),
-        torch.get_num_threads())
-    return spikes, value, emitted
+    return _run('signed_consistent_if', x, (v, count, count_value),
+                (theta, theta_neg), 3,
+                (float(shift), int(wake_steps), int(max_spikes)))

@@ -370,3 +370,34 @@ def test_chunk_is_checked():
     cfg = load_config('configs/yolov3/yolov3_mbv2_shapes.py')
     with pytest.raises(SimulationError, match='chunk'):
         _spiking(cfg.model, chunk=0)
+
+
+@pytest.mark.parametrize('model,box_input', [
+    ('configs/yolov3/yolov3_mbv2_shapes.py', 'readout'),
+    ('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py', 'readout'),
+    ('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py', 'lockstep')])
+def test_channels_last_runs_stage_one_in_nhwc_with_the_same_results(
+        model, box_input):
+    cfg = load_config(model)
+    if 'rpn' in cfg.model.test_cfg:
+        cfg.model.test_cfg.rpn.update(nms_pre=50, max_per_img=20)
+    torch.manual_seed(0)
+    snn = _spiking(cfg.model, (2, 3), box_input=box_input)
+    with torch.no_grad():
+        planar = snn.test_step(_data(64, 64))[0]
+    layouts = []
+    snn.channels_last = True
+    hook = snn.net.register_forward_pre_hook(lambda m, a: layouts.append(
+        a[0].is_contiguous(memory_format=torch.channels_last)))
+    with torch.no_grad():
+        nhwc = snn.test_step(_data(64, 64))[0]
+    hook.remove()
+    assert layouts and all(layouts)
+    convs = [m for m in snn.net.modules() if isinstance(m, torch.nn.Conv2d)]
+    assert all(m.weight.is_contiguous(memory_format=torch.channels_last)
+               for m in convs if m.kernel_size != (1, 1))
+    for t in (2, 3):  # the convolutions sum in another order: rounding
+        a, b = planar.timestep_preds[t], nhwc.timestep_preds[t]
+        assert len(a.scores) == len(b.scores) > 0, t
+        torch.testing.assert_close(a.scores, b.scores, atol=1e-4, rtol=1e-4)
+        torch.testing.assert_close(a.bboxes, b.bboxes, atol=1e-2, rtol=1e-4)

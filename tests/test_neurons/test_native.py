@@ -74,9 +74,10 @@ def _fused_call(neuron, x):
     return out
 
 
+@pytest.mark.parametrize('layout', ['planar', 'channels_last'])
 @pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
 @pytest.mark.parametrize('name', sorted(NEURONS))
-def test_native_steps_equal_eager(built, name, dtype):
+def test_native_steps_equal_eager(built, name, dtype, layout):
     # Currents of several thresholds' size: bursts and both signs fire.
     inputs = 2 * torch.randn(64, 2, C, 5, 5, dtype=dtype,
                              generator=torch.Generator().manual_seed(3))
@@ -85,9 +86,14 @@ def test_native_steps_equal_eager(built, name, dtype):
         eager = _run(NEURONS[name](dtype), inputs)
     finally:
         native.set_native_steps(True)
+    if layout == 'channels_last':  # the same values, channel innermost
+        inputs = [x.contiguous(memory_format=torch.channels_last)
+                  for x in inputs]
     neuron = NEURONS[name](dtype)
     assert _fused_call(neuron, inputs[0]) is not None  # really taken
     fused = _run(neuron, inputs)
+    assert fused[-1][1].is_contiguous(
+        memory_format=torch.channels_last) == (layout == 'channels_last')
     for step, (a, b) in enumerate(zip(eager, fused)):
         for x, y in zip(a, b):
             assert torch.equal(x, y), (name, step)
@@ -109,14 +115,15 @@ def test_native_steps_on_linear_layers(built):
     assert torch.equal(v_a, v_b)
 
 
-@pytest.mark.parametrize('case', ['channels_last', 'int', 'grad', 'meta',
-                                  'threshold_shape', 'mixed_strides'])
+@pytest.mark.parametrize('case', ['mixed_layouts', 'strided', 'int', 'grad',
+                                  'meta', 'threshold_shape'])
 def test_unsupported_layouts_are_declined(built, case):
     x, v = torch.randn(1, C, 3, 3), torch.zeros(1, C, 3, 3)
     theta = _theta(0).view(1, C, 1, 1)
-    if case == 'channels_last':
+    if case == 'mixed_layouts':
         x = x.to(memory_format=torch.channels_last)
-        v = v.to(memory_format=torch.channels_last)
+    elif case == 'strided':
+        x, v = torch.randn(1, C, 3, 6)[..., ::2], torch.zeros(1, C, 3, 3)
     elif case == 'int':
         x, v, theta = x.int(), v.int(), theta.int()
     elif case == 'grad':
@@ -125,13 +132,28 @@ def test_unsupported_layouts_are_declined(built, case):
         x, v, theta = x.to('meta'), v.to('meta'), theta.to('meta')
     elif case == 'threshold_shape':
         theta = torch.rand(1, 1, 3, 1)
-    if case == 'mixed_strides':
-        assert native.signed_if(v, x, theta, -theta, torch.tensor(-1.0),
-                                True) is None
-    else:
-        assert native.if_subtract(v, x, theta, 1) is None
+    assert native.if_subtract(v, x, theta, 1) is None
     if case != 'meta':
         assert torch.equal(v, torch.zeros_like(v))  # nothing was touched
+
+
+def test_scalar_and_channel_thresholds_mix(built):
+    # A scalar carried beside per-channel thresholds is read per channel.
+    x = 3 * torch.randn(2, C, 3, 3, generator=torch.Generator().manual_seed(1))
+    theta = _theta(0).view(1, C, 1, 1)
+    carry = torch.tensor(-0.25)
+    v_fused, v_eager = torch.zeros_like(x), torch.zeros_like(x)
+    fused = native.signed_if(v_fused, x, theta, -theta, carry, True)
+    assert fused is not None
+    native.set_native_steps(False)
+    try:
+        from spikedet.neurons import kernels
+        eager = kernels.signed_if(v_eager, x, theta, -theta, carry, True)
+    finally:
+        native.set_native_steps(True)
+    assert (fused[0] < 0).any()
+    for a, b in zip((*fused, v_fused), (*eager, v_eager)):
+        assert torch.equal(a, b)
 
 
 def test_library_is_built_once_and_cached(built):

@@ -20,6 +20,14 @@ def random_roi_features(roi_head: nn.Module, count: int) -> Tensor:
     return torch.randn(count, roi_head.bbox_roi_extractor.out_channels, *size)
 
 
+def planar(feats: Sequence[Tensor], count: int) -> Tuple[Tensor, ...]:
+    """The first ``count`` feature maps, contiguous (NCHW): mmcv's CPU
+    RoIAlign reads its input as NCHW whatever its strides, so channels-last
+    maps (``SpikingDetector(channels_last=True)``) must be laid out again
+    (a no-op for contiguous ones)."""
+    return tuple(f.contiguous() for f in tuple(feats)[:count])
+
+
 class DenseStage(nn.Module):
     """Backbone, neck and dense head; returns the head's raw output maps.
 
@@ -150,7 +158,7 @@ class LockstepStage(nn.Module):
         feats = self.backbone(x)
         if self.neck is not None:
             feats = self.neck(feats)
-        feats = tuple(feats)[:self.extractor.num_inputs]
+        feats = planar(feats, self.extractor.num_inputs)
         done = x.new_zeros(())
         return tuple(
             (done, done) if k in self.finished else

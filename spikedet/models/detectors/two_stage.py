@@ -8,6 +8,7 @@ from mmdet.structures.bbox import bbox2roi
 from torch import Tensor
 
 from ...simulation import merge, monitored_readouts
+from .stages import planar
 
 
 class TwoStagePrediction:
@@ -73,7 +74,7 @@ class TwoStagePrediction:
         the results, the box head's total steps and its counts (or
         None)."""
         extractor = self.ann.roi_head.bbox_roi_extractor
-        roi_feats = extractor(tuple(feats)[:extractor.num_inputs], rois)
+        roi_feats = extractor(planar(feats, extractor.num_inputs), rois)
         (_, readout, counts), = monitored_readouts(
             self.stats, self.box_net, roi_feats, [t], self.schedule,
             self.chunk)

@@ -9,9 +9,12 @@
  * memory, a fused step makes one: it reads the membrane and the input
  * once and writes the membrane, the spikes and the emitted value.
  *
- * Layout: every tensor is contiguous [outer, channels, inner]; a
- * threshold is one value per channel (stride 1) or one scalar (stride 0).
- * The loop over outer x channels is shared between threads with OpenMP,
+ * Layouts: every tensor is either planar, contiguous [outer, channels,
+ * inner] (NCHW: a row of ``inner`` elements shares one channel), or
+ * interleaved, contiguous [outer, channels] with the channel innermost
+ * (channels-last NHWC: a row is one position's ``channels`` elements). A
+ * threshold is one value per channel (stride 1) or, planar only, one
+ * scalar (stride 0). The rows are shared between threads with OpenMP,
  * linked against the runtime torch already loaded (libgomp.so.1).
  */
 #include <math.h>
@@ -57,15 +60,35 @@ static inline float floor_f32(float a)
 }
 
 /*
- * Each step is a row function (rows of ``inner`` elements, one threshold
- * per row's channel) and an exported entry point that shares the rows
- * between a team of ``threads`` (one thread below PARALLEL_GRAIN).
+ * Each step is an element update (a BODY macro: element ``i`` at its
+ * channel's parameters), a row function that runs it over rows
+ * [begin, end) of either layout, and an exported entry point that shares
+ * the rows between a team of ``threads`` (one thread below
+ * PARALLEL_GRAIN). ``interleaved`` rows take ``channels`` elements with
+ * per-element parameters (stride 1); planar rows ``inner`` elements at
+ * the row's channel.
  */
+#define ROWS(LOAD, BODY)                                                    \
+    for (int64_t row = begin; row < end; ++row) {                           \
+        if (interleaved) {                                                  \
+            const int64_t base = row * channels;                            \
+            for (int64_t ch = 0; ch < channels; ++ch) {                     \
+                const int64_t c = ch, i = base + ch;                        \
+                LOAD BODY                                                   \
+            }                                                               \
+        } else {                                                            \
+            const int64_t c = (row % channels) * theta_stride;              \
+            LOAD                                                            \
+            const int64_t stop = (row + 1) * inner;                         \
+            for (int64_t i = row * inner; i < stop; ++i) BODY               \
+        }                                                                   \
+    }
+
 #define ENTRY(NAME, PARAMS, ARGS)                                           \
 void NAME PARAMS                                                            \
 {                                                                           \
-    const int64_t rows = outer * channels;                                  \
-    const int big = rows * inner >= PARALLEL_GRAIN;                         \
+    const int64_t rows = interleaved ? outer : outer * channels;            \
+    const int big = outer * channels * inner >= PARALLEL_GRAIN;             \
     _Pragma("omp parallel num_threads(threads) if (big)")                   \
     {                                                                       \
         int64_t begin, end;                                                 \
@@ -74,148 +97,133 @@ void NAME PARAMS                                                            \
     }                                                                       \
 }
 
+#define LAYOUT_PARAMS                                                       \
+    int64_t outer, int64_t channels, int64_t inner, int64_t theta_stride,   \
+    int64_t interleaved
+#define ROW_PARAMS                                                          \
+    int64_t begin, int64_t end, int64_t channels, int64_t inner,            \
+    int64_t theta_stride, int64_t interleaved
+#define ROW_ARGS begin, end, channels, inner, theta_stride, interleaved
+
+/* IF with reset by subtraction (kernels.if_subtract). */
 #define IF_SUBTRACT(NAME, T, FLOOR)                                          \
 static WIDEST void NAME##_rows(                                             \
-    int64_t begin, int64_t end, T *restrict v, const T *restrict x,         \
-    const T *theta, int64_t theta_stride, T *restrict spikes,               \
-    T *restrict value, int64_t channels, int64_t inner, int64_t max_spikes) \
+    ROW_PARAMS, T *restrict v, const T *restrict x, const T *theta,         \
+    T *restrict spikes, T *restrict value, int64_t max_spikes)              \
 {                                                                           \
     const T cap = (T)max_spikes;                                            \
-    for (int64_t row = begin; row < end; ++row) {                           \
-        const T th = theta[(row % channels) * theta_stride];                \
-        const int64_t stop = (row + 1) * inner;                             \
-        if (max_spikes == 1) {                                              \
-            for (int64_t i = row * inner; i < stop; ++i) {                  \
-                const T u = v[i] + x[i];                                    \
-                const T s = u >= th ? (T)1 : (T)0;                          \
-                const T e = s * th;                                         \
-                v[i] = u - e;                                               \
-                spikes[i] = s;                                              \
-                value[i] = e;                                               \
-            }                                                               \
-        } else {                                                            \
-            for (int64_t i = row * inner; i < stop; ++i) {                  \
-                const T u = v[i] + x[i];                                    \
-                T s = FLOOR(u / th);                                        \
-                s = s < (T)0 ? (T)0 : (s > cap ? cap : s);                  \
-                const T e = s * th;                                         \
-                v[i] = u - e;                                               \
-                spikes[i] = s;                                              \
-                value[i] = e;                                               \
-            }                                                               \
-        }                                                                   \
-    }                                                                       \
-}                                                                           \
-ENTRY(NAME,                                                                 \
-      (T *v, const T *x, const T *theta, int64_t theta_stride, T *spikes,   \
-       T *value, int64_t outer, int64_t channels, int64_t inner,            \
-       int64_t max_spikes, int64_t threads),                                \
-      (begin, end, v, x, theta, theta_stride, spikes, value, channels,      \
-       inner, max_spikes))
-
-#define SIGNED_IF(NAME, T)                                                   \
-static WIDEST void NAME##_rows(                                             \
-    int64_t begin, int64_t end, T *restrict v, const T *restrict x,         \
-    const T *theta, const T *fire_neg, const T *carry_neg,                  \
-    int64_t theta_stride, T *restrict spikes, T *restrict value,            \
-    int64_t channels, int64_t inner)                                        \
-{                                                                           \
-    for (int64_t row = begin; row < end; ++row) {                           \
-        const int64_t c = (row % channels) * theta_stride;                  \
-        const T th = theta[c], fn = fire_neg[c], cn = carry_neg[c];         \
-        const int64_t stop = (row + 1) * inner;                             \
-        for (int64_t i = row * inner; i < stop; ++i) {                      \
+    if (max_spikes == 1) {                                                  \
+        ROWS(const T th = theta[c];, {                                      \
             const T u = v[i] + x[i];                                        \
-            const T p = u >= th ? (T)1 : (T)0;                              \
-            const T n = u <= fn ? (T)1 : (T)0;                              \
-            const T e = p * th;                                             \
-            v[i] = (u - e) + (-n) * fn;                                     \
-            value[i] = e + n * cn;                                          \
-            spikes[i] = p - n;                                              \
-        }                                                                   \
-    }                                                                       \
-}                                                                           \
-ENTRY(NAME,                                                                 \
-      (T *v, const T *x, const T *theta, const T *fire_neg,                 \
-       const T *carry_neg, int64_t theta_stride, T *spikes, T *value,       \
-       int64_t outer, int64_t channels, int64_t inner, int64_t threads),    \
-      (begin, end, v, x, theta, fire_neg, carry_neg, theta_stride, spikes,  \
-       value, channels, inner))
-
-#define CONSISTENT_IF(NAME, T, FLOOR)                                        \
-static WIDEST void NAME##_rows(                                             \
-    int64_t begin, int64_t end, T *restrict v, T *restrict count,           \
-    const T *restrict x, const T *theta, int64_t theta_stride,              \
-    T *restrict spikes, T *restrict value, int64_t channels,                \
-    int64_t inner, int64_t wake_steps, int64_t max_spikes)                  \
-{                                                                           \
-    const T wake = (T)wake_steps, cap = (T)max_spikes;                      \
-    for (int64_t row = begin; row < end; ++row) {                           \
-        const T th = theta[(row % channels) * theta_stride];                \
-        const int64_t stop = (row + 1) * inner;                             \
-        for (int64_t i = row * inner; i < stop; ++i) {                      \
-            const T u = v[i] + x[i];                                        \
-            const T n = count[i];                                           \
-            const T low = -(n > cap ? cap : n);                             \
-            T high = wake - n;                                              \
-            high = high > cap ? cap : high;                                 \
-            T s = FLOOR(u / th);                                            \
-            s = s < low ? low : s;                                          \
-            s = s > high ? high : s;                                        \
-            count[i] = n + s;                                               \
+            const T s = u >= th ? (T)1 : (T)0;                              \
             const T e = s * th;                                             \
             v[i] = u - e;                                                   \
             spikes[i] = s;                                                  \
             value[i] = e;                                                   \
-        }                                                                   \
+        })                                                                  \
+    } else {                                                                \
+        ROWS(const T th = theta[c];, {                                      \
+            const T u = v[i] + x[i];                                        \
+            T s = FLOOR(u / th);                                            \
+            s = s < (T)0 ? (T)0 : (s > cap ? cap : s);                      \
+            const T e = s * th;                                             \
+            v[i] = u - e;                                                   \
+            spikes[i] = s;                                                  \
+            value[i] = e;                                                   \
+        })                                                                  \
     }                                                                       \
 }                                                                           \
 ENTRY(NAME,                                                                 \
-      (T *v, T *count, const T *x, const T *theta, int64_t theta_stride,    \
-       T *spikes, T *value, int64_t outer, int64_t channels, int64_t inner, \
-       int64_t wake_steps, int64_t max_spikes, int64_t threads),            \
-      (begin, end, v, count, x, theta, theta_stride, spikes, value,         \
-       channels, inner, wake_steps, max_spikes))
+      (T *v, const T *x, const T *theta, T *spikes, T *value,               \
+       int64_t max_spikes, LAYOUT_PARAMS, int64_t threads),                 \
+      (ROW_ARGS, v, x, theta, spikes, value, max_spikes))
 
+/* Signed IF with reset by subtraction (kernels.signed_if). */
+#define SIGNED_IF(NAME, T)                                                   \
+static WIDEST void NAME##_rows(                                             \
+    ROW_PARAMS, T *restrict v, const T *restrict x, const T *theta,         \
+    const T *fire_neg, const T *carry_neg, T *restrict spikes,              \
+    T *restrict value)                                                      \
+{                                                                           \
+    ROWS(const T th = theta[c]; const T fn = fire_neg[c];                  \
+         const T cn = carry_neg[c];, {                                     \
+        const T u = v[i] + x[i];                                            \
+        const T p = u >= th ? (T)1 : (T)0;                                  \
+        const T n = u <= fn ? (T)1 : (T)0;                                  \
+        const T e = p * th;                                                 \
+        v[i] = (u - e) + (-n) * fn;                                         \
+        value[i] = e + n * cn;                                              \
+        spikes[i] = p - n;                                                  \
+    })                                                                      \
+}                                                                           \
+ENTRY(NAME,                                                                 \
+      (T *v, const T *x, const T *theta, const T *fire_neg,                 \
+       const T *carry_neg, T *spikes, T *value, LAYOUT_PARAMS,              \
+       int64_t threads),                                                    \
+      (ROW_ARGS, v, x, theta, fire_neg, carry_neg, spikes, value))
+
+/* CASC's consistent IF (kernels.consistent_if). */
+#define CONSISTENT_IF(NAME, T, FLOOR)                                        \
+static WIDEST void NAME##_rows(                                             \
+    ROW_PARAMS, T *restrict v, T *restrict count, const T *restrict x,      \
+    const T *theta, T *restrict spikes, T *restrict value,                  \
+    int64_t wake_steps, int64_t max_spikes)                                 \
+{                                                                           \
+    const T wake = (T)wake_steps, cap = (T)max_spikes;                      \
+    ROWS(const T th = theta[c];, {                                          \
+        const T u = v[i] + x[i];                                            \
+        const T n = count[i];                                               \
+        const T low = -(n > cap ? cap : n);                                 \
+        T high = wake - n;                                                  \
+        high = high > cap ? cap : high;                                     \
+        T s = FLOOR(u / th);                                                \
+        s = s < low ? low : s;                                              \
+        s = s > high ? high : s;                                            \
+        count[i] = n + s;                                                   \
+        const T e = s * th;                                                 \
+        v[i] = u - e;                                                       \
+        spikes[i] = s;                                                      \
+        value[i] = e;                                                       \
+    })                                                                      \
+}                                                                           \
+ENTRY(NAME,                                                                 \
+      (T *v, T *count, const T *x, const T *theta, T *spikes, T *value,     \
+       int64_t wake_steps, int64_t max_spikes, LAYOUT_PARAMS,               \
+       int64_t threads),                                                    \
+      (ROW_ARGS, v, count, x, theta, spikes, value, wake_steps, max_spikes))
+
+/* The signed consistent IF (kernels.signed_consistent_if). */
 #define SIGNED_CONSISTENT_IF(NAME, T, FLOOR, ABS, COPYSIGN)                  \
 static WIDEST void NAME##_rows(                                             \
-    int64_t begin, int64_t end, T *restrict v, T *restrict count,           \
+    ROW_PARAMS, T *restrict v, T *restrict count,                           \
     const T *restrict count_value, const T *restrict x, const T *theta,     \
-    const T *theta_neg, int64_t theta_stride, double shift,                 \
-    T *restrict spikes, T *restrict value, T *restrict emitted,             \
-    int64_t channels, int64_t inner, int64_t wake_steps,                    \
+    const T *theta_neg, T *restrict spikes, T *restrict value,              \
+    T *restrict emitted, double shift, int64_t wake_steps,                  \
     int64_t max_spikes)                                                     \
 {                                                                           \
     const T wake = (T)wake_steps, cap = (T)max_spikes, sh = (T)shift;       \
-    for (int64_t row = begin; row < end; ++row) {                           \
-        const int64_t c = (row % channels) * theta_stride;                  \
-        const T tp = theta[c], tn = theta_neg[c];                           \
-        const int64_t stop = (row + 1) * inner;                             \
-        for (int64_t i = row * inner; i < stop; ++i) {                      \
-            const T u = v[i] + x[i];                                        \
-            v[i] = u;                                                       \
-            T level = FLOOR(ABS(u) / (u >= (T)0 ? tp : tn) + sh);           \
-            level = level > wake ? wake : level;                            \
-            T s = COPYSIGN(level, u) - count[i];                            \
-            s = s < -cap ? -cap : (s > cap ? cap : s);                      \
-            const T n = count[i] + s;                                       \
-            count[i] = n;                                                   \
-            const T e = (n > (T)0 ? tp : tn) * n;                           \
-            spikes[i] = s;                                                  \
-            value[i] = e;                                                   \
-            emitted[i] = e - count_value[i];                                \
-        }                                                                   \
-    }                                                                       \
+    ROWS(const T tp = theta[c]; const T tn = theta_neg[c];, {              \
+        const T u = v[i] + x[i];                                            \
+        v[i] = u;                                                           \
+        T level = FLOOR(ABS(u) / (u >= (T)0 ? tp : tn) + sh);               \
+        level = level > wake ? wake : level;                                \
+        T s = COPYSIGN(level, u) - count[i];                                \
+        s = s < -cap ? -cap : (s > cap ? cap : s);                          \
+        const T n = count[i] + s;                                           \
+        count[i] = n;                                                       \
+        const T e = (n > (T)0 ? tp : tn) * n;                               \
+        spikes[i] = s;                                                      \
+        value[i] = e;                                                       \
+        emitted[i] = e - count_value[i];                                    \
+    })                                                                      \
 }                                                                           \
 ENTRY(NAME,                                                                 \
       (T *v, T *count, const T *count_value, const T *x, const T *theta,    \
-       const T *theta_neg, int64_t theta_stride, double shift, T *spikes,   \
-       T *value, T *emitted, int64_t outer, int64_t channels,               \
-       int64_t inner, int64_t wake_steps, int64_t max_spikes,               \
+       const T *theta_neg, T *spikes, T *value, T *emitted, double shift,   \
+       int64_t wake_steps, int64_t max_spikes, LAYOUT_PARAMS,               \
        int64_t threads),                                                    \
-      (begin, end, v, count, count_value, x, theta, theta_neg,              \
-       theta_stride, shift, spikes, value, emitted, channels, inner,        \
-       wake_steps, max_spikes))
+      (ROW_ARGS, v, count, count_value, x, theta, theta_neg, spikes, value, \
+       emitted, shift, wake_steps, max_spikes))
 
 IF_SUBTRACT(if_subtract_f32, float, floor_f32)
 IF_SUBTRACT(if_subtract_f64, double, floor)
