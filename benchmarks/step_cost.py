@@ -1,17 +1,20 @@
 """One simulation step against one ANN forward, before and after the
-in-place / compiled neuron steps (a benchmark, not a test).
+fused neuron steps (a benchmark, not a test).
 
     python benchmarks/step_cost.py [--before REV] [--rows NAME ...]
         [--steps 8] [--threads N] [--chunk 4] [--variants V ...]
 
-For each row (network, method) and each variant, a fresh subprocess builds
-the converted network on one random image (the cost of dense simulation
-does not depend on the weights or the image), times the ANN forward of the
-simulated part (the dense stage, or stage 1 of a two-stage detector) and
-the per-step cost of ``simulate`` (the difference between ``2 + steps`` and
-2 steps, the fastest of three runs each; read-out accumulation included,
-warm-up excluded; the ANN forward is the fastest of twelve, timed in
-between). Variants:
+For each row (network, method), a subprocess builds the converted network
+on one random image (the cost of dense simulation does not depend on the
+weights or the image), times the ANN forward of the simulated part (the
+dense stage, or stage 1 of a two-stage detector) and the per-step cost of
+``simulate`` (the difference between ``2 + steps`` and 2 steps, the
+fastest of three runs each; read-out accumulation included, warm-up
+excluded; the ANN forward the fastest of twelve). The variants ``eager``,
+``fused`` and ``channels-last`` share one process and are timed in
+interleaved rounds with the ANN (this machine's speed drifts by a third
+over tens of seconds, so separate processes' ratios are not comparable);
+the others get a process each. Variants:
 
 - ``before``: the code of git revision ``--before`` (checked out in a
   temporary worktree; skipped without ``--before``),
@@ -46,6 +49,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import List
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -82,8 +86,12 @@ VARIANTS = ('eager', 'fused', 'channels-last', 'compiled', 'chunked',
             'compiled-chunked')
 
 
-def child(name: str, steps: int, compiled: bool, chunk: int,
-          heap: str, pure_torch: bool, channels_last: bool) -> None:
+# Variants measured together in one process, in interleaved rounds.
+IN_PROCESS = ('eager', 'fused', 'channels-last')
+
+
+def child(name: str, steps: int, compiled: bool, chunk: int, heap: str,
+          modes: List[str]) -> None:
     import torch
 
     from spikedet.engine.spiking_config import spiking_config
@@ -96,9 +104,6 @@ def child(name: str, steps: int, compiled: bool, chunk: int,
     if compiled:
         from spikedet.neurons import kernels
         kernels.set_compiled_steps(True)
-    if pure_torch:
-        from spikedet.neurons import native
-        native.set_native_steps(False)
     if heap == 'steady':  # before the ANN too: one allocator for both
         from spikedet.utils.host_heap import steady_heap
         steady_heap()
@@ -117,55 +122,66 @@ def child(name: str, steps: int, compiled: bool, chunk: int,
     model.calibrate([dict(inputs=x, data_samples=None)])
     ann = (ProposalStage if model.two_stage else DenseStage)(model.ann)
     schedule = dict(type='plain')  # wake steps only: a step is a step
+    nhwc = torch.channels_last
 
     def timed(fn) -> float:
         start = time.perf_counter()
         fn()
         return time.perf_counter() - start
 
+    def enter(mode: str) -> torch.Tensor:
+        """Set the process up for ``mode``; return the simulation input."""
+        if mode == 'plain':  # as the checkout runs by default
+            return x
+        from spikedet.neurons import native
+        native.set_native_steps(mode != 'eager')
+        layout = nhwc if mode == 'channels-last' else torch.contiguous_format
+        model.net.to(memory_format=layout)
+        return x.contiguous(memory_format=layout)
+
     # (--before's package has no chunk option: pass it only if set)
     kw = dict(chunk=chunk) if chunk > 1 else {}
-    t_ann, short, long = [], [], []
+    t_ann, short, long = [], {m: [] for m in modes}, {m: [] for m in modes}
+    t_nhwc = None
     with torch.no_grad():
-        ann(x)
-        t_nhwc = None
-        if channels_last:  # the ANN in NHWC too, for the record
-            model.ann.to(memory_format=torch.channels_last)
-            x_nhwc = x.contiguous(memory_format=torch.channels_last)
+        if 'channels-last' in modes:  # the ANN in NHWC, for the record
+            model.ann.to(memory_format=nhwc)
+            x_nhwc = x.contiguous(memory_format=nhwc)
+            ann(x_nhwc)
             t_nhwc = min(timed(lambda: ann(x_nhwc)) for _ in range(12))
             model.ann.to(memory_format=torch.contiguous_format)
-            model.net.to(memory_format=torch.channels_last)
-            x = x_nhwc
-        x_ann = x.contiguous()  # the ANN as mmdet runs it: NCHW
-        ann(x_ann)
-        simulate(model.net, x, [2 + steps], schedule, **kw)  # warm-up
+        ann(x)  # the ANN as mmdet runs it: NCHW
+        for mode in modes:  # warm-up
+            simulate(model.net, enter(mode), [2 + steps], schedule, **kw)
         # Interleaved rounds: a drift of the machine's speed (it shares
-        # its host) reaches the ANN and the steps alike.
+        # its host) reaches the ANN and every mode alike.
         for _ in range(3):
-            t_ann += [timed(lambda: ann(x_ann)) for _ in range(4)]
-            short.append(timed(lambda: simulate(model.net, x, [2], schedule,
-                                                **kw)))
-            long.append(timed(lambda: simulate(model.net, x, [2 + steps],
-                                               schedule, **kw)))
-    t_ann, short, long = min(t_ann), min(short), min(long)
-    print(json.dumps(dict(ann=t_ann, step=(long - short) / steps,
-                          ann_nhwc=t_nhwc)))
+            t_ann += [timed(lambda: ann(x)) for _ in range(4)]
+            for mode in modes:
+                inputs = enter(mode)
+                short[mode].append(timed(lambda: simulate(
+                    model.net, inputs, [2], schedule, **kw)))
+                long[mode].append(timed(lambda: simulate(
+                    model.net, inputs, [2 + steps], schedule, **kw)))
+    print(json.dumps(dict(
+        ann=min(t_ann), ann_nhwc=t_nhwc,
+        step={m: (min(long[m]) - min(short[m])) / steps for m in modes})))
 
 
 def measure(name: str, variant: str, args, worktree) -> dict:
+    """One child process: ``variant``, or (``'in-process'``) every
+    variant of IN_PROCESS asked for."""
     path = worktree if variant == 'before' else ROOT
     env = dict(os.environ, PYTHONPATH=str(path),
                OMP_NUM_THREADS=str(args.threads))
     command = [sys.executable, str(Path(path) / 'benchmarks' / 'step_cost.py'
                                    if variant == 'before' else __file__),
                '--child', name, '--steps', str(args.steps), '--heap',
-               'default' if variant == 'before' else args.heap]
+               'default' if variant == 'before' else args.heap, '--modes']
+    command += [v for v in args.variants if v in IN_PROCESS] \
+        if variant == 'in-process' else ['plain']
     if variant.startswith('compiled'):
         command.append('--compiled')
-    if variant == 'eager':
-        command.append('--pure-torch')
-    if variant == 'channels-last':
-        command.append('--channels-last')
     if variant.endswith('chunked'):
         command += ['--chunk', str(args.chunk)]
     out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True,
@@ -184,8 +200,7 @@ def main() -> None:
     parser.add_argument('--threads', type=int, default=os.cpu_count())
     parser.add_argument('--child')
     parser.add_argument('--compiled', action='store_true')
-    parser.add_argument('--pure-torch', action='store_true')
-    parser.add_argument('--channels-last', action='store_true')
+    parser.add_argument('--modes', nargs='+', default=['plain'])
     parser.add_argument('--chunk', type=int, default=4)
     parser.add_argument('--heap', choices=('default', 'steady'),
                         default='default')
@@ -194,7 +209,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         child(args.child, args.steps, args.compiled, args.chunk, args.heap,
-              args.pure_torch, args.channels_last)
+              args.modes)
         return
     variants = (['before'] if args.before else []) + args.variants
     with tempfile.TemporaryDirectory() as tmp:
@@ -216,16 +231,22 @@ def main() -> None:
             print('|---|---|' + '---|---|' * len(variants))
             for name in args.rows:
                 cells, ann = [], None
+                results = {}
                 for variant in variants:
-                    row = measure(name, variant, args, worktree)
+                    key = 'in-process' if variant in IN_PROCESS else variant
+                    if key not in results:
+                        results[key] = measure(name, key, args, worktree)
+                    row = results[key]
                     if 'error' in row:
                         cells += [row['error'], '-']
                         continue
                     ann = ann or row['ann']
-                    step = f"{1e3 * row['step']:.1f} ms"
-                    if row.get('ann_nhwc'):  # the NHWC ANN, for the record
-                        step += f" (ANN in NHWC {1e3 * row['ann_nhwc']:.1f} ms)"
-                    cells += [step, f"{row['step'] / row['ann']:.2f}"]
+                    step = row['step'][variant if key == 'in-process'
+                                       else 'plain']
+                    text = f"{1e3 * step:.1f} ms"
+                    if variant == 'channels-last':  # for the record
+                        text += f" (ANN in NHWC {1e3 * row['ann_nhwc']:.1f} ms)"
+                    cells += [text, f"{step / row['ann']:.2f}"]
                 print(f'| {name} | ' + (f'{1e3 * ann:.1f} ms' if ann else '-')
                       + ' | ' + ' | '.join(cells) + ' |', flush=True)
         finally:

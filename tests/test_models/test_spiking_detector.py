@@ -378,11 +378,13 @@ def test_chunk_is_checked():
     ('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py', 'lockstep')])
 def test_channels_last_runs_stage_one_in_nhwc_with_the_same_results(
         model, box_input):
+    # (the default on the CPU; False keeps NCHW, the reference here)
     cfg = load_config(model)
     if 'rpn' in cfg.model.test_cfg:
         cfg.model.test_cfg.rpn.update(nms_pre=50, max_per_img=20)
     torch.manual_seed(0)
-    snn = _spiking(cfg.model, (2, 3), box_input=box_input)
+    snn = _spiking(cfg.model, (2, 3), box_input=box_input,
+                   channels_last=False)
     with torch.no_grad():
         planar = snn.test_step(_data(64, 64))[0]
     layouts = []

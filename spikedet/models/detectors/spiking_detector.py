@@ -93,7 +93,7 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             docs/measurements.md) and the fused neuron steps read the
             channel innermost. The convolutions then sum in another
             order, so outputs agree with the default layout to float
-            rounding, not bit for bit. Defaults to False.
+            rounding, not bit for bit. Defaults to True.
 
     Raises:
         ConfigError: ``box_input`` is neither, or ``heap_trim`` < 0.
@@ -109,7 +109,7 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                  box_input: str = 'readout',
                  heap_trim: Optional[float] = 0.05,
                  chunk: int = 1,
-                 channels_last: bool = False,
+                 channels_last: bool = True,
                  init_cfg: Optional[Dict] = None) -> None:
         if heap_trim is not None and not heap_trim >= 0:
             raise ConfigError(f'heap_trim must be >= 0 or None, got '
