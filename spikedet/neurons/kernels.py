@@ -1,21 +1,31 @@
-"""The neurons' per-step updates as pure functions, run eagerly or compiled.
+"""The neurons' per-step updates as pure functions: fused, compiled or
+eager.
 
-A neuron's step is a handful of elementwise operations over its state. In
-eager mode each is one pass over memory (in place where the state allows),
-and none makes a bool tensor: on CPU a comparison's bool result, its
-conversion and a select on it each cost several float passes, so a
-comparison writes 0. / 1. in the state's dtype and a select is a ``lerp``
-or a product by that mask (exact at 0 and 1). Compiled by
-``torch.compile`` (inductor), the whole step becomes one fused loop, the
-same arithmetic in the same order, so the spikes are identical
-(tests/test_neurons/test_kernels.py checks 64 steps of every kernel).
+A neuron's step is a handful of elementwise operations over its state.
+Each kernel runs, in this order of preference:
 
-Compiling is off by default: it costs a one-time compilation (about 20 s
-per kernel on a 2-core CPU, cached on disk by inductor afterwards) that a
-short run does not recover, and it needs a C++ compiler (CPU) or Triton
-(CUDA). :func:`set_compiled_steps` switches it on for the process
-(``tools/test.py --compile``); if compiling fails, the kernels fall back to
-eager for the rest of the process with one warning.
+1. its fused C step (:mod:`spikedet.neurons.native`; the IF, burst and
+   signed IF kernels): one loop over the state, on CPU tensors of a
+   layout it reads (planar or channels-last, float32 / float64), where a
+   C compiler built the library; on by default (``SPIKEDET_NATIVE_STEPS=0``
+   turns it off). The consistent neurons have none: fused in C their
+   steps ran 1.3-3x slower than eager on this CPU (their division and
+   floor did not vectorize), so they stay torch;
+2. compiled by ``torch.compile`` (inductor) into one fused loop, while
+   :func:`set_compiled_steps` is on (``tools/test.py --compile``): a
+   one-time compilation (about 20 s per kernel on a 2-core CPU, cached on
+   disk by inductor) and a C++ compiler (CPU) or Triton (CUDA) needed; if
+   compiling fails, the kernels fall back to eager for the rest of the
+   process with one warning;
+3. eager torch: each operation one pass over memory (in place where the
+   state allows), and none makes a bool tensor: on CPU a comparison's
+   bool result, its conversion and a select on it each cost several
+   float passes, so a comparison writes 0. / 1. in the state's dtype and
+   a select is a ``lerp`` or a product by that mask (exact at 0 and 1).
+
+All three do the same arithmetic in the same order, so the spikes are
+identical (tests/test_neurons/test_kernels.py and test_native.py check 64
+steps of every kernel).
 
 Each kernel mutates the state tensors it is given (the membrane, counts)
 and returns fresh tensors (the step's spikes and emitted value).
@@ -134,7 +144,7 @@ def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
     return pos.sub_(neg), value
 
 
-@kernel(native.consistent_if)
+@kernel()
 def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
                   wake_steps: int, max_spikes: int) -> Tuple[Tensor, Tensor]:
     """CASC's consistent IF step (see :class:`ConsistentIFNeuron`):
@@ -150,7 +160,7 @@ def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
     return spikes, value
 
 
-@kernel(native.signed_consistent_if)
+@kernel()
 def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
                          x: Tensor, theta: Tensor, theta_neg: Tensor,
                          shift: float, wake_steps: int, max_spikes: int

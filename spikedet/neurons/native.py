@@ -1,21 +1,23 @@
 """Fused CPU neuron steps: a small C library built on first use.
 
 An eager IF step makes four passes over memory (charge, compare, scale,
-reset) and a signed one six; on a CPU those passes, not arithmetic, are
-the neurons' cost. ``csrc/neuron_steps.c`` does each step in one loop,
-with the eager kernel's float operations in the same order, so its
-results are bit-identical (tests/test_neurons/test_native.py).
+reset), a signed one six; on a CPU those passes, not arithmetic, are the
+neurons' cost. ``csrc/neuron_steps.c`` does each step in one loop, with the eager kernel's float operations in
+the same order, so its results are bit-identical
+(tests/test_neurons/test_native.py), on planar (contiguous NCHW) and on
+channels-last (NHWC) state alike.
 
 The library is compiled once per machine with the C compiler of ``$CC``
 (else ``cc``) into ``$SPIKEDET_KERNEL_CACHE`` (default
 ``~/.cache/spikedet/kernels``), under a name that hashes the source, the
-flags and the compiler, so an edit or another compiler builds afresh; it
-is published by an atomic rename, so concurrent processes never load half
-a file. Built without ``-march=native``, the file also runs on other
-x86-64 machines that share the cache. No compiler, a failed build, a
-non-CPU tensor, a dtype other than float32 / float64, a non-contiguous
-layout or a threshold that is not one value per channel along dim 1:
-each wrapper returns None and the caller runs its eager kernel.
+flags and the compiler, so an edit or another compiler builds afresh (in
+about a second); it is published by an atomic rename, so concurrent
+processes never load half a file. Built without ``-march=native`` (on
+x86-64 each loop has an AVX2 and a baseline clone, picked at load time),
+the file also runs on other machines that share the cache. No compiler, a
+failed build, a non-CPU tensor, a dtype other than float32 / float64,
+another layout, or a threshold that is not one value per channel along
+dim 1: each wrapper returns None and the caller runs its eager kernel.
 ``SPIKEDET_NATIVE_STEPS=0`` or :func:`set_native_steps` turn it off.
 
 OpenMP shares a step's rows between ``torch.get_num_threads()`` threads
@@ -51,8 +53,6 @@ _LAYOUT = (_I,) * 6
 _SIGNATURES = {
     'if_subtract': (_P,) * 5 + (_I,) + _LAYOUT,
     'signed_if': (_P,) * 7 + _LAYOUT,
-    'consistent_if': (_P,) * 6 + (_I, _I) + _LAYOUT,
-    'signed_consistent_if': (_P,) * 9 + (ctypes.c_double, _I, _I) + _LAYOUT,
 }
 _SETTINGS = dict(enabled=os.environ.get('SPIKEDET_NATIVE_STEPS', '1') != '0')
 
@@ -228,23 +228,3 @@ def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
     """:func:`spikedet.neurons.kernels.signed_if` in one pass, or None."""
     return _run('signed_if', x, (v,),
                 (theta, fire_neg, carry_neg if leaky else fire_neg), 2, ())
-
-
-def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
-                  wake_steps: int, max_spikes: int
-                  ) -> Optional[Tuple[Tensor, Tensor]]:
-    """:func:`spikedet.neurons.kernels.consistent_if` in one pass, or
-    None."""
-    return _run('consistent_if', x, (v, count), (theta,), 2,
-                (int(wake_steps), int(max_spikes)))
-
-
-def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
-                         x: Tensor, theta: Tensor, theta_neg: Tensor,
-                         shift: float, wake_steps: int, max_spikes: int
-                         ) -> Optional[Tuple[Tensor, Tensor, Tensor]]:
-    """:func:`spikedet.neurons.kernels.signed_consistent_if` in one pass,
-    or None."""
-    return _run('signed_consistent_if', x, (v, count, count_value),
-                (theta, theta_neg), 3,
-                (float(shift), int(wake_steps), int(max_spikes)))

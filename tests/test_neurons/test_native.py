@@ -6,9 +6,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from spikedet.neurons import (ConsistentIFNeuron, IFNeuron,
-                              SignedConsistentIFNeuron, SignedIFNeuron,
-                              native)
+from spikedet.neurons import IFNeuron, SignedIFNeuron, kernels, native
 
 C = 4
 
@@ -25,9 +23,6 @@ NEURONS = {
     'signed_if_leaky': lambda d: SignedIFNeuron(_theta(0, d), alpha=0.1),
     'signed_if_identity': lambda d: SignedIFNeuron(
         _theta(0, d), alpha=1.0, neg_threshold=_theta(1, d)),
-    'cif': lambda d: ConsistentIFNeuron(_theta(0, d), max_spikes=2),
-    'signed_cif': lambda d: SignedConsistentIFNeuron(
-        _theta(0, d), _theta(1, d), max_spikes=2, shift=0.5),
 }
 
 
@@ -44,9 +39,8 @@ def built(tmp_path, monkeypatch):
 
 def _run(neuron, inputs):
     outs = []
-    for step, x in enumerate(inputs):
-        neuron.sleep = step >= 48  # consistent neurons settle while asleep
-        out = neuron(torch.zeros_like(x) if neuron.sleep else x)
+    for x in inputs:
+        out = neuron(x)
         outs.append((neuron.last_spikes.clone(), out.clone(),
                      neuron.v.clone()))
     neuron.reset()
@@ -61,13 +55,6 @@ def _fused_call(neuron, x):
     if isinstance(neuron, SignedIFNeuron):
         out = native.signed_if(v, x, theta, neuron._fire_neg,
                                neuron._carry_neg, neuron.alpha != 1)
-    elif isinstance(neuron, SignedConsistentIFNeuron):
-        out = native.signed_consistent_if(
-            v, neuron.count.clone(), neuron.count_value.clone(), x, theta,
-            neuron.theta_neg(x), neuron.shift, 1, neuron.max_spikes)
-    elif isinstance(neuron, ConsistentIFNeuron):
-        out = native.consistent_if(v, neuron.count.clone(), x, theta, 1,
-                                   neuron.max_spikes)
     else:
         out = native.if_subtract(v, x, theta, neuron.max_spikes)
     neuron.reset()
@@ -107,7 +94,6 @@ def test_native_steps_on_linear_layers(built):
     spikes, value = native.if_subtract(v_a, x, theta, 1)
     native.set_native_steps(False)
     try:
-        from spikedet.neurons import kernels
         eager = kernels.if_subtract(v_b, x, theta, 1)
     finally:
         native.set_native_steps(True)
@@ -147,7 +133,6 @@ def test_scalar_and_channel_thresholds_mix(built):
     assert fused is not None
     native.set_native_steps(False)
     try:
-        from spikedet.neurons import kernels
         eager = kernels.signed_if(v_eager, x, theta, -theta, carry, True)
     finally:
         native.set_native_steps(True)

@@ -105,6 +105,13 @@ void NAME PARAMS                                                            \
     int64_t theta_stride, int64_t interleaved
 #define ROW_ARGS begin, end, channels, inner, theta_stride, interleaved
 
+/* Emit ``s`` spikes of ``th`` from membrane ``u`` and keep the rest. */
+#define RESET_BY_SUBTRACTION(T)                                             \
+    const T e = s * th;                                                     \
+    v[i] = u - e;                                                           \
+    spikes[i] = s;                                                          \
+    value[i] = e;
+
 /* IF with reset by subtraction (kernels.if_subtract). */
 #define IF_SUBTRACT(NAME, T, FLOOR)                                          \
 static WIDEST void NAME##_rows(                                             \
@@ -116,20 +123,14 @@ static WIDEST void NAME##_rows(                                             \
         ROWS(const T th = theta[c];, {                                      \
             const T u = v[i] + x[i];                                        \
             const T s = u >= th ? (T)1 : (T)0;                              \
-            const T e = s * th;                                             \
-            v[i] = u - e;                                                   \
-            spikes[i] = s;                                                  \
-            value[i] = e;                                                   \
+            RESET_BY_SUBTRACTION(T)                                         \
         })                                                                  \
     } else {                                                                \
         ROWS(const T th = theta[c];, {                                      \
             const T u = v[i] + x[i];                                        \
             T s = FLOOR(u / th);                                            \
             s = s < (T)0 ? (T)0 : (s > cap ? cap : s);                      \
-            const T e = s * th;                                             \
-            v[i] = u - e;                                                   \
-            spikes[i] = s;                                                  \
-            value[i] = e;                                                   \
+            RESET_BY_SUBTRACTION(T)                                         \
         })                                                                  \
     }                                                                       \
 }                                                                           \
@@ -162,75 +163,7 @@ ENTRY(NAME,                                                                 \
        int64_t threads),                                                    \
       (ROW_ARGS, v, x, theta, fire_neg, carry_neg, spikes, value))
 
-/* CASC's consistent IF (kernels.consistent_if). */
-#define CONSISTENT_IF(NAME, T, FLOOR)                                        \
-static WIDEST void NAME##_rows(                                             \
-    ROW_PARAMS, T *restrict v, T *restrict count, const T *restrict x,      \
-    const T *theta, T *restrict spikes, T *restrict value,                  \
-    int64_t wake_steps, int64_t max_spikes)                                 \
-{                                                                           \
-    const T wake = (T)wake_steps, cap = (T)max_spikes;                      \
-    ROWS(const T th = theta[c];, {                                          \
-        const T u = v[i] + x[i];                                            \
-        const T n = count[i];                                               \
-        const T low = -(n > cap ? cap : n);                                 \
-        T high = wake - n;                                                  \
-        high = high > cap ? cap : high;                                     \
-        T s = FLOOR(u / th);                                                \
-        s = s < low ? low : s;                                              \
-        s = s > high ? high : s;                                            \
-        count[i] = n + s;                                                   \
-        const T e = s * th;                                                 \
-        v[i] = u - e;                                                       \
-        spikes[i] = s;                                                      \
-        value[i] = e;                                                       \
-    })                                                                      \
-}                                                                           \
-ENTRY(NAME,                                                                 \
-      (T *v, T *count, const T *x, const T *theta, T *spikes, T *value,     \
-       int64_t wake_steps, int64_t max_spikes, LAYOUT_PARAMS,               \
-       int64_t threads),                                                    \
-      (ROW_ARGS, v, count, x, theta, spikes, value, wake_steps, max_spikes))
-
-/* The signed consistent IF (kernels.signed_consistent_if). */
-#define SIGNED_CONSISTENT_IF(NAME, T, FLOOR, ABS, COPYSIGN)                  \
-static WIDEST void NAME##_rows(                                             \
-    ROW_PARAMS, T *restrict v, T *restrict count,                           \
-    const T *restrict count_value, const T *restrict x, const T *theta,     \
-    const T *theta_neg, T *restrict spikes, T *restrict value,              \
-    T *restrict emitted, double shift, int64_t wake_steps,                  \
-    int64_t max_spikes)                                                     \
-{                                                                           \
-    const T wake = (T)wake_steps, cap = (T)max_spikes, sh = (T)shift;       \
-    ROWS(const T tp = theta[c]; const T tn = theta_neg[c];, {              \
-        const T u = v[i] + x[i];                                            \
-        v[i] = u;                                                           \
-        T level = FLOOR(ABS(u) / (u >= (T)0 ? tp : tn) + sh);               \
-        level = level > wake ? wake : level;                                \
-        T s = COPYSIGN(level, u) - count[i];                                \
-        s = s < -cap ? -cap : (s > cap ? cap : s);                          \
-        const T n = count[i] + s;                                           \
-        count[i] = n;                                                       \
-        const T e = (n > (T)0 ? tp : tn) * n;                               \
-        spikes[i] = s;                                                      \
-        value[i] = e;                                                       \
-        emitted[i] = e - count_value[i];                                    \
-    })                                                                      \
-}                                                                           \
-ENTRY(NAME,                                                                 \
-      (T *v, T *count, const T *count_value, const T *x, const T *theta,    \
-       const T *theta_neg, T *spikes, T *value, T *emitted, double shift,   \
-       int64_t wake_steps, int64_t max_spikes, LAYOUT_PARAMS,               \
-       int64_t threads),                                                    \
-      (ROW_ARGS, v, count, count_value, x, theta, theta_neg, spikes, value, \
-       emitted, shift, wake_steps, max_spikes))
-
 IF_SUBTRACT(if_subtract_f32, float, floor_f32)
 IF_SUBTRACT(if_subtract_f64, double, floor)
 SIGNED_IF(signed_if_f32, float)
 SIGNED_IF(signed_if_f64, double)
-CONSISTENT_IF(consistent_if_f32, float, floor_f32)
-CONSISTENT_IF(consistent_if_f64, double, floor)
-SIGNED_CONSISTENT_IF(signed_consistent_if_f32, float, floor_f32, fabsf,
-                     copysignf)
-SIGNED_CONSISTENT_IF(signed_consistent_if_f64, double, floor, fabs, copysign)
