@@ -9,7 +9,7 @@ Each kernel runs, in this order of preference:
    layout it reads (planar or channels-last, float32 / float64), where a
    C compiler built the library; on by default (``SPIKEDET_NATIVE_STEPS=0``
    turns it off). The consistent neurons have none: fused in C their
-   steps ran 1.3-3x slower than eager on this CPU (their division and
+   steps ran 1.3-3.3x slower than eager on this CPU (their division and
    floor did not vectorize), so they stay torch;
 2. compiled by ``torch.compile`` (inductor) into one fused loop, while
    :func:`set_compiled_steps` is on (``tools/test.py --compile``): a
@@ -63,20 +63,21 @@ def _compile_failed(error: Exception) -> None:
                   RuntimeWarning)
 
 
-def kernel(native: Optional[Callable] = None) -> Callable:
-    """Make a function a neuron kernel: its fused C step ``native`` where
-    one applies (see :mod:`spikedet.neurons.native`), else the function
-    compiled while :func:`compiled_steps` is on, else eager.
-    ``kernel(...)(fn).eager`` is ``fn``."""
+def kernel(fused: Optional[Callable] = None) -> Callable:
+    """Make a function a neuron kernel: its fused C step ``fused`` (a
+    wrapper of :mod:`spikedet.neurons.native`, None where it does not
+    apply) if it returns a result, else the function compiled while
+    :func:`compiled_steps` is on, else eager. ``kernel(...)(fn).eager``
+    is ``fn``."""
 
     def wrap(fn: Callable) -> Callable:
 
         @functools.wraps(fn)
         def dispatch(*args):
-            if native is not None:
-                fused = native(*args)
-                if fused is not None:
-                    return fused
+            if fused is not None:
+                out = fused(*args)
+                if out is not None:
+                    return out
             if _SETTINGS['compiled']:
                 compiled = _COMPILED.get(fn)
                 if compiled is None:
