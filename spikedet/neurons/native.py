@@ -2,10 +2,10 @@
 
 An eager IF step makes four passes over memory (charge, compare, scale,
 reset), a signed one six; on a CPU those passes, not arithmetic, are the
-neurons' cost. ``csrc/neuron_steps.c`` does each step in one loop, with the eager kernel's float operations in
-the same order, so its results are bit-identical
-(tests/test_neurons/test_native.py), on planar (contiguous NCHW) and on
-channels-last (NHWC) state alike.
+neurons' cost. ``csrc/neuron_steps.c`` does each step in one loop, with
+the eager kernel's float operations in the same order, so its results are
+bit-identical (tests/test_neurons/test_native.py), on planar (contiguous
+NCHW) and on channels-last (NHWC) state alike.
 
 The library is compiled once per machine with the C compiler of ``$CC``
 (else ``cc``) into ``$SPIKEDET_KERNEL_CACHE`` (default
@@ -111,10 +111,10 @@ def library() -> Optional[ctypes.CDLL]:
             _build(compiler, target)
         lib = ctypes.CDLL(str(target))
     except (OSError, subprocess.SubprocessError) as error:
-        detail = getattr(error, 'stderr', None) or str(error)
+        lines = (getattr(error, 'stderr', None) or '').strip().splitlines()
         warnings.warn('building the fused neuron steps failed '
-                      f'({detail.strip().splitlines()[0] if detail else error});'
-                      ' running them eagerly', RuntimeWarning)
+                      f'({lines[0] if lines else error}); running them '
+                      'eagerly', RuntimeWarning)
         return None
     return lib
 
@@ -198,14 +198,11 @@ def _run(name: str, x: Tensor, state: Sequence[Tensor],
     """Run step ``name`` on ``state``, ``x`` and ``thresholds`` into
     ``outputs`` fresh tensors shaped like ``x``; None (nothing touched)
     where the C steps do not apply."""
-    if not _SETTINGS['enabled']:
-        return None
-    layout = _layout(x, state)
-    if layout is None:
-        return None
-    channel_values = _per_channel(thresholds, x, layout[3])
-    functions = None if channel_values is None else _functions()
-    if functions is None:
+    functions = _functions() if _SETTINGS['enabled'] else None
+    layout = None if functions is None else _layout(x, state)
+    channel_values = None if layout is None else \
+        _per_channel(thresholds, x, layout[3])
+    if channel_values is None:
         return None
     stride, thresholds = channel_values
     out = tuple(torch.empty_like(x) for _ in range(outputs))
