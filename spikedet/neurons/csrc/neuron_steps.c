@@ -49,7 +49,7 @@ static inline void team_share(int64_t rows, int64_t *begin, int64_t *end)
  * is a library call without SSE4.1): below 2^23 in magnitude, truncate
  * through int32 and step down where truncation rounded up; from 2^23 on
  * (and for NaN) a float is its own floor. copysign keeps floorf's signed
- * zero (floorf(-0.0f) is -0.0f, and so is floorf(-0.5f) + 0 ... -1).
+ * zero: floorf(-0.0f) is -0.0f, where truncation would give +0.0f.
  */
 static inline float floor_f32(float a)
 {
