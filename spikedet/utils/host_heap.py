@@ -7,8 +7,10 @@ A simulation step allocates and frees the same temporaries (neuron
 updates, convolution outputs) every step, so each step pays the page
 faults of memory given back by the step before (on the neurons' kernels,
 several times their own time: ``docs/measurements.md``).
-:func:`steady_heap` turns the automatic trim off and raises the mmap
-threshold to glibc's largest (32 MiB), so those blocks are reused.
+:func:`steady_heap` turns the automatic trim off and stops serving blocks
+by ``mmap`` at all (``M_MMAP_MAX`` = 0: the mmap threshold alone cannot
+be raised past 32 MiB, below a full-size detector's maps), so those
+blocks are reused.
 
 Kept blocks fragment the heap: as the same feature maps are freed and
 allocated step after step, the peak RSS creeps up with T although the
@@ -43,24 +45,23 @@ def _find_libc(name: str) -> Optional[Callable]:
 
 MALLOC_TRIM = _find_libc('malloc_trim')
 MALLOPT = _find_libc('mallopt')
-# mallopt parameters (malloc.h) and the largest mmap threshold glibc
-# accepts on 64-bit (DEFAULT_MMAP_THRESHOLD_MAX).
-M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3
-STEADY_MMAP_THRESHOLD = 32 << 20
+# mallopt parameters (malloc.h).
+M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4
 
 
 @functools.lru_cache(maxsize=None)
 def steady_heap() -> bool:
     """Keep freed blocks in the C heap for reuse, for the rest of the
-    process: no automatic trim of the heap's top, blocks up to 32 MiB from
-    the heap instead of ``mmap`` (glibc's ``mallopt``; once per process).
+    process: no automatic trim of the heap's top, and every block from
+    the heap instead of ``mmap``, whatever its size (glibc's ``mallopt``;
+    once per process). glibc still maps memory where the heap cannot
+    grow.
 
     The resident memory then stays at a step's high-water mark instead of
     being faulted in again at every step; :func:`heap_trimming` still gives
-    pages back when it grows. Larger blocks (maps of full-size detectors
-    beyond 32 MiB) are only kept with glibc's tunables, set before the
-    process starts (``MALLOC_MMAP_THRESHOLD_``, ``MALLOC_TRIM_THRESHOLD_``;
-    docs/usage.md).
+    pages back when it grows. The same as the tunables
+    ``MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=...`` set before the
+    process starts, but taken at run time.
 
     Returns:
         Whether the C library took both settings (False where it is not
@@ -69,8 +70,7 @@ def steady_heap() -> bool:
     if MALLOPT is None:
         return False
     return bool(MALLOPT(M_TRIM_THRESHOLD, ctypes.c_int(2**31 - 1))
-                and MALLOPT(M_MMAP_THRESHOLD,
-                            ctypes.c_int(STEADY_MMAP_THRESHOLD)))
+                and MALLOPT(M_MMAP_MAX, ctypes.c_int(0)))
 
 
 def resident_bytes() -> Optional[int]:

@@ -1,4 +1,6 @@
 import platform
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -57,9 +59,9 @@ def test_trims_first_then_only_when_resident_memory_outgrows_the_level(heap):
     net(1)
     assert heap['trims'] == 3 and not net._forward_hooks  # hooks removed
     # The heap was made steady once, at the first step: no automatic trim,
-    # blocks up to 32 MiB kept.
+    # no block served by mmap.
     assert heap['mallopt'] == [(host_heap.M_TRIM_THRESHOLD, 2**31 - 1),
-                               (host_heap.M_MMAP_THRESHOLD, 32 << 20)]
+                               (host_heap.M_MMAP_MAX, 0)]
 
 
 def test_off_for_none_and_for_outputs_off_the_cpu(heap):
@@ -89,3 +91,41 @@ def test_glibc_takes_the_steady_heap_settings():
     host_heap.steady_heap.cache_clear()
     assert host_heap.steady_heap()
     assert host_heap.steady_heap()  # once per process, then remembered
+
+
+# In a fresh process (the settings are for the rest of a process): a
+# 64 MiB block, freed and asked for again, is faulted in again by default
+# (glibc maps blocks that large and unmaps them when freed), and is not
+# after steady_heap().
+_REFAULTS = """
+import ctypes, resource, sys
+from spikedet.utils.host_heap import steady_heap
+if sys.argv[1] == 'steady':
+    assert steady_heap()
+libc, size = ctypes.CDLL(None), 64 << 20
+libc.malloc.restype = ctypes.c_void_p
+libc.free.argtypes = [ctypes.c_void_p]
+
+def touch():
+    block = libc.malloc(size)
+    ctypes.memset(block, 1, size)
+    libc.free(block)
+
+touch()
+before = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+touch()
+print(resource.getrusage(resource.RUSAGE_SELF).ru_minflt - before)
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != 'glibc',
+                    reason='mallopt is glibc\'s')
+def test_steady_heap_keeps_blocks_larger_than_the_mmap_threshold_cap():
+    def refaults(mode: str) -> int:
+        out = subprocess.run([sys.executable, '-c', _REFAULTS, mode],
+                             capture_output=True, text=True, check=True)
+        return int(out.stdout)
+
+    pages = (64 << 20) // 4096
+    assert refaults('default') > pages // 2
+    assert refaults('steady') < pages // 20
