@@ -39,6 +39,16 @@ def _identity_scales(site: Site, observer: Optional[Observer]):
     return observer.thresholds()
 
 
+def _replaces_inplace(model: nn.Module, site: Site) -> bool:
+    """Whether ``site`` is an activation module that overwrote its input
+    (``inplace=True``): the ANN's author guaranteed that nothing else
+    reads that input afterwards, so its spiking replacement may write over
+    it too. Functional and identity sites never do."""
+    if site.functional or site.is_identity or site.is_pool:
+        return False
+    return getattr(model.get_submodule(site.owner), 'inplace', False) is True
+
+
 def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
               opts: Dict[str, Any], analog_inputs: bool = False):
     """Trace the sites of ``model`` over ``calib_data`` and observe them.
@@ -161,6 +171,7 @@ def convert(model: nn.Module,
         if isinstance(module, BaseNeuron):
             # What the ANN computed here (statistics compare against it).
             module.ann_activation = site.spec
+            module.overwrite_input = _replaces_inplace(snn, site)
         return module
 
     install_sites(snn, table, make)

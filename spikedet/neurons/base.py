@@ -34,7 +34,14 @@ class BaseNeuron(StatefulModule):
     * ``last_spikes``: the step's integer spikes (a reference, no copy),
       which :class:`~spikedet.simulation.SpikeMonitor` counts (a
       multi-valued spike counts as its coefficient, see
-      ``spike_value_is_count``);
+      ``spike_value_is_count``). A kernel that skips writing them (the
+      fused steps) leaves them to :meth:`spikes_of` the emitted value,
+      derived when first read: read them in a forward hook of the neuron
+      (as the monitor does) or before anything changes its output in place;
+    * ``overwrite_input``: set at conversion where the neuron replaced an
+      in-place activation (``nn.ReLU(inplace=True)``, mmcv's default):
+      its input is then its own, and a kernel may write the emitted value
+      over it instead of into a fresh tensor;
     * chunked calls (``chunk`` steps stacked along the batch dimension,
       :func:`~spikedet.neurons.stateful.set_chunk`): :meth:`forward` runs
       :meth:`step` on each in order.
@@ -57,6 +64,8 @@ class BaseNeuron(StatefulModule):
     # Membrane-only state: a silent zero-input step changes nothing (see
     # StatefulModule); a spike filter is a module of its own and says so.
     silent_is_fixed_point = True
+    # The input of a step is the neuron's own to overwrite (see above).
+    overwrite_input = False
 
     def __init__(self,
                  threshold: Union[float, Tensor] = 1.0,
@@ -74,6 +83,7 @@ class BaseNeuron(StatefulModule):
         self.v: Optional[Tensor] = None
         self._broadcasts: dict = {}
         self._fired: Optional[tuple] = None
+        self._spikes_from: Optional[Tensor] = None
         self.reset()
 
     def _broadcast(self, theta: Tensor, x: Tensor) -> Tensor:
@@ -110,11 +120,22 @@ class BaseNeuron(StatefulModule):
             return self.theta(x)
         return self._cached('neg_threshold', x)
 
-    def remember_value(self, spikes: Tensor, value: Tensor) -> None:
+    def remember_value(self, spikes: Optional[Tensor],
+                       value: Tensor) -> None:
         """Record, inside :meth:`fire`, that ``value`` is what
         :meth:`emit` would return for ``spikes``; the step then emits it
-        without recomputing (unless a spike filter replaced the spikes)."""
+        without recomputing (unless a spike filter replaced the spikes).
+        ``spikes`` None: the kernel did not write them, :meth:`fire`
+        returns None and :meth:`spikes_of` ``value`` gives them when
+        needed."""
         set_plain(self, _fired=(spikes, value))
+
+    def spikes_of(self, value: Tensor) -> Tensor:
+        """The integer spikes whose emitted value is ``value``, for a
+        neuron whose :meth:`fire` may return None (its kernel skipped
+        them); exact wherever :meth:`emit` is."""
+        raise NotImplementedError(
+            f'{type(self).__name__} cannot recover spikes from its value')
 
     def emit(self, spikes: Tensor, x: Tensor) -> Tensor:
         """The emitted value of integer ``spikes``: ``spikes * threshold``,
@@ -142,7 +163,7 @@ class BaseNeuron(StatefulModule):
         parts = []
         for k, current in enumerate(steps):
             out[k] = self.step(current)
-            parts.append(self.last_spikes)
+            parts.append(self.last_spikes)  # before out[k + 1] is written
         # Joined only if statistics read them.
         self._spike_parts = parts
         return out.flatten(0, 1)
@@ -151,6 +172,9 @@ class BaseNeuron(StatefulModule):
     def last_spikes(self) -> Optional[Tensor]:
         """The integer spikes of the last call: one step's, or a chunk's
         steps stacked as its input was."""
+        if self._spikes_from is not None:
+            set_plain(self, _last_spikes=self.spikes_of(self._spikes_from),
+                      _spikes_from=None)
         if self._spike_parts:
             self._last_spikes = torch.cat(self._spike_parts)
             self._spike_parts = None
@@ -158,7 +182,8 @@ class BaseNeuron(StatefulModule):
 
     @last_spikes.setter
     def last_spikes(self, spikes: Optional[Tensor]) -> None:
-        self._last_spikes, self._spike_parts = spikes, None
+        set_plain(self, _last_spikes=spikes, _spike_parts=None,
+                  _spikes_from=None)
 
     def step(self, x: Tensor) -> Tensor:
         """One timestep: return ``spikes * threshold``."""
@@ -167,11 +192,19 @@ class BaseNeuron(StatefulModule):
                 self.init_state(x)
             set_plain(self, _fired=None)
             spikes = self.fire(x)
+            fired = self._fired
+            if spikes is None:  # the kernel wrote the value only
+                if self.spike_filter is None:
+                    set_plain(self, _fired=None, _last_spikes=None,
+                              _spike_parts=None, _spikes_from=fired[1])
+                    return fired[1]
+                spikes = self.spikes_of(fired[1])
+                fired = (spikes, fired[1])
             if self.spike_filter is not None:
                 spikes = self.spike_filter(spikes)
-            fired = self._fired
         # The step's integer spikes, for statistics (a reference, no copy).
-        set_plain(self, _fired=None, _last_spikes=spikes, _spike_parts=None)
+        set_plain(self, _fired=None, _last_spikes=spikes, _spike_parts=None,
+                  _spikes_from=None)
         if fired is not None and fired[0] is spikes:
             return fired[1]
         return self.emit(spikes, x)

@@ -48,7 +48,8 @@ class IFNeuron(BaseNeuron):
         theta = self.theta(x)
         if self.reset_mode == 'subtract':
             spikes, value = kernels.if_subtract(self.v, x, theta,
-                                                self.max_spikes)
+                                                self.max_spikes,
+                                                self.overwrite_input)
             self.remember_value(spikes, value)
             return spikes
         v = self.v.add_(x)
@@ -58,6 +59,11 @@ class IFNeuron(BaseNeuron):
             spikes = torch.div(v, theta).floor_().clamp_(0, self.max_spikes)
         v.masked_fill_(spikes > 0, 0)
         return spikes
+
+    def spikes_of(self, value: Tensor) -> Tensor:
+        """``value / theta``, rounded: the spike count (``s theta / theta``
+        is ``s`` up to a rounding far below one half)."""
+        return torch.div(value, self.theta(value)).round_()
 
     def extra_repr(self) -> str:
         return (f'{super().extra_repr()}, reset={self.reset_mode}, '

@@ -28,7 +28,13 @@ identical (tests/test_neurons/test_kernels.py and test_native.py check 64
 steps of every kernel).
 
 Each kernel mutates the state tensors it is given (the membrane, counts)
-and returns fresh tensors (the step's spikes and emitted value).
+and returns fresh tensors (the step's spikes and emitted value). The IF
+and signed IF kernels also take ``overwrite``: the caller owns the input
+``x`` and lets the kernel write the value over it (the fused steps do: no
+fresh block, one memory stream fewer; eager and compiled ignore it). Their
+fused steps return None for the spikes, which follow from the value
+(:meth:`~spikedet.neurons.base.BaseNeuron.spikes_of`): an IF step writes
+two tensors instead of three.
 """
 import functools
 import warnings
@@ -110,8 +116,8 @@ def _gt(a: Tensor, b: Tensor) -> Tensor:
 
 
 @kernel(native.if_subtract)
-def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
-                max_spikes: int) -> Tuple[Tensor, Tensor]:
+def if_subtract(v: Tensor, x: Tensor, theta: Tensor, max_spikes: int,
+                overwrite: bool = False) -> Tuple[Tensor, Tensor]:
     """IF with reset by subtraction: ``v += x``; ``s = [v >= theta]`` (or
     ``clamp(floor(v / theta), 0, max_spikes)`` for bursts);
     ``v -= s theta``. Returns ``(s, s theta)``."""
@@ -127,7 +133,8 @@ def if_subtract(v: Tensor, x: Tensor, theta: Tensor,
 
 @kernel(native.signed_if)
 def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
-              carry_neg: Tensor, leaky: bool) -> Tuple[Tensor, Tensor]:
+              carry_neg: Tensor, leaky: bool, overwrite: bool = False
+              ) -> Tuple[Tensor, Tensor]:
     """Signed IF with reset by subtraction: ``+1`` at ``v >= theta``
     (``v -= theta``), ``-1`` at ``v <= fire_neg`` (``fire_neg < 0``;
     ``v -= fire_neg``); a negative spike carries ``carry_neg`` (``< 0``),

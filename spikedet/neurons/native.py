@@ -38,6 +38,7 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import torch
 from torch import Tensor
+from torch.autograd.graph import increment_version
 
 SOURCE = Path(__file__).with_name('csrc') / 'neuron_steps.c'
 # -ffp-contract=off: no fused multiply-adds (eager rounds each product);
@@ -51,8 +52,8 @@ _P, _I = ctypes.c_void_p, ctypes.c_int64
 # threshold stride, interleaved) and the thread count.
 _LAYOUT = (_I,) * 6
 _SIGNATURES = {
-    'if_subtract': (_P,) * 5 + (_I,) + _LAYOUT,
-    'signed_if': (_P,) * 7 + _LAYOUT,
+    'if_subtract': (_P,) * 4 + (_I,) + _LAYOUT,
+    'signed_if': (_P,) * 6 + _LAYOUT,
 }
 _SETTINGS = dict(enabled=os.environ.get('SPIKEDET_NATIVE_STEPS', '1') != '0')
 
@@ -193,11 +194,13 @@ def _per_channel(thresholds: Sequence[Tensor], x: Tensor, interleaved: int
 
 
 def _run(name: str, x: Tensor, state: Sequence[Tensor],
-         thresholds: Sequence[Tensor], outputs: int, scalars: Sequence
-         ) -> Optional[Tuple[Tensor, ...]]:
-    """Run step ``name`` on ``state``, ``x`` and ``thresholds`` into
-    ``outputs`` fresh tensors shaped like ``x``; None (nothing touched)
-    where the C steps do not apply."""
+         thresholds: Sequence[Tensor], scalars: Sequence, overwrite: bool
+         ) -> Optional[Tensor]:
+    """Run step ``name`` on ``state``, ``x`` and ``thresholds``; return the
+    emitted value, written over ``x`` if ``overwrite`` (its version counter
+    is bumped: an in-place change autograd and caches must see), else into
+    a fresh tensor shaped like ``x``. None (nothing touched) where the C
+    steps do not apply."""
     functions = _functions() if _SETTINGS['enabled'] else None
     layout = None if functions is None else _layout(x, state)
     channel_values = None if layout is None else \
@@ -205,23 +208,34 @@ def _run(name: str, x: Tensor, state: Sequence[Tensor],
     if channel_values is None:
         return None
     stride, thresholds = channel_values
-    out = tuple(torch.empty_like(x) for _ in range(outputs))
+    value = x if overwrite else torch.empty_like(x)
     pointers = [t.data_ptr() for t in (*state, x, *thresholds)]
-    functions[name, x.dtype](*pointers, *[t.data_ptr() for t in out],
-                             *scalars, *layout[:3], stride, layout[3],
-                             torch.get_num_threads())
-    return out
+    functions[name, x.dtype](*pointers, None if overwrite else
+                             value.data_ptr(), *scalars, *layout[:3], stride,
+                             layout[3], torch.get_num_threads())
+    if overwrite:
+        increment_version(x)
+    return value
 
 
-def if_subtract(v: Tensor, x: Tensor, theta: Tensor, max_spikes: int
-                ) -> Optional[Tuple[Tensor, Tensor]]:
-    """:func:`spikedet.neurons.kernels.if_subtract` in one pass, or None."""
-    return _run('if_subtract', x, (v,), (theta,), 2, (int(max_spikes),))
+def if_subtract(v: Tensor, x: Tensor, theta: Tensor, max_spikes: int,
+                overwrite: bool = False
+                ) -> Optional[Tuple[None, Tensor]]:
+    """:func:`spikedet.neurons.kernels.if_subtract` in one pass, or None.
+    The spikes are not written (``(None, value)``): they are
+    ``value / theta``."""
+    value = _run('if_subtract', x, (v,), (theta,), (int(max_spikes),),
+                 overwrite)
+    return None if value is None else (None, value)
 
 
 def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
-              carry_neg: Tensor, leaky: bool
-              ) -> Optional[Tuple[Tensor, Tensor]]:
-    """:func:`spikedet.neurons.kernels.signed_if` in one pass, or None."""
-    return _run('signed_if', x, (v,),
-                (theta, fire_neg, carry_neg if leaky else fire_neg), 2, ())
+              carry_neg: Tensor, leaky: bool, overwrite: bool = False
+              ) -> Optional[Tuple[None, Tensor]]:
+    """:func:`spikedet.neurons.kernels.signed_if` in one pass, or None.
+    The spikes are not written (``(None, value)``): they are the value's
+    sign."""
+    value = _run('signed_if', x, (v,),
+                 (theta, fire_neg, carry_neg if leaky else fire_neg), (),
+                 overwrite)
+    return None if value is None else (None, value)

@@ -62,7 +62,7 @@ class SignedIFNeuron(BaseNeuron):
         if self.reset_mode == 'subtract':
             spikes, value = kernels.signed_if(
                 self.v, x, self.theta(x), self._fire_neg, self._carry_neg,
-                self.alpha != 1.0)
+                self.alpha != 1.0, self.overwrite_input)
             self.remember_value(spikes, value)
             return spikes
         v = self.v.add_(x)
@@ -70,6 +70,11 @@ class SignedIFNeuron(BaseNeuron):
         neg = torch.le(v, self._fire_neg)
         v.masked_fill_(pos | neg, 0)
         return pos.to(x.dtype) - neg.to(x.dtype)
+
+    def spikes_of(self, value: Tensor) -> Tensor:
+        """The value's sign: a positive spike carries ``theta > 0``, a
+        negative one a negative amplitude, and at most one fires."""
+        return torch.sign(value)
 
     def extra_repr(self) -> str:
         return (f'{super().extra_repr()}, alpha={self.alpha}, '

@@ -137,3 +137,54 @@ def test_converted_state_dict_round_trips_thresholds():
     keys = [k for k in snn.state_dict() if k.endswith('threshold')]
     assert keys == ['spikedet_sites.sites.0.threshold',
                     'spikedet_sites.sites.1.threshold']
+
+
+class _Activations(nn.Module):
+    """An in-place ReLU (shared by two calls), a plain one, a functional
+    one: only the in-place module's sites may overwrite their input."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 4, 3, padding=1)
+        self.c2 = nn.Conv2d(4, 4, 3, padding=1)
+        self.c3 = nn.Conv2d(4, 4, 3, padding=1)
+        self.inplace = nn.ReLU(inplace=True)
+        self.plain = nn.ReLU()
+
+    def forward(self, x):
+        x = self.inplace(self.c1(x))
+        y = self.inplace(self.c2(x)) + x
+        return F.relu(self.c3(self.plain(y)))
+
+
+def test_only_in_place_activations_give_neurons_their_input():
+    snn = convert(_Activations().eval(), _batches((2, 3, 6, 6)), 'if')
+    flags = {name: m.overwrite_input for name, m in snn.named_modules()
+             if isinstance(m, BaseNeuron)}
+    assert flags == {'inplace.sites.0': True, 'inplace.sites.1': True,
+                     'plain': False, 'spikedet_sites.sites.0': False}
+
+
+def test_overwriting_inputs_changes_no_output_and_no_count():
+    import torchvision
+
+    from spikedet.simulation import SpikeMonitor
+    model = torchvision.models.resnet18(num_classes=10).eval()
+    batches = _batches((2, 3, 32, 32))
+    snn = convert(model, batches, method='if')
+    neurons = [m for m in snn.modules() if isinstance(m, BaseNeuron)]
+    assert sum(m.overwrite_input for m in neurons) == 17  # every ReLU site
+    results = []
+    for overwrite in (True, False):
+        for m in neurons:
+            m.overwrite_input = overwrite
+        monitor = SpikeMonitor(snn)
+        monitor.probe(lambda: snn(batches[0]))
+        with monitor:
+            out = simulate(snn, batches[0], [8])[8].output
+            snap = monitor.snapshot()
+        results.append((out, {n: (c.events, c.spikes, c.sops)
+                              for n, c in snap.layers.items()}))
+    assert torch.equal(results[0][0], results[1][0])
+    assert results[0][1] == results[1][1]
+    assert sum(c[1] for c in results[0][1].values()) > 0

@@ -1,6 +1,7 @@
 """The fused C neuron steps against the eager kernels: identical spikes,
-emitted values and membranes over 64 steps; the layouts they decline;
-building, caching and falling back when no compiler is there."""
+emitted values and membranes over 64 steps, into a fresh tensor or over
+the input; the layouts they decline; building, caching and falling back
+when no compiler is there."""
 from pathlib import Path
 
 import pytest
@@ -61,10 +62,11 @@ def _fused_call(neuron, x):
     return out
 
 
+@pytest.mark.parametrize('overwrite', [False, True])
 @pytest.mark.parametrize('layout', ['planar', 'channels_last'])
 @pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
 @pytest.mark.parametrize('name', sorted(NEURONS))
-def test_native_steps_equal_eager(built, name, dtype, layout):
+def test_native_steps_equal_eager(built, name, dtype, layout, overwrite):
     # Currents of several thresholds' size: bursts and both signs fire.
     inputs = 2 * torch.randn(64, 2, C, 5, 5, dtype=dtype,
                              generator=torch.Generator().manual_seed(3))
@@ -78,13 +80,32 @@ def test_native_steps_equal_eager(built, name, dtype, layout):
                   for x in inputs]
     neuron = NEURONS[name](dtype)
     assert _fused_call(neuron, inputs[0]) is not None  # really taken
-    fused = _run(neuron, inputs)
+    neuron.overwrite_input = overwrite  # the spikes are derived either way
+    fused = _run(neuron, [x.clone(memory_format=torch.preserve_format)
+                          for x in inputs])
     assert fused[-1][1].is_contiguous(
         memory_format=torch.channels_last) == (layout == 'channels_last')
     for step, (a, b) in enumerate(zip(eager, fused)):
         for x, y in zip(a, b):
             assert torch.equal(x, y), (name, step)
     assert any(s.abs().sum() > 0 for s, _, _ in fused)
+
+
+@pytest.mark.parametrize('name', ['if', 'signed_if_leaky'])
+def test_overwriting_step_writes_over_its_input_and_says_so(built, name):
+    neuron = NEURONS[name](torch.float32)
+    neuron.overwrite_input = True
+    x = 2 * torch.randn(1, C, 4, 4, generator=torch.Generator().manual_seed(0))
+    kept, version = x.clone(), x._version
+    seen = []
+    neuron.register_forward_hook(
+        lambda m, a, out: seen.append(m.last_spikes.clone()))
+    out = neuron(x)
+    assert out is x and x._version > version  # autograd / caches see it
+    assert not torch.equal(x, kept)
+    reference = NEURONS[name](torch.float32)  # same step, fresh output
+    assert torch.equal(reference(kept), out)
+    assert torch.equal(seen[0], reference.last_spikes)
 
 
 def test_native_steps_on_linear_layers(built):
@@ -97,7 +118,8 @@ def test_native_steps_on_linear_layers(built):
         eager = kernels.if_subtract(v_b, x, theta, 1)
     finally:
         native.set_native_steps(True)
-    assert torch.equal(spikes, eager[0]) and torch.equal(value, eager[1])
+    assert spikes is None and torch.equal(value, eager[1])
+    assert torch.equal(IFNeuron(theta.flatten()).spikes_of(value), eager[0])
     assert torch.equal(v_a, v_b)
 
 
@@ -136,9 +158,9 @@ def test_scalar_and_channel_thresholds_mix(built):
         eager = kernels.signed_if(v_eager, x, theta, -theta, carry, True)
     finally:
         native.set_native_steps(True)
-    assert (fused[0] < 0).any()
-    for a, b in zip((*fused, v_fused), (*eager, v_eager)):
-        assert torch.equal(a, b)
+    assert fused[0] is None and (fused[1] < 0).any()
+    assert torch.equal(torch.sign(fused[1]), eager[0])
+    assert torch.equal(fused[1], eager[1]) and torch.equal(v_fused, v_eager)
 
 
 def test_library_is_built_once_and_cached(built):

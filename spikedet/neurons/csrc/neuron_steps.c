@@ -7,7 +7,7 @@
  * -ffp-contract=off and no fast-math; tests/test_neurons/test_native.py
  * checks it over 64 steps). Where eager makes four or more passes over
  * memory, a fused step makes one: it reads the membrane and the input
- * once and writes the membrane, the spikes and the emitted value.
+ * once and writes the membrane and the emitted value.
  *
  * Layouts: every tensor is either planar, contiguous [outer, channels,
  * inner] (NCHW: a row of ``inner`` elements shares one channel), or
@@ -105,46 +105,66 @@ void NAME PARAMS                                                            \
     int64_t theta_stride, int64_t interleaved
 #define ROW_ARGS begin, end, channels, inner, theta_stride, interleaved
 
-/* Emit ``s`` spikes of ``th`` from membrane ``u`` and keep the rest. */
-#define RESET_BY_SUBTRACTION(T)                                             \
-    const T e = s * th;                                                     \
-    v[i] = u - e;                                                           \
-    spikes[i] = s;                                                          \
-    value[i] = e;
+/*
+ * The emitted value goes to ``value``, or, where that is NULL, over the
+ * input ``x`` (the caller owns ``x`` and no longer needs it: an in-place
+ * activation's input): one stream fewer and no fresh block to fault in.
+ * Each row function is expanded once per destination, so both loops keep
+ * their ``restrict`` pointers. No step writes its spikes: they follow from
+ * the value (see the Python wrappers).
+ */
+#define INTO(ROWS_NAME, ARGS_FRESH, ARGS_INPLACE)                            \
+    if (value) ROWS_NAME##_fresh ARGS_FRESH;                                \
+    else ROWS_NAME##_inplace ARGS_INPLACE;
 
-/* IF with reset by subtraction (kernels.if_subtract). */
-#define IF_SUBTRACT(NAME, T, FLOOR)                                          \
-static WIDEST void NAME##_rows(                                             \
-    ROW_PARAMS, T *restrict v, const T *restrict x, const T *theta,         \
-    T *restrict spikes, T *restrict value, int64_t max_spikes)              \
+/* IF with reset by subtraction (kernels.if_subtract), into OUT. */
+#define IF_SUBTRACT_ROWS(NAME, T, FLOOR, X_QUAL, OUT_DECL, OUT)               \
+static WIDEST void NAME(                                                    \
+    ROW_PARAMS, T *restrict v, X_QUAL T *restrict x, const T *theta         \
+    OUT_DECL, int64_t max_spikes)                                           \
 {                                                                           \
     const T cap = (T)max_spikes;                                            \
     if (max_spikes == 1) {                                                  \
         ROWS(const T th = theta[c];, {                                      \
             const T u = v[i] + x[i];                                        \
             const T s = u >= th ? (T)1 : (T)0;                              \
-            RESET_BY_SUBTRACTION(T)                                         \
+            const T e = s * th;                                             \
+            v[i] = u - e;                                                   \
+            OUT[i] = e;                                                     \
         })                                                                  \
     } else {                                                                \
         ROWS(const T th = theta[c];, {                                      \
             const T u = v[i] + x[i];                                        \
             T s = FLOOR(u / th);                                            \
             s = s < (T)0 ? (T)0 : (s > cap ? cap : s);                      \
-            RESET_BY_SUBTRACTION(T)                                         \
+            const T e = s * th;                                             \
+            v[i] = u - e;                                                   \
+            OUT[i] = e;                                                     \
         })                                                                  \
     }                                                                       \
+}
+
+#define IF_SUBTRACT(NAME, T, FLOOR)                                          \
+IF_SUBTRACT_ROWS(NAME##_rows_fresh, T, FLOOR, const,                        \
+                 COMMA T *restrict value, value)                            \
+IF_SUBTRACT_ROWS(NAME##_rows_inplace, T, FLOOR, , , x)                      \
+static void NAME##_rows(ROW_PARAMS, T *v, T *x, const T *theta, T *value,   \
+                        int64_t max_spikes)                                 \
+{                                                                           \
+    INTO(NAME##_rows,                                                       \
+         (ROW_ARGS, v, x, theta, value, max_spikes),                        \
+         (ROW_ARGS, v, x, theta, max_spikes))                               \
 }                                                                           \
 ENTRY(NAME,                                                                 \
-      (T *v, const T *x, const T *theta, T *spikes, T *value,               \
-       int64_t max_spikes, LAYOUT_PARAMS, int64_t threads),                 \
-      (ROW_ARGS, v, x, theta, spikes, value, max_spikes))
+      (T *v, T *x, const T *theta, T *value, int64_t max_spikes,            \
+       LAYOUT_PARAMS, int64_t threads),                                     \
+      (ROW_ARGS, v, x, theta, value, max_spikes))
 
-/* Signed IF with reset by subtraction (kernels.signed_if). */
-#define SIGNED_IF(NAME, T)                                                   \
-static WIDEST void NAME##_rows(                                             \
-    ROW_PARAMS, T *restrict v, const T *restrict x, const T *theta,         \
-    const T *fire_neg, const T *carry_neg, T *restrict spikes,              \
-    T *restrict value)                                                      \
+/* Signed IF with reset by subtraction (kernels.signed_if), into OUT. */
+#define SIGNED_IF_ROWS(NAME, T, X_QUAL, OUT_DECL, OUT)                        \
+static WIDEST void NAME(                                                    \
+    ROW_PARAMS, T *restrict v, X_QUAL T *restrict x, const T *theta,        \
+    const T *fire_neg, const T *carry_neg OUT_DECL)                         \
 {                                                                           \
     ROWS(const T th = theta[c]; const T fn = fire_neg[c];                  \
          const T cn = carry_neg[c];, {                                     \
@@ -153,15 +173,26 @@ static WIDEST void NAME##_rows(                                             \
         const T n = u <= fn ? (T)1 : (T)0;                                  \
         const T e = p * th;                                                 \
         v[i] = (u - e) + (-n) * fn;                                         \
-        value[i] = e + n * cn;                                              \
-        spikes[i] = p - n;                                                  \
+        OUT[i] = e + n * cn;                                                \
     })                                                                      \
+}
+
+#define SIGNED_IF(NAME, T)                                                   \
+SIGNED_IF_ROWS(NAME##_rows_fresh, T, const, COMMA T *restrict value, value) \
+SIGNED_IF_ROWS(NAME##_rows_inplace, T, , , x)                               \
+static void NAME##_rows(ROW_PARAMS, T *v, T *x, const T *theta,             \
+                        const T *fire_neg, const T *carry_neg, T *value)    \
+{                                                                           \
+    INTO(NAME##_rows,                                                       \
+         (ROW_ARGS, v, x, theta, fire_neg, carry_neg, value),               \
+         (ROW_ARGS, v, x, theta, fire_neg, carry_neg))                      \
 }                                                                           \
 ENTRY(NAME,                                                                 \
-      (T *v, const T *x, const T *theta, const T *fire_neg,                 \
-       const T *carry_neg, T *spikes, T *value, LAYOUT_PARAMS,              \
-       int64_t threads),                                                    \
-      (ROW_ARGS, v, x, theta, fire_neg, carry_neg, spikes, value))
+      (T *v, T *x, const T *theta, const T *fire_neg, const T *carry_neg,   \
+       T *value, LAYOUT_PARAMS, int64_t threads),                           \
+      (ROW_ARGS, v, x, theta, fire_neg, carry_neg, value))
+
+#define COMMA ,
 
 IF_SUBTRACT(if_subtract_f32, float, floor_f32)
 IF_SUBTRACT(if_subtract_f64, double, floor)
