@@ -80,6 +80,12 @@ ROWS = {
         'mmdet::faster_rcnn/faster-rcnn_r50_fpn_1x_coco.py', None,
         (800, 1344), 'if_channel'),
 }
+# mmdet's configs with CASC: the same networks made quantization-aware
+# (QuantizedModel, L = 8, spike-driven, as our *_casc-l8 configs), random
+# weights and untrained clip tops (dense simulation costs the same).
+ROWS.update({name.replace('if_channel', 'cif_wsc'): (*row[:3], 'cif_wsc')
+             for name, row in list(ROWS.items())
+             if 'mmdet' in name})
 
 
 VARIANTS = ('eager', 'fused', 'channels-last', 'compiled', 'chunked',
@@ -112,6 +118,9 @@ def child(name: str, steps: int, compiled: bool, chunk: int, heap: str,
     cfg = load_config(config)
     if checkpoint is None:
         cfg.model.backbone.init_cfg = None
+    if method == 'cif_wsc' and cfg.model.type != 'QuantizedModel':
+        cfg.model = dict(type='QuantizedModel', model=cfg.model, levels=8,
+                         shift=0.5, spike_driven=True)
     model = MODELS.build(spiking_config(cfg, method, [1]).model).eval()
     if checkpoint is not None:
         load_weights(model.ann, checkpoint)

@@ -4,13 +4,10 @@ eager.
 A neuron's step is a handful of elementwise operations over its state.
 Each kernel runs, in this order of preference:
 
-1. its fused C step (:mod:`spikedet.neurons.native`; the IF, burst and
-   signed IF kernels): one loop over the state, on CPU tensors of a
-   layout it reads (planar or channels-last, float32 / float64), where a
-   C compiler built the library; on by default (``SPIKEDET_NATIVE_STEPS=0``
-   turns it off). The consistent neurons have none: fused in C their
-   steps ran 1.3-3.3x slower than eager on this CPU (their division and
-   floor did not vectorize), so they stay torch;
+1. its fused C step (:mod:`spikedet.neurons.native`; every kernel
+   here): one loop over the state, on CPU tensors of a layout it reads
+   (planar or channels-last, float32 / float64), where a C compiler built
+   the library; on by default (``SPIKEDET_NATIVE_STEPS=0`` turns it off);
 2. compiled by ``torch.compile`` (inductor) into one fused loop, while
    :func:`set_compiled_steps` is on (``tools/test.py --compile``): a
    one-time compilation (about 20 s per kernel on a 2-core CPU, cached on
@@ -152,7 +149,7 @@ def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
     return pos.sub_(neg), value
 
 
-@kernel()
+@kernel(native.consistent_if)
 def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
                   wake_steps: int, max_spikes: int) -> Tuple[Tensor, Tensor]:
     """CASC's consistent IF step (see :class:`ConsistentIFNeuron`):
@@ -168,7 +165,7 @@ def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
     return spikes, value
 
 
-@kernel()
+@kernel(native.signed_consistent_if)
 def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
                          x: Tensor, theta: Tensor, theta_neg: Tensor,
                          shift: float, wake_steps: int, max_spikes: int

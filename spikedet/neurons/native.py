@@ -5,7 +5,11 @@ reset), a signed one six; on a CPU those passes, not arithmetic, are the
 neurons' cost. ``csrc/neuron_steps.c`` does each step in one loop, with
 the eager kernel's float operations in the same order, so its results are
 bit-identical (tests/test_neurons/test_native.py), on planar (contiguous
-NCHW) and on channels-last (NHWC) state alike.
+NCHW) and on channels-last (NHWC) state alike. It writes the membrane and
+the emitted value only (the spikes follow from the value, derived when a
+reader asks), the value over the input where the neuron owns it
+(``overwrite``): read input and membrane, write membrane and value, where
+eager allocates and writes three fresh tensors.
 
 The library is compiled once per machine with the C compiler of ``$CC``
 (else ``cc``) into ``$SPIKEDET_KERNEL_CACHE`` (default
@@ -54,6 +58,9 @@ _LAYOUT = (_I,) * 6
 _SIGNATURES = {
     'if_subtract': (_P,) * 4 + (_I,) + _LAYOUT,
     'signed_if': (_P,) * 6 + _LAYOUT,
+    'consistent_if': (_P,) * 5 + (_I,) * 2 + _LAYOUT,
+    'signed_consistent_if': (_P,) * 9 + (ctypes.c_double,) + (_I,) * 2
+    + _LAYOUT,
 }
 _SETTINGS = dict(enabled=os.environ.get('SPIKEDET_NATIVE_STEPS', '1') != '0')
 
@@ -194,13 +201,13 @@ def _per_channel(thresholds: Sequence[Tensor], x: Tensor, interleaved: int
 
 
 def _run(name: str, x: Tensor, state: Sequence[Tensor],
-         thresholds: Sequence[Tensor], scalars: Sequence, overwrite: bool
-         ) -> Optional[Tensor]:
-    """Run step ``name`` on ``state``, ``x`` and ``thresholds``; return the
-    emitted value, written over ``x`` if ``overwrite`` (its version counter
-    is bumped: an in-place change autograd and caches must see), else into
-    a fresh tensor shaped like ``x``. None (nothing touched) where the C
-    steps do not apply."""
+         thresholds: Sequence[Tensor], scalars: Sequence, outputs: int = 1,
+         overwrite: bool = False) -> Optional[Tuple[Tensor, ...]]:
+    """Run step ``name`` on ``state``, ``x`` and ``thresholds`` into
+    ``outputs`` tensors shaped like ``x``: fresh ones, or (``overwrite``,
+    one output) ``x`` itself, whose version counter is then bumped (an
+    in-place change autograd and caches must see). None (nothing touched)
+    where the C steps do not apply."""
     functions = _functions() if _SETTINGS['enabled'] else None
     layout = None if functions is None else _layout(x, state)
     channel_values = None if layout is None else \
@@ -208,14 +215,15 @@ def _run(name: str, x: Tensor, state: Sequence[Tensor],
     if channel_values is None:
         return None
     stride, thresholds = channel_values
-    value = x if overwrite else torch.empty_like(x)
+    out = (x,) if overwrite else \
+        tuple(torch.empty_like(x) for _ in range(outputs))
     pointers = [t.data_ptr() for t in (*state, x, *thresholds)]
-    functions[name, x.dtype](*pointers, None if overwrite else
-                             value.data_ptr(), *scalars, *layout[:3], stride,
+    pointers += [None] if overwrite else [t.data_ptr() for t in out]
+    functions[name, x.dtype](*pointers, *scalars, *layout[:3], stride,
                              layout[3], torch.get_num_threads())
     if overwrite:
         increment_version(x)
-    return value
+    return out
 
 
 def if_subtract(v: Tensor, x: Tensor, theta: Tensor, max_spikes: int,
@@ -224,9 +232,9 @@ def if_subtract(v: Tensor, x: Tensor, theta: Tensor, max_spikes: int,
     """:func:`spikedet.neurons.kernels.if_subtract` in one pass, or None.
     The spikes are not written (``(None, value)``): they are
     ``value / theta``."""
-    value = _run('if_subtract', x, (v,), (theta,), (int(max_spikes),),
-                 overwrite)
-    return None if value is None else (None, value)
+    out = _run('if_subtract', x, (v,), (theta,), (int(max_spikes),),
+               overwrite=overwrite)
+    return None if out is None else (None, out[0])
 
 
 def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
@@ -235,7 +243,29 @@ def signed_if(v: Tensor, x: Tensor, theta: Tensor, fire_neg: Tensor,
     """:func:`spikedet.neurons.kernels.signed_if` in one pass, or None.
     The spikes are not written (``(None, value)``): they are the value's
     sign."""
-    value = _run('signed_if', x, (v,),
-                 (theta, fire_neg, carry_neg if leaky else fire_neg), (),
-                 overwrite)
-    return None if value is None else (None, value)
+    out = _run('signed_if', x, (v,),
+               (theta, fire_neg, carry_neg if leaky else fire_neg), (),
+               overwrite=overwrite)
+    return None if out is None else (None, out[0])
+
+
+def consistent_if(v: Tensor, count: Tensor, x: Tensor, theta: Tensor,
+                  wake_steps: int, max_spikes: int
+                  ) -> Optional[Tuple[None, Tensor]]:
+    """:func:`spikedet.neurons.kernels.consistent_if` in one pass, or
+    None. The spikes are not written (``(None, value)``): they are
+    ``value / theta``."""
+    out = _run('consistent_if', x, (v, count), (theta,),
+               (int(wake_steps), int(max_spikes)))
+    return None if out is None else (None, out[0])
+
+
+def signed_consistent_if(v: Tensor, count: Tensor, count_value: Tensor,
+                         x: Tensor, theta: Tensor, theta_neg: Tensor,
+                         shift: float, wake_steps: int, max_spikes: int
+                         ) -> Optional[Tuple[Tensor, Tensor, Tensor]]:
+    """:func:`spikedet.neurons.kernels.signed_consistent_if` in one pass,
+    or None."""
+    return _run('signed_consistent_if', x, (v, count, count_value),
+                (theta, theta_neg), (float(shift), int(wake_steps),
+                                     int(max_spikes)), outputs=3)

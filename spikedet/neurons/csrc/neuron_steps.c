@@ -22,12 +22,14 @@
 #include <stdint.h>
 
 /*
- * x86-64: each loop is compiled for AVX2 and for the baseline (SSE2), and
- * the loader picks the widest the CPU has (GCC / Clang function
- * multi-versioning); the same operations either way, so the same bits.
+ * x86-64: each loop is compiled for AVX-512, for AVX2 and for the baseline
+ * (SSE2), and the loader picks the widest the CPU has (GCC / Clang
+ * function multi-versioning); the same operations either way, so the same
+ * bits. floor() inlines as one rounding instruction from SSE4.1 on, so
+ * the AVX loops vectorize whole; the baseline's floor is a library call.
  */
 #if defined(__x86_64__) && defined(__GNUC__)
-#define WIDEST __attribute__((target_clones("avx2", "default")))
+#define WIDEST __attribute__((target_clones("avx512f", "avx2", "default")))
 #else
 #define WIDEST
 #endif
@@ -43,21 +45,6 @@ static inline void team_share(int64_t rows, int64_t *begin, int64_t *end)
 
 /* Below this many elements one thread does the whole step. */
 #define PARALLEL_GRAIN 32768
-
-/*
- * floorf, bit for bit, in operations that SSE2 vectorizes (floorf itself
- * is a library call without SSE4.1): below 2^23 in magnitude, truncate
- * through int32 and step down where truncation rounded up; from 2^23 on
- * (and for NaN) a float is its own floor. copysign keeps floorf's signed
- * zero: floorf(-0.0f) is -0.0f, where truncation would give +0.0f.
- */
-static inline float floor_f32(float a)
-{
-    const int small = fabsf(a) < 8388608.0f;
-    const float t = (float)(int32_t)(small ? a : 0.0f);
-    const float f = t - (a < t ? 1.0f : 0.0f);
-    return small ? copysignf(f, a) : a;
-}
 
 /*
  * Each step is an element update (a BODY macro: element ``i`` at its
@@ -192,9 +179,82 @@ ENTRY(NAME,                                                                 \
        T *value, LAYOUT_PARAMS, int64_t threads),                           \
       (ROW_ARGS, v, x, theta, fire_neg, carry_neg, value))
 
+/*
+ * CASC's consistent IF (kernels.consistent_if): the count-bounded clamp;
+ * writes the value only (the spikes are value / theta).
+ */
+#define CONSISTENT_IF(NAME, T, FLOOR)                                        \
+static WIDEST void NAME##_rows(                                             \
+    ROW_PARAMS, T *restrict v, T *restrict count, const T *restrict x,      \
+    const T *theta, T *restrict value, int64_t wake_steps,                  \
+    int64_t max_spikes)                                                     \
+{                                                                           \
+    const T wake = (T)wake_steps, cap = (T)max_spikes;                      \
+    ROWS(const T th = theta[c];, {                                          \
+        const T u = v[i] + x[i];                                            \
+        const T n = count[i];                                               \
+        const T low = -(n > cap ? cap : n);                                 \
+        T high = wake - n;                                                  \
+        high = high > cap ? cap : high;                                     \
+        T s = FLOOR(u / th);                                                \
+        s = s < low ? low : s;                                              \
+        s = s > high ? high : s;                                            \
+        count[i] = n + s;                                                   \
+        const T e = s * th;                                                 \
+        v[i] = u - e;                                                       \
+        value[i] = e;                                                       \
+    })                                                                      \
+}                                                                           \
+ENTRY(NAME,                                                                 \
+      (T *v, T *count, const T *x, const T *theta, T *value,                \
+       int64_t wake_steps, int64_t max_spikes, LAYOUT_PARAMS,               \
+       int64_t threads),                                                    \
+      (ROW_ARGS, v, count, x, theta, value, wake_steps, max_spikes))
+
+/*
+ * The signed consistent IF (kernels.signed_consistent_if): writes the
+ * spikes, E(S) and the emitted E(S) - E(S before).
+ */
+#define SIGNED_CONSISTENT_IF(NAME, T, FLOOR, ABS, COPYSIGN)                  \
+static WIDEST void NAME##_rows(                                             \
+    ROW_PARAMS, T *restrict v, T *restrict count,                           \
+    const T *restrict count_value, const T *restrict x, const T *theta,     \
+    const T *theta_neg, T *restrict spikes, T *restrict value,              \
+    T *restrict emitted, double shift, int64_t wake_steps,                  \
+    int64_t max_spikes)                                                     \
+{                                                                           \
+    const T wake = (T)wake_steps, cap = (T)max_spikes, sh = (T)shift;       \
+    ROWS(const T tp = theta[c]; const T tn = theta_neg[c];, {              \
+        const T u = v[i] + x[i];                                            \
+        v[i] = u;                                                           \
+        T level = FLOOR(ABS(u) / (u >= (T)0 ? tp : tn) + sh);               \
+        level = level > wake ? wake : level;                                \
+        T s = COPYSIGN(level, u) - count[i];                                \
+        s = s < -cap ? -cap : (s > cap ? cap : s);                          \
+        const T n = count[i] + s;                                           \
+        count[i] = n;                                                       \
+        const T e = (n > (T)0 ? tp : tn) * n;                               \
+        spikes[i] = s;                                                      \
+        value[i] = e;                                                       \
+        emitted[i] = e - count_value[i];                                    \
+    })                                                                      \
+}                                                                           \
+ENTRY(NAME,                                                                 \
+      (T *v, T *count, const T *count_value, const T *x, const T *theta,    \
+       const T *theta_neg, T *spikes, T *value, T *emitted, double shift,   \
+       int64_t wake_steps, int64_t max_spikes, LAYOUT_PARAMS,               \
+       int64_t threads),                                                    \
+      (ROW_ARGS, v, count, count_value, x, theta, theta_neg, spikes, value, \
+       emitted, shift, wake_steps, max_spikes))
+
 #define COMMA ,
 
-IF_SUBTRACT(if_subtract_f32, float, floor_f32)
+IF_SUBTRACT(if_subtract_f32, float, floorf)
 IF_SUBTRACT(if_subtract_f64, double, floor)
 SIGNED_IF(signed_if_f32, float)
 SIGNED_IF(signed_if_f64, double)
+CONSISTENT_IF(consistent_if_f32, float, floorf)
+CONSISTENT_IF(consistent_if_f64, double, floor)
+SIGNED_CONSISTENT_IF(signed_consistent_if_f32, float, floorf, fabsf,
+                     copysignf)
+SIGNED_CONSISTENT_IF(signed_consistent_if_f64, double, floor, fabs, copysign)
