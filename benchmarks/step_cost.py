@@ -33,10 +33,18 @@ the others get a process each. Variants:
   stacked along the batch dimension; ``--steps`` should be a multiple of
   K).
 
-``--heap steady`` makes the C heap keep freed blocks
+``--heap steady`` makes the C heap keep freed blocks, whatever their size
 (:func:`spikedet.utils.host_heap.steady_heap`, which a detector's
 simulation sets on the CPU) before the ANN and the simulation are timed,
 in every variant but ``before``; the default is glibc's own behaviour.
+
+Rows: our YOLOv3 and Faster R-CNN (their checkpoints; ``cif_wsc`` on the
+quantization-aware ``*_casc-l8`` ones) and mmdet's MobileNetV2 and
+Darknet-53 YOLOv3 and R50-FPN Faster R-CNN configs (random weights, with
+``cif_wsc`` made quantization-aware as ours, untrained clip tops). The
+``cif_wsc`` rows' ANN is the quantization-aware one they convert.
+On this 2-core machine the same full-size row read 0.9-1.1 between runs
+(its difference of two simulations of seconds each): repeat those.
 
 Prints one table with step / ANN for every variant side by side. All
 numbers are measured in this run on this machine.

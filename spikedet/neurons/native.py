@@ -1,15 +1,17 @@
 """Fused CPU neuron steps: a small C library built on first use.
 
 An eager IF step makes four passes over memory (charge, compare, scale,
-reset), a signed one six; on a CPU those passes, not arithmetic, are the
-neurons' cost. ``csrc/neuron_steps.c`` does each step in one loop, with
-the eager kernel's float operations in the same order, so its results are
+reset), a signed one six, CASC's consistent ones eleven and sixteen; on a
+CPU those passes, not arithmetic, are the neurons' cost.
+``csrc/neuron_steps.c`` does each step in one loop, with the eager
+kernel's float operations in the same order, so its results are
 bit-identical (tests/test_neurons/test_native.py), on planar (contiguous
-NCHW) and on channels-last (NHWC) state alike. It writes the membrane and
-the emitted value only (the spikes follow from the value, derived when a
-reader asks), the value over the input where the neuron owns it
-(``overwrite``): read input and membrane, write membrane and value, where
-eager allocates and writes three fresh tensors.
+NCHW) and on channels-last (NHWC) state alike. The IF and consistent IF
+steps write their state and the emitted value only (the spikes follow
+from the value, derived when a reader asks), the IF steps the value over
+the input where the neuron owns it (``overwrite``): read input and
+membrane, write membrane and value, where eager allocates and writes
+three fresh tensors.
 
 The library is compiled once per machine with the C compiler of ``$CC``
 (else ``cc``) into ``$SPIKEDET_KERNEL_CACHE`` (default
@@ -17,7 +19,8 @@ The library is compiled once per machine with the C compiler of ``$CC``
 flags and the compiler, so an edit or another compiler builds afresh (in
 about a second); it is published by an atomic rename, so concurrent
 processes never load half a file. Built without ``-march=native`` (on
-x86-64 each loop has an AVX2 and a baseline clone, picked at load time),
+x86-64 each loop has AVX-512, AVX2 and baseline clones, picked at load
+time),
 the file also runs on other machines that share the cache. No compiler, a
 failed build, a non-CPU tensor, a dtype other than float32 / float64,
 another layout, or a threshold that is not one value per channel along
