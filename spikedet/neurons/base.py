@@ -163,7 +163,8 @@ class BaseNeuron(StatefulModule):
         parts = []
         for k, current in enumerate(steps):
             out[k] = self.step(current)
-            parts.append(self.last_spikes)  # before out[k + 1] is written
+            # Read now: the next step replaces what they derive from.
+            parts.append(self.last_spikes)
         # Joined only if statistics read them.
         self._spike_parts = parts
         return out.flatten(0, 1)

@@ -28,8 +28,9 @@ Each kernel mutates the state tensors it is given (the membrane, counts)
 and returns fresh tensors (the step's spikes and emitted value). The IF
 and signed IF kernels also take ``overwrite``: the caller owns the input
 ``x`` and lets the kernel write the value over it (the fused steps do: no
-fresh block, one memory stream fewer; eager and compiled ignore it). Their
-fused steps return None for the spikes, which follow from the value
+fresh block, one memory stream fewer; eager and compiled ignore it). The
+fused IF, signed IF and consistent IF steps return None for the spikes,
+which follow from the value
 (:meth:`~spikedet.neurons.base.BaseNeuron.spikes_of`): an IF step writes
 two tensors instead of three.
 """
