@@ -6,8 +6,8 @@
  * spikes, emitted values and membranes are bit-identical (the build uses
  * -ffp-contract=off and no fast-math; tests/test_neurons/test_native.py
  * checks it over 64 steps). Where eager makes four or more passes over
- * memory, a fused step makes one: it reads the membrane and the input
- * once and writes the membrane and the emitted value.
+ * memory, a fused step makes one: it reads its state and the input once
+ * and writes its state and the emitted value.
  *
  * Layouts: every tensor is either planar, contiguous [outer, channels,
  * inner] (NCHW: a row of ``inner`` elements shares one channel), or
@@ -97,12 +97,15 @@ void NAME PARAMS                                                            \
  * input ``x`` (the caller owns ``x`` and no longer needs it: an in-place
  * activation's input): one stream fewer and no fresh block to fault in.
  * Each row function is expanded once per destination, so both loops keep
- * their ``restrict`` pointers. No step writes its spikes: they follow from
- * the value (see the Python wrappers).
+ * their ``restrict`` pointers. The IF steps write no spikes: they follow
+ * from the value (see the Python wrappers).
  */
 #define INTO(ROWS_NAME, ARGS_FRESH, ARGS_INPLACE)                            \
     if (value) ROWS_NAME##_fresh ARGS_FRESH;                                \
     else ROWS_NAME##_inplace ARGS_INPLACE;
+
+/* A comma inside one macro argument (an optional parameter). */
+#define COMMA ,
 
 /* IF with reset by subtraction (kernels.if_subtract), into OUT. */
 #define IF_SUBTRACT_ROWS(NAME, T, FLOOR, X_QUAL, OUT_DECL, OUT)               \
@@ -246,8 +249,6 @@ ENTRY(NAME,                                                                 \
        int64_t threads),                                                    \
       (ROW_ARGS, v, count, count_value, x, theta, theta_neg, spikes, value, \
        emitted, shift, wake_steps, max_spikes))
-
-#define COMMA ,
 
 IF_SUBTRACT(if_subtract_f32, float, floorf)
 IF_SUBTRACT(if_subtract_f64, double, floor)
