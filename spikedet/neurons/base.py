@@ -131,11 +131,14 @@ class BaseNeuron(StatefulModule):
         set_plain(self, _fired=(spikes, value))
 
     def spikes_of(self, value: Tensor) -> Tensor:
-        """The integer spikes whose emitted value is ``value``, for a
-        neuron whose :meth:`fire` may return None (its kernel skipped
-        them); exact wherever :meth:`emit` is."""
-        raise NotImplementedError(
-            f'{type(self).__name__} cannot recover spikes from its value')
+        """The integer spikes whose emitted value is ``value`` (the
+        inverse of :meth:`emit`: ``value / threshold`` rounded, which is
+        exact for spike counts far below 2^22), for a neuron whose
+        :meth:`fire` may return None (its kernel skipped them)."""
+        if self.neg_threshold is None:
+            return torch.div(value, self.theta(value)).round_()
+        return torch.where(value > 0, value / self.theta(value),
+                           value / self.theta_neg(value)).round_()
 
     def emit(self, spikes: Tensor, x: Tensor) -> Tensor:
         """The emitted value of integer ``spikes``: ``spikes * threshold``,

@@ -56,11 +56,6 @@ class ConsistentIFNeuron(BaseNeuron):
         self.remember_value(spikes, value)
         return spikes
 
-    def spikes_of(self, value: Tensor) -> Tensor:
-        """``value / theta``, rounded: the signed spike count (the fused
-        step writes the value only)."""
-        return torch.div(value, self.theta(value)).round_()
-
     def reset(self) -> None:
         super().reset()
         self.count: Optional[Tensor] = None

@@ -60,11 +60,6 @@ class IFNeuron(BaseNeuron):
         v.masked_fill_(spikes > 0, 0)
         return spikes
 
-    def spikes_of(self, value: Tensor) -> Tensor:
-        """``value / theta``, rounded: the spike count (``s theta / theta``
-        is ``s`` up to a rounding far below one half)."""
-        return torch.div(value, self.theta(value)).round_()
-
     def extra_repr(self) -> str:
         return (f'{super().extra_repr()}, reset={self.reset_mode}, '
                 f'max_spikes={self.max_spikes}')
