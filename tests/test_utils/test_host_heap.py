@@ -60,7 +60,7 @@ def test_trims_first_then_only_when_resident_memory_outgrows_the_level(heap):
     assert heap['trims'] == 3 and not net._forward_hooks  # hooks removed
     # The heap was made steady once, at the first step: no automatic trim,
     # no block served by mmap.
-    assert heap['mallopt'] == [(host_heap.M_TRIM_THRESHOLD, 2**31 - 1),
+    assert heap['mallopt'] == [(host_heap.M_TRIM_THRESHOLD, -1),
                                (host_heap.M_MMAP_MAX, 0)]
 
 
@@ -129,3 +129,43 @@ def test_steady_heap_keeps_blocks_larger_than_the_mmap_threshold_cap():
     pages = (64 << 20) // 4096
     assert refaults('default') > pages // 2
     assert refaults('steady') < pages // 20
+
+
+# In a fresh process: a block of 2.5 GiB from the heap (never touched, so
+# nothing is faulted in) and freed leaves a free top larger than any
+# positive trim threshold mallopt takes (an int: 2 GiB at most). Printed:
+# the bytes the program break came down by when it was freed.
+_GIVES_BACK = """
+import ctypes, sys
+from spikedet.utils import host_heap
+libc = ctypes.CDLL(None)
+libc.malloc.restype = libc.sbrk.restype = ctypes.c_void_p
+libc.malloc.argtypes, libc.sbrk.argtypes = [ctypes.c_size_t], [ctypes.c_ssize_t]
+libc.free.argtypes = [ctypes.c_void_p]
+if sys.argv[1] == 'steady':
+    assert host_heap.steady_heap()
+else:  # the largest positive threshold, blocks from the heap as above
+    host_heap.MALLOPT(host_heap.M_TRIM_THRESHOLD, ctypes.c_int(2**31 - 1))
+    host_heap.MALLOPT(host_heap.M_MMAP_MAX, ctypes.c_int(0))
+block = libc.malloc(5 << 29)
+if not block:
+    sys.exit(3)  # no 2.5 GiB of address space for the heap here
+top = libc.sbrk(0)
+libc.free(block)
+print(top - libc.sbrk(0))
+"""
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != 'glibc',
+                    reason='mallopt is glibc\'s')
+def test_steady_heap_never_trims_a_free_top_past_two_gib():
+    def given_back(mode: str) -> int:
+        out = subprocess.run([sys.executable, '-c', _GIVES_BACK, mode],
+                             capture_output=True, text=True)
+        if out.returncode == 3:
+            pytest.skip('the heap cannot grow by 2.5 GiB on this machine')
+        assert out.returncode == 0, out.stderr
+        return int(out.stdout)
+
+    assert given_back('int-max') > 2**31
+    assert given_back('steady') == 0
