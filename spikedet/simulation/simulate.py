@@ -13,7 +13,6 @@ from ..neurons.stateful import (StatefulModule, reset_states, set_chunk,
 from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
 from .input_cache import cached_input_layers
-from .packed_weights import packed_convolutions
 from .schedules import Schedule, Step, build_schedule, has_sleep
 from .silence import SilenceWatch
 
@@ -140,10 +139,9 @@ def iterate_readouts(snn: nn.Module,
 
     One loop of steps: the only state is the neurons' and one accumulator
     of the output, so memory does not grow with T. Layers fed directly by
-    the constant input are computed once (:func:`cached_input_layers`),
-    the convolutions' weights laid out for oneDNN once on the CPU
-    (:func:`packed_convolutions`); the rest of a sleep phase is skipped
-    once a sleep step was silent (:class:`SilenceWatch`). A network with a :func:`latency` runs that
+    the constant input are computed once (:func:`cached_input_layers`); the
+    rest of a sleep phase is skipped once a sleep step was silent
+    (:class:`SilenceWatch`). A network with a :func:`latency` runs that
     many steps before the read-out starts accumulating; they count in the
     total steps. Every stateful module is reset before the first step (and
     after the last), so batches never leak into each other.
@@ -200,7 +198,6 @@ def iterate_readouts(snn: nn.Module,
     reset_states(snn)
     try:
         with torch.no_grad(), cached_input_layers(snn, (inputs, stack)), \
-                packed_convolutions(snn), \
                 SilenceWatch(snn, has_sleep(schedule)) as watch, \
                 ExitStack() as sleeping:
             asleep = False
