@@ -40,11 +40,9 @@ def _normalised(name: str, calib: torch.Tensor) -> torch.nn.Module:
     return model.eval()
 
 
-def _spikedet(ann, calib, x, timesteps, chunk, repeats):
-    from spikedet.conversion import convert
+def _spikedet(snn, x, timesteps, chunk, repeats):
     from spikedet.simulation import simulate
-    snn = convert(ann, [calib], 'if', percentile=99.9)
-    simulate(snn, x, [2])  # warm-up (and compilation with --compiled)
+    simulate(snn, x, [2], chunk=chunk)  # warm-up (compilation: --compiled)
     seconds = []
     for _ in range(repeats):
         start = time.perf_counter()
@@ -87,6 +85,7 @@ def main() -> None:
     parser.add_argument('--repeats', type=int, default=3,
                         help='simulations timed per run (the fastest kept)')
     args = parser.parse_args()
+    from spikedet.conversion import convert
     if args.compiled:
         from spikedet.neurons import kernels
         kernels.set_compiled_steps(True)
@@ -105,9 +104,10 @@ def main() -> None:
         ann = _normalised(name, calib)
         with torch.no_grad():
             reference = ann(x)
+        snn = convert(ann, [calib], 'if', percentile=99.9)
         r = args.repeats
-        ours, out_ours = _spikedet(ann, calib, x, args.timesteps, 1, r)
-        chunked, out_chunked = _spikedet(ann, calib, x, args.timesteps, k, r)
+        ours, out_ours = _spikedet(snn, x, args.timesteps, 1, r)
+        chunked, out_chunked = _spikedet(snn, x, args.timesteps, k, r)
         theirs, out_theirs = _spikingjelly(_normalised(name, calib), calib,
                                            x, args.timesteps, r)
         err = [float((o - reference).norm() / reference.norm())
