@@ -106,8 +106,9 @@ def convert(model: nn.Module,
     ``spike_driven=False`` leaves those layers analog.
 
     Passes, in order: deep copy (``model`` is untouched), eval mode, fold
-    BatchNorm, trace sites + observe activations, install the method's
-    spiking modules.
+    BatchNorm, trace sites + observe activations, the method's own
+    threshold pass if it has one, install the method's spiking modules,
+    the method's finalize pass if it has one.
 
     Args:
         model: The ANN.
@@ -158,10 +159,14 @@ def convert(model: nn.Module,
     table, observers = calibrate(snn, all_batches(), forward, opts,
                                  analog_inputs)
     chosen = resolved.method
+    tuned = chosen.thresholds(snn, table, forward, seen, opts) \
+        if chosen.thresholds is not None else {}
 
     def make(site: Site) -> nn.Module:
         observer = observers.get(site.name)
-        if site.spec is not None and site.spec.signed and \
+        if site.name in tuned:
+            module = chosen.build(site, tuned[site.name], opts)
+        elif site.spec is not None and site.spec.signed and \
                 site.spec.kind != 'leaky_relu':
             module = chosen.identity(site, *_identity_scales(site, observer), opts)
         else:

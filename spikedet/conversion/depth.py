@@ -1,5 +1,6 @@
-"""Spiking depth of every neuron of a converted network, by one probe step."""
-from typing import Any, Callable, Dict
+"""Spiking depth of every neuron of a converted network, by one probe step
+(and its weighted form: the longest path of per-neuron delays)."""
+from typing import Any, Callable, Dict, Optional, Union
 
 import torch
 from torch import Tensor, nn
@@ -12,13 +13,16 @@ from .._hooks import probe_run
 _TAG = '_spikedet_depth'
 
 
-def _depth(value: Any) -> int:
+Number = Union[int, float]
+
+
+def _depth(value: Any) -> Number:
     leaves, _ = tree_flatten(value)
     return max((getattr(t, _TAG, 0) for t in leaves
                 if isinstance(t, Tensor)), default=0)
 
 
-def _tag(value: Any, depth: int) -> None:
+def _tag(value: Any, depth: Number) -> None:
     leaves, _ = tree_flatten(value)
     for t in leaves:
         if isinstance(t, Tensor):
@@ -38,24 +42,30 @@ class _DepthMode(TorchFunctionMode):
 
 
 @torch.no_grad()
-def spiking_depths(net: nn.Module, run: Callable[[], Any]) -> Dict[str, int]:
-    """The depth of every neuron module: 1 + the largest depth among the
-    neurons its input current comes from (0 for the analog input).
+def spiking_depths(net: nn.Module, run: Callable[[], Any],
+                   weight: Optional[Callable[[nn.Module], Number]] = None
+                   ) -> Dict[str, Number]:
+    """The depth of every neuron module: its weight (1 by default) + the
+    largest depth among the neurons its input current comes from (0 for
+    the analog input).
 
     ``run`` runs ``net`` once; linear layers, pools, additions and
-    concatenations pass depth through, each neuron adds one. Parameters
-    (weights, biases) have depth 0. Neuron states are reset afterwards.
+    concatenations pass depth through, each neuron adds its weight.
+    Parameters (weights, biases) have depth 0. Neuron states are reset
+    afterwards. With ``weight(neuron)`` a delay in steps, the depth is the
+    longest path of delays from the input (a pipeline's fill time).
 
     Returns:
         ``{module name: depth}``; a neuron called at several depths (not
         produced by the converter, which gives every call site its own
         neuron) keeps the largest.
     """
-    depths: Dict[str, int] = {}
+    depths: Dict[str, Number] = {}
+    weight = weight or (lambda module: 1)
 
     def hook(name):
         def after(module, args, out):
-            depth = _depth(args) + 1
+            depth = _depth(args) + weight(module)
             depths[name] = max(depths.get(name, 0), depth)
             _tag(out, depth)
         return after

@@ -59,8 +59,8 @@ def table_row(model: str, preset: str, run: Dict,
     cells = []
     for t in timesteps:
         values = curve['timesteps'].get(str(t))
-        if values is None:  # a single-inference method reads out T = 1
-            cells.append('-')
+        if values is None:  # a single-inference method reads out T = 1;
+            cells.append('-')  # a run that reached 99 % was not extended
             continue
         steps = f'{int(values["wake_steps"])}/{int(values["total_steps"])}'
         extra = f' ({values["bbox_mAP"]:.3f})' if 'bbox_mAP' in values \
@@ -140,6 +140,28 @@ def energy_front(runs: Dict[str, Dict]):
                                for v in curve['timesteps'].values()
                                if 'energy_ratio' in v]))
     return front, ann
+
+
+def doublings(timesteps: Sequence[int], extend_to: int) -> List[int]:
+    """The doublings of the largest of ``timesteps`` up to ``extend_to``."""
+    more, t = [], max(timesteps) * 2
+    while t <= extend_to:
+        more.append(t)
+        t *= 2
+    return more
+
+
+def extension(run: Dict, timesteps: Sequence[int],
+              extend_to: int) -> List[int]:
+    """The read-outs of a longer run, for a curve that has not reached 99 %
+    of its ANN by its largest T: ``timesteps`` and :func:`doublings` up to
+    ``extend_to``; empty when the run reached it, was refused, or cannot
+    be extended."""
+    more = doublings(timesteps, extend_to)
+    if not more or 'curve' not in run or first_reaching(
+            run['curve'], main_metric(run['curve']), TARGET) is not None:
+        return []
+    return [*timesteps, *more]
 
 
 def single_readout(method: Optional[Method],
@@ -234,7 +256,10 @@ def results_markdown(rows: Sequence[str], claims: Sequence[str],
         '- Each cell: metric @ wake/total steps (wake-sleep methods spend '
         'sleep steps; two-stage detectors count both stages: stage 1 to T '
         'for the proposals, then the box head for T wake steps on the '
-        'pooled neck read-out).',
+        'pooled neck read-out). A run whose curve had not reached 99 % of '
+        'its ANN by the first columns ran again to the last (one pass '
+        'gives every T); `-`: not simulated (the run reached 99 % earlier, '
+        'or a single-inference method, which answers at T = 1).',
         '- ANN: the converted network\'s own ANN on the same images (the '
         'quantized ANN for CASC). T99: smallest T reaching 99 % of it.',
         f'- Firing rate, SOPs and energy at T99 (or T={timesteps[-1]}): '

@@ -5,6 +5,8 @@ from .cif_neuron import ConsistentIFNeuron
 from .double_threshold_neuron import DoubleThresholdNeuron
 from .if_neuron import IFNeuron
 from .one_spike_neuron import OneSpikeNeuron
+from .pooled_neuron import MaxPoolThenNeuron
+from .readout_delay import ReadoutDelay
 from .signed_cif_neuron import SignedConsistentIFNeuron
 from .signed_if_neuron import SignedIFNeuron
 from .spike_calibration import SpikeCalibration
@@ -27,7 +29,8 @@ NEURONS = {
 __all__ = [
     'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
     'SignedConsistentIFNeuron',
-    'DoubleThresholdNeuron', 'OneSpikeNeuron', 'SpikeCalibration', 'SpikingMaxPool2d',
+    'DoubleThresholdNeuron', 'MaxPoolThenNeuron', 'OneSpikeNeuron', 'ReadoutDelay',
+    'SpikeCalibration', 'SpikingMaxPool2d',
     'StatefulModule',
     'reset_states', 'set_sleep',
     'NEURONS', 'kernels'

@@ -75,6 +75,11 @@ class StatefulModule(nn.Module):
     # them one after the other (:func:`split_steps`); a router passes its
     # input on.
     chunk = 1
+    # Wake steps the current simulation runs to (its largest read-out T;
+    # set by :func:`set_horizon`, None outside a simulation). A module whose
+    # rule follows the run's length (Spike Calibration's allowance) reads
+    # it; the others ignore it.
+    horizon = None
 
     def step_span(self) -> int:
         """Network time steps that one simulation step of this module
@@ -91,6 +96,13 @@ class StatefulModule(nn.Module):
         the read-out after the largest latency of the network, so a
         read-out at T averages T steps of full messages, and reports the
         latency in the total steps."""
+        return 0
+
+    def readout_delay(self) -> int:
+        """Steps the read-out should leave out as pipeline fill (delayed
+        evaluation): 0 for every module but the network's
+        :class:`~spikedet.neurons.readout_delay.ReadoutDelay`, which a
+        method attaches when it estimates the fill."""
         return 0
 
     def reset(self) -> None:
@@ -125,6 +137,14 @@ def set_chunk(model: nn.Module, steps: int) -> None:
     for module in model.modules():
         if isinstance(module, StatefulModule):
             module.chunk = steps
+
+
+def set_horizon(model: nn.Module, steps) -> None:
+    """Tell every stateful module how many wake steps the current
+    simulation runs to (``None``: no simulation is running)."""
+    for module in model.modules():
+        if isinstance(module, StatefulModule):
+            module.horizon = steps
 
 
 def split_steps(x: Tensor, steps: int) -> Tensor:

@@ -6,6 +6,8 @@ from .monitor import SpikeMonitor
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
 from .silence import SilenceWatch
+from .evaluation_window import (MIN_WINDOW, readout_delay, window_start,
+                                window_starts)
 from .timestep_statistics import (TimestepStatistics, monitored,
                                   monitored_readouts)
 from .simulate import (DEFAULT_TIMESTEPS, ReadOut, SimulationError,
@@ -21,5 +23,6 @@ __all__ = [
     'Snapshot', 'SpikeMonitor', 'energy', 'E_AC_PJ', 'E_MAC_PJ',
     'ENERGY_CONVENTIONS', 'merge', 'TimestepStatistics',
     'monitored', 'monitored_readouts',
-    'SilenceWatch'
+    'SilenceWatch', 'MIN_WINDOW', 'readout_delay', 'window_start',
+    'window_starts'
 ]

@@ -2,16 +2,17 @@
 from contextlib import ExitStack
 from dataclasses import dataclass
 from typing import (Any, Callable, Dict, Iterator, List, Optional, Sequence,
-                    Tuple)
+                    Set, Tuple)
 
 import torch
 from torch import Tensor, nn
 from torch.utils._pytree import tree_map
 
 from ..neurons.stateful import (StatefulModule, reset_states, set_chunk,
-                                set_sleep, split_steps)
+                                set_horizon, set_sleep, split_steps)
 from ..utils.errors import UserInputError
 from .bias_control import zeroed_constant_currents
+from .evaluation_window import readout_delay, window_start, window_starts
 from .input_cache import cached_input_layers
 from .schedules import Schedule, Step, build_schedule, has_sleep
 from .silence import SilenceWatch
@@ -31,7 +32,9 @@ class ReadOut:
     """The network output at one read-out.
 
     Attributes:
-        output: Accumulated raw output divided by ``wake_steps``.
+        output: Accumulated raw output divided by the steps it sums: all
+            ``wake_steps``, or with delayed evaluation the steps after the
+            network's evaluation delay (:func:`window_start`).
         wake_steps: Wake steps averaged (the T of the read-out), counted
             after the network's :func:`latency`.
         total_steps: All simulated steps so far (latency + wake + sleep),
@@ -82,11 +85,13 @@ def _default_forward(snn: nn.Module, inputs: Any) -> Any:
     return snn(inputs)
 
 
-def _groups(steps: Iterator[Step], delay: int, wanted: Tuple[int, ...],
+def _groups(steps: Iterator[Step], delay: int, cuts: Set[int],
             chunk: int) -> Iterator[List[Step]]:
     """The schedule's steps (wake counts after the latency ``delay``) in
     groups run by one forward call: up to ``chunk`` consecutive wake steps,
-    a group ending at every due read-out; a sleep step alone."""
+    a group ending at every due step whose wake count is in ``cuts`` (a
+    read-out, or the start of a delayed read-out's window); a sleep step
+    alone."""
     group: List[Step] = []
     for sleep, wake, total, due in steps:
         step = (sleep, wake - delay, total, due)
@@ -97,7 +102,7 @@ def _groups(steps: Iterator[Step], delay: int, wanted: Tuple[int, ...],
             yield [step]
             continue
         group.append(step)
-        if len(group) == chunk or (due and wake - delay in wanted):
+        if len(group) == chunk or (due and wake - delay in cuts):
             yield group
             group = []
     if group:
@@ -133,7 +138,8 @@ def iterate_readouts(snn: nn.Module,
                      timesteps: Sequence[int],
                      schedule: Optional[Schedule] = None,
                      forward: Optional[Forward] = None,
-                     chunk: int = 1
+                     chunk: int = 1,
+                     delay: Optional[int] = None
                      ) -> Iterator[Tuple[int, ReadOut]]:
     """Simulate ``snn`` on constant ``inputs``, yielding read-outs as reached.
 
@@ -143,8 +149,10 @@ def iterate_readouts(snn: nn.Module,
     rest of a sleep phase is skipped once a sleep step was silent
     (:class:`SilenceWatch`). A network with a :func:`latency` runs that
     many steps before the read-out starts accumulating; they count in the
-    total steps. Every stateful module is reset before the first step (and
-    after the last), so batches never leak into each other.
+    total steps. Every stateful module learns the run's largest read-out T
+    (:func:`~spikedet.neurons.stateful.set_horizon`) before the first
+    step and is reset before it (and after the last), so batches never
+    leak into each other.
 
     With ``chunk = K > 1``, up to K consecutive wake steps run as one
     forward call on the input repeated K times along the batch dimension
@@ -156,6 +164,13 @@ def iterate_readouts(snn: nn.Module,
     T. A chunk never straddles a read-out or a sleep step. ``forward`` must
     then treat the batch dimension per sample (any stage whose layers do).
 
+    Delayed evaluation: a network that carries an evaluation delay ``t0``
+    (:class:`~spikedet.neurons.ReadoutDelay`, or ``delay`` given here)
+    averages each read-out at T over the steps after ``t0`` only, or over
+    the last few when T is short (:func:`window_start`); its total steps
+    are still T. The running sum is copied once at each window's start, so
+    memory stays flat in T.
+
     Args:
         snn: A converted network.
         inputs: The analog input, fed at every wake step (zeros in sleep).
@@ -164,12 +179,16 @@ def iterate_readouts(snn: nn.Module,
         forward: ``forward(snn, inputs)`` runs one step; defaults to
             ``snn(inputs)``. Its output may be any nest of tensors.
         chunk: Wake steps per forward call. Defaults to 1.
+        delay: Evaluation delay ``t0`` in wake steps; None (the default)
+            takes the network's own (0 without one), 0 averages every
+            step.
 
     Yields:
         ``(T, ReadOut)`` in increasing T.
     """
     wanted = check_timesteps(timesteps)
     chunk = check_chunk(chunk)
+    delay_arg = delay
     schedule = build_schedule(schedule)
     forward = forward or _default_forward
     stack = _stacked(inputs, chunk) if chunk > 1 else inputs
@@ -177,12 +196,28 @@ def iterate_readouts(snn: nn.Module,
     acc = None
     span = step_span(snn)
     delay = latency(snn)
+    evaluation_delay = readout_delay(snn) if delay_arg is None else delay_arg
+    if evaluation_delay < 0:
+        raise SimulationError(f'the evaluation delay must be >= 0, got '
+                              f'{evaluation_delay}')
+    if evaluation_delay and has_sleep(schedule):
+        raise SimulationError('delayed evaluation averages consecutive wake '
+                              'steps; it does not apply to a wake-sleep '
+                              'schedule (pass delay=0)')
+    starts = window_starts(wanted, evaluation_delay)
+    sums_at: Dict[int, Any] = {}  # the running sum after each window start
     silent = 0
     idle = False
 
     def readout(wake: int, total: int) -> ReadOut:
-        return ReadOut(tree_map(lambda a: a / wake, acc), wake, total * span,
-                       silent)
+        start = window_start(wake, evaluation_delay)
+        if not start:
+            return ReadOut(tree_map(lambda a: a / wake, acc), wake,
+                           total * span, silent)
+        averaged = wake - start
+        return ReadOut(tree_map(lambda a, b: (a - b) / averaged, acc,
+                                sums_at[start]),
+                       wake, total * span, silent)
 
     def accumulate(out: Any, steps: int, first: int) -> None:
         # Step by step, in order, so a chunk sums as single steps do. Any
@@ -196,6 +231,7 @@ def iterate_readouts(snn: nn.Module,
                 tree_map(Tensor.add_, acc, current)
 
     reset_states(snn)
+    set_horizon(snn, wanted[-1])
     try:
         with torch.no_grad(), cached_input_layers(snn, (inputs, stack)), \
                 SilenceWatch(snn, has_sleep(schedule)) as watch, \
@@ -203,7 +239,7 @@ def iterate_readouts(snn: nn.Module,
             asleep = False
             chunked = 1
             for group in _groups(schedule.steps(wanted[-1] + delay), delay,
-                                 wanted, chunk):
+                                 set(wanted) | starts, chunk):
                 sleep, wake, total, due = group[-1]
                 idle = idle and sleep
                 if idle:  # the rest of this sleep phase repeats silence
@@ -233,11 +269,14 @@ def iterate_readouts(snn: nn.Module,
                 first = sum(1 for step in group if step[1] <= 0)
                 if first < steps:
                     accumulate(out, steps, first)
+                if due and wake in starts:
+                    sums_at[wake] = tree_map(torch.clone, acc)
                 if due and wake in wanted:
                     yield wake, readout(wake, total)
     finally:
         set_sleep(snn, False)
         set_chunk(snn, 1)
+        set_horizon(snn, None)
         reset_states(snn)
 
 
@@ -246,10 +285,11 @@ def simulate(snn: nn.Module,
              timesteps: Sequence[int],
              schedule: Optional[Schedule] = None,
              forward: Optional[Forward] = None,
-             chunk: int = 1) -> Dict[int, ReadOut]:
+             chunk: int = 1,
+             delay: Optional[int] = None) -> Dict[int, ReadOut]:
     """Simulate once and return ``{T: ReadOut}`` for every requested T.
 
     See :func:`iterate_readouts` for the arguments.
     """
     return dict(iterate_readouts(snn, inputs, timesteps, schedule, forward,
-                                 chunk))
+                                 chunk, delay))

@@ -107,13 +107,35 @@ def test_termapping_and_augmapping_neurons():
     assert float(aug.six.threshold.max()) * aug.six.c_max <= 6
 
 
-def test_spicalib_filters_relu_type_neurons_only():
+def test_spicalib_filters_every_rectifying_neuron():
     snn, _ = _convert(Mixed().eval(), 'spicalib')
     assert isinstance(snn.relu, IFNeuron)
-    assert isinstance(snn.relu.spike_filter, SpikeCalibration)
-    assert isinstance(snn.six.spike_filter, SpikeCalibration)
     assert isinstance(snn.leaky, SignedIFNeuron)
-    assert snn.leaky.spike_filter is None
+    for site in (snn.relu, snn.six, snn.leaky):
+        assert isinstance(site.spike_filter, SpikeCalibration)
+        assert site.spike_filter.allowance is None  # follows the run
+
+
+def test_spicalib_equals_burst_while_the_rule_cannot_act():
+    # A run to T = 64 has A = 32: the filter cannot act before step 33, so
+    # every read-out up to T = 33 is burst's, bit for bit; the last one,
+    # where it acts, differs (a bug that let it act early, or never, or
+    # touched the membrane, fails here).
+    model = Mixed().eval()
+    calibrated, _ = _convert(model, 'spicalib')
+    burst, _ = _convert(model, 'burst')
+    x = _data(3)
+    timesteps = list(range(1, 34)) + [64]
+    ours, theirs = (simulate(snn, x, timesteps)
+                    for snn in (calibrated, burst))
+    for t in range(1, 34):
+        assert torch.equal(ours[t].output, theirs[t].output), t
+    assert not torch.equal(ours[64].output, theirs[64].output)
+    # A fixed allowance acts early on the same network.
+    fixed, _ = _convert(model, 'configs/_base_/conversion/sweeps/'
+                        'spicalib_a4.py')
+    early = simulate(fixed, x, [16])[16].output
+    assert not torch.equal(early, theirs[16].output)
 
 
 def test_burst_cap_respects_relu6():

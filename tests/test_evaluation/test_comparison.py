@@ -1,6 +1,6 @@
 """The comparison's markdown sections (spikedet.evaluation.comparison)."""
 from spikedet.conversion.methods import resolve
-from spikedet.evaluation.comparison import Sections
+from spikedet.evaluation.comparison import Sections, extension, table_row
 
 
 def _run(values, ann=0.8):
@@ -35,3 +35,14 @@ def test_a_model_whose_runs_were_all_refused_has_no_panel():
     sections.add('Det', {'if': dict(refused='no checkpoint')}, {}, {}, (1,))
     assert 'refused: no checkpoint' in sections.rows[0]
     assert sections.panels == {}
+
+
+def test_only_a_curve_short_of_99_percent_is_extended():
+    slow, fast = _run({32: 0.5, 64: 0.7}), _run({32: 0.5, 64: 0.795})
+    assert extension(slow, (32, 64), 256) == [32, 64, 128, 256]
+    assert extension(fast, (32, 64), 256) == []
+    assert extension(slow, (32, 64), 64) == []
+    assert extension(dict(refused='no checkpoint'), (32, 64), 256) == []
+    # The extended columns of a run that stopped at 64 read '-'.
+    row = table_row('Det', 'if', fast, (32, 64, 128, 256))
+    assert row.count('| - |') == 1 and '@64/64 | - | - |' in row

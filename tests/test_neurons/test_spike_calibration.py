@@ -50,3 +50,31 @@ def test_filter_on_an_if_neuron_removes_spikes_of_an_inactivated_neuron():
 def test_negative_allowance_is_refused():
     with pytest.raises(ValueError):
         SpikeCalibration(-1)
+
+
+def test_allowance_follows_the_run_length():
+    calib = SpikeCalibration(fraction=0.5)
+    assert calib.allowance_for(64) == 32 and calib.allowance_for(5) == 3
+    assert SpikeCalibration(7).allowance_for(None) == 7
+    with pytest.raises(RuntimeError, match='run length'):
+        calib(torch.ones(1))  # stepped by hand with no horizon set
+    calib.reset()
+    calib.horizon = 8  # as simulate() sets it: A = 4
+    out = torch.stack([calib(torch.tensor([float(c)]))
+                       for c in [1, 1, 1] + [0] * 10])[:, 0]
+    assert out.tolist() == _filtered([1, 1, 1] + [0] * 10, 4).tolist()
+
+
+def test_signed_neuron_retracts_positive_spikes_only():
+    # Positive spikes, then the negative spikes of a LeakyReLU neuron:
+    # those pass, and only the three positive ones are retracted.
+    counts = [1, 1, 1, -1, 0, -1] + [0] * 30
+    out = _filtered(counts, allowance=4)
+    assert out[:6].tolist() == [1, 1, 1, -1, 0, -1]
+    assert float(out[6:].sum()) == -3 and (out[6:] >= -1).all()
+
+
+@pytest.mark.parametrize('fraction', [0.0, 1.5])
+def test_fraction_out_of_range_is_refused(fraction):
+    with pytest.raises(ValueError, match='fraction'):
+        SpikeCalibration(fraction=fraction)

@@ -10,7 +10,7 @@ from .registry import (CONVERSION_OPTIONS, METHODS, OBSERVER_OPTIONS,
                        Resolved, names, register_method, resolve,
                        resolve_options)
 # Importing each method module registers it.
-from . import if_baseline, spicalib, casc, bsnn, onespike, mapping  # noqa
+from . import if_baseline, spicalib, casc, bsnn, onespike, mapping, ltb  # noqa
 
 __all__ = ['Claim', 'Method', 'Preset', 'CONVERSION_OPTIONS', 'METHODS',
            'OBSERVER_OPTIONS', 'Resolved', 'names', 'register_method',

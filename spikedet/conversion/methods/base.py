@@ -22,6 +22,12 @@ SiteBuilder = Callable[[Site, Optional[Tensor], Dict[str, Any]], nn.Module]
 # options) -> a signed neuron. Also used for a quantized ANN's signed
 # clip-floor sites, whose scales are their tops.
 IdentityBuilder = Callable[[Site, Tensor, Tensor, Dict[str, Any]], nn.Module]
+# A method's own threshold pass, before the sites are installed: (the
+# network the sites were traced on, its site table, forward(model, batch),
+# the calibration batches, options) -> {site name: the value that build
+# receives in place of the observer's threshold(s), identity sites too}.
+ThresholdPass = Callable[[nn.Module, Any, Callable[[nn.Module, Any], Any],
+                          Sequence[Any], Dict[str, Any]], Dict[str, Any]]
 # A pass over the whole converted network: (snn, one callable per
 # calibration batch that runs one step on it, options).
 Finalizer = Callable[[nn.Module, Sequence[Callable[[], Any]],
@@ -75,6 +81,10 @@ class Method:
             options are added by the registry).
         schedule: Default simulation schedule (see
             :func:`spikedet.simulation.build_schedule`).
+        thresholds: Optional pass that sets the sites' thresholds itself
+            (e.g. LTB's local threshold balancing) instead of the
+            percentile observers: every site it returns a value for is
+            built by ``build(site, value, opts)``, identity sites included.
         finalize: Optional pass over the whole converted network after
             every site is installed (e.g. BSNN's spiking depths).
         presets: Named settings, each usable wherever a method name is.
@@ -92,6 +102,7 @@ class Method:
     identity: IdentityBuilder
     options: Dict[str, Any] = field(default_factory=dict)
     schedule: Dict[str, Any] = field(default_factory=lambda: dict(type='plain'))
+    thresholds: Optional[ThresholdPass] = None
     finalize: Optional[Finalizer] = None
     presets: Dict[str, Preset] = field(default_factory=dict)
     needs_quantized_ann: bool = False
