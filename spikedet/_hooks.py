@@ -14,8 +14,12 @@ def probe_run(net: nn.Module, hooks: Dict[nn.Module, Hook],
               run: Callable[[], Any], grad: bool = False) -> Any:
     """Call ``run()`` with ``hooks`` as forward hooks on their modules.
 
-    The hooks are removed and every stateful module of ``net`` is reset
-    afterwards, even on error, so a probe leaves no trace.
+    A hook reads its module's input after the module ran, so no module
+    writes over its input during the probe (neurons that replaced an
+    in-place activation otherwise do, see ``BaseNeuron.overwrite_input``).
+    The hooks are removed, those flags restored and every stateful module
+    of ``net`` is reset afterwards, even on error, so a probe leaves no
+    trace.
 
     Args:
         net: The network (its states are reset after the run).
@@ -26,6 +30,10 @@ def probe_run(net: nn.Module, hooks: Dict[nn.Module, Hook],
     Returns:
         What ``run`` returned.
     """
+    overwriting = [m for m in net.modules()
+                   if getattr(m, 'overwrite_input', False)]
+    for module in overwriting:
+        module.overwrite_input = False
     handles = [m.register_forward_hook(h) for m, h in hooks.items()]
     try:
         with torch.set_grad_enabled(grad):
@@ -33,4 +41,6 @@ def probe_run(net: nn.Module, hooks: Dict[nn.Module, Hook],
     finally:
         for handle in handles:
             handle.remove()
+        for module in overwriting:
+            module.overwrite_input = True
         reset_states(net)

@@ -134,6 +134,23 @@ def test_a_retraction_lowers_sin_instead_of_adding_to_it():
     assert later.layers['n2'].sin_spikes == 0.0
 
 
+@pytest.mark.parametrize('overwrite', [False, True])
+def test_inactive_neurons_are_found_on_the_input_current(overwrite):
+    # A neuron that replaced an in-place ReLU writes its value over its
+    # input; the ANN probe must still see the current (0.3 and -0.2: one
+    # active neuron, one inactive), not the spikes written over it.
+    from spikedet.conversion.ops import ActivationSpec
+    net = nn.Sequential(nn.Linear(2, 2, bias=False), IFNeuron(1.0))
+    with torch.no_grad():
+        net[0].weight.copy_(torch.eye(2))
+    net[1].ann_activation = ActivationSpec('relu')
+    net[1].overwrite_input = overwrite
+    monitor = SpikeMonitor(net)
+    monitor.probe(lambda: net(torch.tensor([[0.3, -0.2]])))
+    assert monitor.inactive['1'].tolist() == [[0.0, 1.0]]
+    assert net[1].overwrite_input is overwrite  # restored
+
+
 def test_inactivated_means_the_anns_activation_is_zero():
     # A clip-floor with 4 levels of top 4 rounds 0 < x < 0.5 to 0 (shift
     # 0.5): such a neuron is inactivated although its pre-activation is
