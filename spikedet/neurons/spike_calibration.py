@@ -79,7 +79,8 @@ class SpikeCalibration(StatefulModule):
         Raises:
             RuntimeError: The allowance follows the run and no horizon is
                 set (step the neuron inside :func:`~spikedet.simulation.
-                simulate`, or set ``horizon`` by hand).
+                simulate`, or set ``horizon`` by hand). Read from the
+                second step on: a one-step probe needs none.
         """
         if self.allowance is not None:
             return self.allowance
@@ -92,8 +93,9 @@ class SpikeCalibration(StatefulModule):
 
     def forward(self, spikes: Tensor) -> Tensor:
         """Filter one step's integer spike counts."""
-        if self.last is None:
+        if self.t == 1:  # no retraction is possible at step 0 (a probe)
             self.active_allowance = self.allowance_for(self.horizon)
+        if self.last is None:
             self.last = torch.zeros_like(spikes)
             self.isi = torch.zeros_like(spikes)
             self.fired = torch.zeros_like(spikes)
@@ -107,10 +109,14 @@ class SpikeCalibration(StatefulModule):
         self.isi = torch.where(fired, interval, self.isi)
         self.last = torch.where(fired, torch.full_like(self.last, t),
                                 self.last)
-        # Never retract more than was emitted: S stays >= 0.
-        retract = ((t - self.last) > self.isi + self.active_allowance) & \
-            (self.net > 0)
-        retract = retract.to(spikes.dtype)
+        # Never retract more than was emitted: S stays >= 0. At step 0
+        # nothing was emitted yet.
+        if self.t == 0:
+            retract = torch.zeros_like(spikes)
+        else:
+            retract = ((t - self.last) > self.isi + self.active_allowance) \
+                & (self.net > 0)
+            retract = retract.to(spikes.dtype)
         self.net = self.net + positive - retract
         self.t += 1
         return spikes - retract

@@ -138,6 +138,19 @@ def test_spicalib_equals_burst_while_the_rule_cannot_act():
     assert not torch.equal(early, theirs[16].output)
 
 
+def test_spicalib_is_probed_and_monitored_like_any_network():
+    # The statistics' probes step the network once outside simulate(),
+    # where the run's length (the allowance) is not known yet.
+    from spikedet.simulation import SpikeMonitor
+    snn, _ = _convert(Mixed().eval(), 'spicalib')
+    x = _data(3)
+    monitor = SpikeMonitor(snn)
+    monitor.probe(lambda: snn(x))
+    with monitor:
+        simulate(snn, x, [8])
+        assert monitor.snapshot().layers['relu'].spikes > 0
+
+
 def test_burst_cap_respects_relu6():
     snn, _ = _convert(Mixed().eval(), 'burst')
     assert snn.relu.max_spikes == 5

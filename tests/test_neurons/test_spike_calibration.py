@@ -56,8 +56,9 @@ def test_allowance_follows_the_run_length():
     calib = SpikeCalibration(fraction=0.5)
     assert calib.allowance_for(64) == 32 and calib.allowance_for(5) == 3
     assert SpikeCalibration(7).allowance_for(None) == 7
+    calib(torch.ones(1))  # one step (a probe) needs no horizon
     with pytest.raises(RuntimeError, match='run length'):
-        calib(torch.ones(1))  # stepped by hand with no horizon set
+        calib(torch.ones(1))  # stepped on by hand with no horizon set
     calib.reset()
     calib.horizon = 8  # as simulate() sets it: A = 4
     out = torch.stack([calib(torch.tensor([float(c)]))
