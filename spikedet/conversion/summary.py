@@ -3,7 +3,7 @@ from typing import Dict, List
 
 from torch import nn
 
-from ..neurons import BaseNeuron, SpikingMaxPool2d
+from ..neurons import BaseNeuron, ReadoutDelay, SpikingMaxPool2d
 
 
 def spiking_layers(net: nn.Module) -> List[Dict]:
@@ -14,7 +14,8 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
         ``channels`` (1 for a layer-wise threshold; None for pools). The
         signed neurons of identity sites (at a synaptic layer's input, path
         ``<layer>.spikedet_input.sites.<call>``) say so in ``type``; their
-        threshold columns give the positive side.
+        threshold columns give the positive side. A network with an
+        evaluation delay has a row saying it.
     """
     rows = []
     for path, module in net.named_modules():
@@ -31,6 +32,10 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
                              channels=int(theta.numel())))
         elif isinstance(module, SpikingMaxPool2d):
             rows.append(dict(path=path, type=type(module).__name__,
+                             theta_min=None, theta_max=None, channels=None))
+        elif isinstance(module, ReadoutDelay):
+            rows.append(dict(path=path, type=f'delayed evaluation: t0 = '
+                             f'{module.readout_delay()} steps',
                              theta_min=None, theta_max=None, channels=None))
     return rows
 

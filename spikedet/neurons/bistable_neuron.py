@@ -6,6 +6,8 @@ from torch import Tensor
 
 from .base import BaseNeuron
 
+CODINGS = ('rate', 'phase')
+
 
 class BistableNeuron(BaseNeuron):
     """Bistable IF neuron (Li, Zeng, Zhao; arXiv 2105.12917), our variant.
@@ -42,6 +44,18 @@ class BistableNeuron(BaseNeuron):
       ``sync=False`` drops fire-phase input instead (the spec's plain
       rule; BSNN without SN).
 
+    Phase-coded reading (``coding='phase'``; algorithms_others.md §7:
+    later papers place BSNN among the phase-coding methods, "periodically
+    varying thresholds"): the fire phase sends the potential as a binary
+    fraction, one bit per step. At fire step ``k`` (0 to ``P - 1``) the
+    neuron fires when ``v >= theta 2^-(k+1)``, subtracts that and emits it
+    as the spike's value, so one cycle carries ``2^P`` levels where the
+    rate reading carries ``P + 1``. A cycle of ``2P`` steps delivers
+    ``2P (W a + b)``, so the converter sets ``theta = 2 P lambda``: the
+    message resolves ``lambda 2^-P`` in one cycle (remainder carried
+    over). A spike is one event carrying a level
+    (``spike_value_is_count`` False); its ``2^-k`` weight is a shift.
+
     ``depth`` is set after conversion by
     :func:`spikedet.conversion.spiking_depths` (not saved: it is structure).
 
@@ -57,6 +71,8 @@ class BistableNeuron(BaseNeuron):
         channel_dim: See :class:`BaseNeuron`.
         neg_threshold: Negative scale of a signed identity-site neuron
             (``alpha = 1``); None uses ``threshold``.
+        coding: ``'rate'`` (one spike of ``theta`` per fire step) or
+            ``'phase'`` (binary-weighted spikes). Defaults to ``'rate'``.
     """
 
     silent_is_fixed_point = False  # the phase clock advances every step
@@ -69,7 +85,11 @@ class BistableNeuron(BaseNeuron):
                  alpha: Optional[float] = None,
                  v_init: float = 0.0,
                  channel_dim: int = 1,
-                 neg_threshold: Union[float, Tensor, None] = None) -> None:
+                 neg_threshold: Union[float, Tensor, None] = None,
+                 coding: str = 'rate') -> None:
+        if coding not in CODINGS:
+            raise ValueError(f'coding must be one of {CODINGS}, got '
+                             f'{coding!r}')
         if phase < 1:
             raise ValueError('phase must be >= 1')
         if depth < 1:
@@ -81,6 +101,9 @@ class BistableNeuron(BaseNeuron):
         if alpha is not None and not 0 < alpha <= 1:
             raise ValueError(f'alpha must be in (0, 1], got {alpha}')
         self.alpha = alpha
+        self.coding = coding
+        # A phase-coded spike is one event carrying a level.
+        self.spike_value_is_count = coding == 'rate'
 
     def init_state(self, x: Tensor) -> None:
         super().init_state(x)
@@ -92,23 +115,34 @@ class BistableNeuron(BaseNeuron):
         return (t // self.phase - (self.depth - 1)) % 2 == 0
 
     def fire(self, x: Tensor) -> Tensor:
-        integrate = self.integrating(self.t)
+        t = self.t
         self.t += 1
-        if integrate:
+        if self.integrating(t):
             self.v = self.v + x + self.buffer
             self.buffer = torch.zeros_like(x)
             return torch.zeros_like(x)
         if self.sync:
             self.buffer = self.buffer + x
-        theta = self.theta(x)
+        # Rate: every fire step at the threshold; phase: bit k of the
+        # fire phase weighs 2^-(k+1).
+        weight = 1.0 if self.coding == 'rate' else \
+            2.0 ** -(t % self.phase + 1)
+        theta = self.theta(x) * weight
         spikes = (self.v >= theta).to(x.dtype)
-        self.v = self.v - spikes * theta
+        value = spikes * theta
+        self.v = self.v - value
         if self.alpha is not None:
-            theta_n = self.theta_neg(x) / self.alpha
-            neg = (self.v <= -theta_n).to(x.dtype)
-            self.v = self.v + neg * theta_n
+            theta_n = self.theta_neg(x) * weight
+            neg = (self.v <= -theta_n / self.alpha).to(x.dtype)
+            self.v = self.v + neg * theta_n / self.alpha
             spikes = spikes - neg
+            value = value - neg * theta_n
+        self.remember_value(spikes, value)
         return spikes
+
+    def spikes_of(self, value: Tensor) -> Tensor:
+        """The spike's sign: one fires per step, whatever its level."""
+        return torch.sign(value)
 
     def latency(self) -> int:
         """``depth x P``: a neuron of spiking depth ``d`` first fires in
@@ -123,4 +157,5 @@ class BistableNeuron(BaseNeuron):
 
     def extra_repr(self) -> str:
         return (f'{super().extra_repr()}, phase={self.phase}, '
-                f'depth={self.depth}, sync={self.sync}, alpha={self.alpha}')
+                f'depth={self.depth}, sync={self.sync}, alpha={self.alpha}, '
+                f'coding={self.coding}')

@@ -7,6 +7,7 @@ from torch import nn
 from spikedet.conversion import ConversionError, convert
 from spikedet.conversion.local_thresholds import balance_thresholds
 from spikedet.conversion.sites import trace_sites
+from spikedet.conversion.summary import spiking_layers
 from spikedet.neurons import IFNeuron, MaxPoolThenNeuron
 from spikedet.simulation import simulate
 
@@ -117,6 +118,10 @@ def test_ltb_saves_its_delay_and_refuses_bad_input():
     data = [torch.randn(4, 3, 8, 8)]
     snn = convert(_Stem(shared=False).eval(), data, 'ltb', iterations=20)
     assert 'spikedet_readout_delay.delay' in snn.state_dict()
+    rows = spiking_layers(snn)
+    assert rows[-1]['type'] == (f'delayed evaluation: t0 = '
+                                f'{int(snn.spikedet_readout_delay.delay)} '
+                                'steps')
     off = convert(_Stem(shared=False).eval(), data, 'ltb', iterations=20,
                   delayed_evaluation=False)
     assert int(off.spikedet_readout_delay.delay) == 0
