@@ -19,7 +19,8 @@ def _data(n=3):
 
 def test_leaky_negatives_are_coded_on_their_own_scale():
     ann, data = _mlp(nn.LeakyReLU(0.1)), _data()
-    snn = convert(ann, data, 'onespike')
+    snn = convert(ann, data, 'onespike', phases=8, select=True,
+                  threshold='percentile')
     neuron = snn[1]
     with torch.no_grad():
         a = ann[1](ann[0](torch.cat(data)))
@@ -37,8 +38,8 @@ def test_leaky_negatives_are_coded_on_their_own_scale():
 
 def test_the_next_layers_mean_error_is_corrected_in_its_bias():
     ann, data = _mlp(nn.ReLU()), _data()
-    corrected = convert(ann, data, 'onespike')
-    plain = convert(ann, data, 'onespike', select=False)
+    corrected = convert(ann, data, 'onespike', phases=8, select=True)
+    plain = convert(ann, data, 'onespike', phases=8, select=False)
     x = torch.cat(data)
     with torch.no_grad():
         target = ann(x)

@@ -45,11 +45,41 @@ def test_fire_phase_input_is_buffered_to_the_next_integrate_phase():
     assert run(False) == 0
 
 
+@pytest.mark.parametrize('a', [0.0, 0.2, 0.55, 0.999])
+def test_phase_coding_sends_the_potential_as_a_binary_fraction(a):
+    # Phase reading, P = 4, theta = 2 P lambda / (1 - 2^-P) (lambda = 1):
+    # one cycle of constant input a delivers 8 a; the fire phase sends it
+    # bit by bit, theta / 2, / 4, / 8, / 16, each bit one spike carrying
+    # its weight.
+    theta = 8 / (1 - 2 ** -4)
+    neuron = BistableNeuron(theta, phase=4, coding='phase', v_init=0.0)
+    values = [neuron(torch.tensor([a])) for _ in range(16)]
+    fire = torch.cat(values[4:8])  # depth 1 fires in phase 1
+    expected = []
+    v = 4 * a  # the first integrate phase: 4 steps of a
+    for weight in (theta / 2, theta / 4, theta / 8, theta / 16):
+        bit = float(v >= weight)
+        expected.append(bit * weight)
+        v -= bit * weight
+    assert fire.tolist() == pytest.approx(expected)
+    # One event per spike, whatever its level; the residual carries over:
+    # the mean over many cycles converges to a.
+    assert neuron.last_spikes.abs().max() <= 1
+    steps = 800
+    total = sum(float(neuron(torch.tensor([a]))) for _ in range(steps))
+    assert abs(total / steps - a) < theta / steps * 4 + 1e-6
+
+
+def test_phase_coding_refuses_an_unknown_reading():
+    with pytest.raises(ValueError, match='coding'):
+        BistableNeuron(1.0, coding='burst')
+
+
 @pytest.mark.parametrize('a', [0.0, 0.2, 0.55, 1.0])
 def test_rate_over_a_cycle_with_doubled_threshold(a):
     # Constant input a at threshold 2 (= 2 lambda, lambda = 1): the mean
     # output converges to a.
-    neuron = BistableNeuron(2.0, phase=4, v_init=0.5)
+    neuron = BistableNeuron(2.0, phase=4, v_init=0.5, coding='rate')
     steps = 800
     total = sum(float(neuron(torch.tensor([a]))) for _ in range(steps))
     assert abs(total / steps - a) < 2 * 2.0 / steps * 4 + 1e-9
@@ -99,7 +129,7 @@ def test_a_residual_blocks_output_neuron_integrates_only_in_its_phases():
     from spikedet.simulation import simulate
     net = _basic_block_net()
     data = [torch.rand(2, 3, 8, 8) for _ in range(2)]
-    snn = convert(net, data, 'bsnn', phase=2)
+    snn = convert(net, data, 'bsnn_rate', phase=2)
     out_neuron = snn[2].relu.sites[1]
     assert out_neuron.depth == snn[2].relu.sites[0].depth + 1
     trace = []
@@ -128,9 +158,11 @@ def test_a_residual_blocks_output_neuron_integrates_only_in_its_phases():
     assert any(float(s.sum()) > 0 for *_, s, _ in trace)
 
 
-def test_bsnn_approaches_the_ann_on_a_deep_residual_net():
+@pytest.mark.parametrize('preset,phase', [('bsnn_rate', 2),
+                                          ('bsnn_phase', 4)])
+def test_bsnn_approaches_the_ann_on_a_deep_residual_net(preset, phase):
     # Spec §6.2: ResNet-18 (spiking depth 17), random weights; read out
-    # after the pipeline latency, the error falls with T.
+    # after the pipeline latency, the error falls with T, in both readings.
     import torchvision
 
     from spikedet.conversion import convert
@@ -138,8 +170,8 @@ def test_bsnn_approaches_the_ann_on_a_deep_residual_net():
     torch.manual_seed(0)
     net = torchvision.models.resnet18(num_classes=5).eval()
     data = [torch.rand(2, 3, 16, 16) for _ in range(2)]
-    snn = convert(net, data, 'bsnn', phase=2)
-    assert latency(snn) == 17 * 2
+    snn = convert(net, data, preset, phase=phase)
+    assert latency(snn) == 17 * phase
     with torch.no_grad():
         target = net(data[0])
     out = simulate(snn, data[0], [16, 128])

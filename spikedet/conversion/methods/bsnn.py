@@ -27,9 +27,12 @@ from .registry import register_method
 def _scale(opts: Dict[str, Any]) -> float:
     """Threshold over calibrated scale: a cycle of 2P steps delivers 2P
     times the input, sent as up to P spikes of ``theta`` (rate: ``theta =
-    2 lambda``) or as one P-bit fraction of ``theta`` (phase: ``theta =
-    2 P lambda``)."""
-    return 2.0 if opts['coding'] == 'rate' else 2.0 * opts['phase']
+    2 lambda``) or as one P-bit fraction of ``theta``, at most ``theta (1 -
+    2^-P)`` (phase: ``theta = 2 P lambda / (1 - 2^-P)``, so ``lambda``
+    itself is representable)."""
+    if opts['coding'] == 'rate':
+        return 2.0
+    return 2.0 * opts['phase'] / (1 - 2.0 ** -opts['phase'])
 
 
 def _v_init(opts: Dict[str, Any]) -> float:

@@ -1,5 +1,24 @@
-"""One-Spike (algorithms_others.md §2): single-spike phase coding with K
-phases, a per-layer base and threshold shift."""
+"""One-Spike (algorithms_others.md §2, §7): single-spike phase coding with
+K phases, a base and a threshold shift.
+
+The defaults are the authors' own later code's (``SpikedAttention``):
+K = 40 phases at one base B = 1.15, the midpoint threshold shift, and
+per-channel maximum scales (no percentile clip: a single spike cannot carry
+more than its phase-0 level, so the maximum is representable and nothing
+saturates). Signed sites (identity sites, LeakyReLU's negative side) code
+each sign on a scale of its own. A read-out step is one whole inference
+((depth + 1) K network steps); biases enter once per window, which is what
+injecting ``b / K`` at each of the K steps sums to.
+
+``select=True`` chooses base and shift per layer by the next layers' error
+(:func:`select_bases`, with bias correction): it won at K = 8, where no
+single base is good (B = 1.5 zeroes about 30 % of the non-zero values of a
+heavy-tailed layer, B = 2 errs by about 17 %), and loses at K = 40 on both
+detectors (first 12 val images, 2026-12-07: Faster R-CNN mAP@0.5 0.820
+selected against 0.840 fixed; ResNet-18 100 % against 99.5 %), so the
+fixed base is the default (sweeps: ``configs/_base_/conversion/sweeps/
+onespike_*.py``).
+"""
 from typing import Any, Callable, Dict, Optional, Sequence
 
 from torch import Tensor, nn
@@ -58,9 +77,10 @@ def select_phase_codes(snn: nn.Module, runs: Sequence[Callable[[], Any]],
 
 ONESPIKE = register_method(Method(
     'onespike', build_onespike, identity_onespike,
-    # K phases; base and shift chosen per layer (select=True) or fixed
-    # (base, shift; shift None = the midpoint).
-    dict(channel_wise=True, phases=8, base=2.0, shift=None, select=True),
+    # K phases at one base and shift (shift None = the midpoint), or both
+    # chosen per layer (select=True); per-channel maximum scales.
+    dict(channel_wise=True, threshold='max', phases=40, base=1.15,
+         shift=None, select=False),
     finalize=select_phase_codes,
     single_inference=True,
     results_note='each T is one more single-spike inference (the '
