@@ -139,7 +139,7 @@ def iterate_readouts(snn: nn.Module,
                      schedule: Optional[Schedule] = None,
                      forward: Optional[Forward] = None,
                      chunk: int = 1,
-                     delay: Optional[int] = None
+                     evaluation_delay: Optional[int] = None
                      ) -> Iterator[Tuple[int, ReadOut]]:
     """Simulate ``snn`` on constant ``inputs``, yielding read-outs as reached.
 
@@ -165,7 +165,7 @@ def iterate_readouts(snn: nn.Module,
     then treat the batch dimension per sample (any stage whose layers do).
 
     Delayed evaluation: a network that carries an evaluation delay ``t0``
-    (:class:`~spikedet.neurons.ReadoutDelay`, or ``delay`` given here)
+    (:class:`~spikedet.neurons.ReadoutDelay`, or ``evaluation_delay``)
     averages each read-out at T over the steps after ``t0`` only, or over
     the last few when T is short (:func:`window_start`); its total steps
     are still T. The running sum is copied once at each window's start, so
@@ -179,16 +179,14 @@ def iterate_readouts(snn: nn.Module,
         forward: ``forward(snn, inputs)`` runs one step; defaults to
             ``snn(inputs)``. Its output may be any nest of tensors.
         chunk: Wake steps per forward call. Defaults to 1.
-        delay: Evaluation delay ``t0`` in wake steps; None (the default)
-            takes the network's own (0 without one), 0 averages every
-            step.
+        evaluation_delay: ``t0`` in wake steps; None (the default) takes
+            the network's own (0 without one), 0 averages every step.
 
     Yields:
         ``(T, ReadOut)`` in increasing T.
     """
     wanted = check_timesteps(timesteps)
     chunk = check_chunk(chunk)
-    delay_arg = delay
     schedule = build_schedule(schedule)
     forward = forward or _default_forward
     stack = _stacked(inputs, chunk) if chunk > 1 else inputs
@@ -196,21 +194,20 @@ def iterate_readouts(snn: nn.Module,
     acc = None
     span = step_span(snn)
     delay = latency(snn)
-    evaluation_delay = readout_delay(snn) if delay_arg is None else delay_arg
-    if evaluation_delay < 0:
-        raise SimulationError(f'the evaluation delay must be >= 0, got '
-                              f'{evaluation_delay}')
-    if evaluation_delay and has_sleep(schedule):
+    t0 = readout_delay(snn) if evaluation_delay is None else evaluation_delay
+    if t0 < 0:
+        raise SimulationError(f'the evaluation delay must be >= 0, got {t0}')
+    if t0 and has_sleep(schedule):
         raise SimulationError('delayed evaluation averages consecutive wake '
                               'steps; it does not apply to a wake-sleep '
-                              'schedule (pass delay=0)')
-    starts = window_starts(wanted, evaluation_delay)
+                              'schedule (pass evaluation_delay=0)')
+    starts = window_starts(wanted, t0)
     sums_at: Dict[int, Any] = {}  # the running sum after each window start
     silent = 0
     idle = False
 
     def readout(wake: int, total: int) -> ReadOut:
-        start = window_start(wake, evaluation_delay)
+        start = window_start(wake, t0)
         if not start:
             return ReadOut(tree_map(lambda a: a / wake, acc), wake,
                            total * span, silent)
@@ -286,10 +283,10 @@ def simulate(snn: nn.Module,
              schedule: Optional[Schedule] = None,
              forward: Optional[Forward] = None,
              chunk: int = 1,
-             delay: Optional[int] = None) -> Dict[int, ReadOut]:
+             evaluation_delay: Optional[int] = None) -> Dict[int, ReadOut]:
     """Simulate once and return ``{T: ReadOut}`` for every requested T.
 
     See :func:`iterate_readouts` for the arguments.
     """
     return dict(iterate_readouts(snn, inputs, timesteps, schedule, forward,
-                                 chunk, delay))
+                                 chunk, evaluation_delay))

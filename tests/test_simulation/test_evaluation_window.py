@@ -34,7 +34,7 @@ def test_delayed_readout_averages_the_steps_after_the_delay(chunk):
     # read-out at T must be the mean of steps (start, T].
     x = torch.randn(5, 6)
     timesteps = list(range(1, 25))
-    plain = simulate(_Chain(), x, timesteps, chunk=chunk, delay=0)
+    plain = simulate(_Chain(), x, timesteps, chunk=chunk, evaluation_delay=0)
     sums = {t: r.output * t for t, r in plain.items()}
     sums[0] = torch.zeros_like(sums[1])
     delayed = simulate(_Chain(delay=7), x, [2, 5, 9, 11, 12, 24],
@@ -49,11 +49,11 @@ def test_delayed_readout_averages_the_steps_after_the_delay(chunk):
 
 def test_delay_argument_overrides_and_is_checked():
     x = torch.randn(2, 6)
-    ours = simulate(_Chain(delay=7), x, [16], delay=0)[16].output
+    ours = simulate(_Chain(delay=7), x, [16], evaluation_delay=0)[16].output
     plain = simulate(_Chain(), x, [16])[16].output
     assert torch.equal(ours, plain)
     with pytest.raises(SimulationError, match='delay'):
-        simulate(_Chain(), x, [4], delay=-1)
+        simulate(_Chain(), x, [4], evaluation_delay=-1)
     with pytest.raises(SimulationError, match='wake-sleep'):
         simulate(_Chain(delay=2), x, [4],
                  dict(type='wake_sleep', margin=2, sleep=2))

@@ -7,6 +7,7 @@ from mmengine.hooks import Hook
 from torch import nn
 
 from ...registry import HOOKS, MODELS
+from ...neurons import ReadoutDelay
 from ..calibration import calibration_batches
 from ..runner_utils import unwrap
 
@@ -56,3 +57,9 @@ class ConversionHook(Hook):
         runner.model = snn
         runner.logger.info(f'converted the ANN with {snn.method!r} before '
                            'testing')
+        delays = {name: m.readout_delay() for name, m in snn.named_modules()
+                  if isinstance(m, ReadoutDelay)}
+        if delays:
+            runner.logger.info('delayed evaluation: ' + ', '.join(
+                f'{name.rpartition(".")[0] or "net"} skips its first {t0} '
+                'steps' for name, t0 in delays.items()))

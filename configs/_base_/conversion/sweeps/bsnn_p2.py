@@ -1,3 +1,3 @@
-# BSNN with P = 2 steps per phase (the paper's default is 4): a point of
-# the phase sweep in docs/bsnn_phase_sweep.md.
+# BSNN with P = 2 steps per phase (the default is 4; the phase-coded
+# reading, so a fire phase sends 2 bits): docs/bsnn_phase_sweep.md.
 conversion = dict(method='bsnn', phase=2)

@@ -1,2 +1,3 @@
-# One-Spike with K = 16 phases (the default is 8): docs/onespike_phase_sweep.md.
+# One-Spike with K = 16 phases at the default base 1.15 (the default K is
+# 40): docs/onespike_phase_sweep.md.
 conversion = dict(method='onespike', phases=16)
