@@ -139,7 +139,8 @@ def iterate_readouts(snn: nn.Module,
                      schedule: Optional[Schedule] = None,
                      forward: Optional[Forward] = None,
                      chunk: int = 1,
-                     evaluation_delay: Optional[int] = None
+                     evaluation_delay: Optional[int] = None,
+                     horizon: Optional[int] = None
                      ) -> Iterator[Tuple[int, ReadOut]]:
     """Simulate ``snn`` on constant ``inputs``, yielding read-outs as reached.
 
@@ -149,9 +150,9 @@ def iterate_readouts(snn: nn.Module,
     rest of a sleep phase is skipped once a sleep step was silent
     (:class:`SilenceWatch`). A network with a :func:`latency` runs that
     many steps before the read-out starts accumulating; they count in the
-    total steps. Every stateful module learns the run's largest read-out T
-    (:func:`~spikedet.neurons.stateful.set_horizon`) before the first
-    step and is reset before it (and after the last), so batches never
+    total steps. Every stateful module learns the run's length (``horizon``,
+    :func:`~spikedet.neurons.stateful.set_horizon`) before the first step
+    and is reset before it (and after the last), so batches never
     leak into each other.
 
     With ``chunk = K > 1``, up to K consecutive wake steps run as one
@@ -181,6 +182,10 @@ def iterate_readouts(snn: nn.Module,
         chunk: Wake steps per forward call. Defaults to 1.
         evaluation_delay: ``t0`` in wake steps; None (the default) takes
             the network's own (0 without one), 0 averages every step.
+        horizon: The length of the run this simulation belongs to, for
+            modules whose rule follows it; None (the default): the
+            largest of ``timesteps``. A two-stage detector's box head,
+            simulated per read-out, passes its stage 1's.
 
     Yields:
         ``(T, ReadOut)`` in increasing T.
@@ -228,7 +233,7 @@ def iterate_readouts(snn: nn.Module,
                 tree_map(Tensor.add_, acc, current)
 
     reset_states(snn)
-    set_horizon(snn, wanted[-1])
+    set_horizon(snn, horizon or wanted[-1])
     try:
         with torch.no_grad(), cached_input_layers(snn, (inputs, stack)), \
                 SilenceWatch(snn, has_sleep(schedule)) as watch, \
@@ -283,10 +288,11 @@ def simulate(snn: nn.Module,
              schedule: Optional[Schedule] = None,
              forward: Optional[Forward] = None,
              chunk: int = 1,
-             evaluation_delay: Optional[int] = None) -> Dict[int, ReadOut]:
+             evaluation_delay: Optional[int] = None,
+             horizon: Optional[int] = None) -> Dict[int, ReadOut]:
     """Simulate once and return ``{T: ReadOut}`` for every requested T.
 
     See :func:`iterate_readouts` for the arguments.
     """
     return dict(iterate_readouts(snn, inputs, timesteps, schedule, forward,
-                                 chunk, evaluation_delay))
+                                 chunk, evaluation_delay, horizon))

@@ -106,15 +106,16 @@ def monitored(stats: Optional[TimestepStatistics], net: nn.Module,
 def monitored_readouts(stats: Optional[TimestepStatistics], net: nn.Module,
                        inputs: Any, timesteps: Sequence[int],
                        schedule: Optional[Schedule] = None,
-                       chunk: int = 1
+                       chunk: int = 1,
+                       horizon: Optional[int] = None
                        ) -> Iterator[Tuple[int, ReadOut, Optional[Snapshot]]]:
     """:func:`iterate_readouts` of ``net(inputs)`` (``chunk`` wake steps
-    per call), with the counts so far at each read-out when ``stats`` is
-    set (else None); adding them to ``stats`` is the caller's (a two-stage
-    detector adds both stages)."""
+    per call, ``horizon`` the run's length), with the counts so far at
+    each read-out when ``stats`` is set (else None); adding them to
+    ``stats`` is the caller's (a two-stage detector adds both stages)."""
     monitor = monitored(stats, net, lambda: net(inputs))
     with monitor or nullcontext():
         for t, readout in iterate_readouts(net, inputs, timesteps, schedule,
-                                           chunk=chunk):
+                                           chunk=chunk, horizon=horizon):
             yield t, readout, (None if monitor is None else
                                monitor.snapshot(readout.silent_steps))

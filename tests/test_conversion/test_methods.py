@@ -133,6 +133,12 @@ def test_spicalib_equals_burst_while_the_rule_cannot_act():
     for t in range(1, 34):
         assert torch.equal(ours[t].output, theirs[t].output), t
     assert not torch.equal(ours[64].output, theirs[64].output)
+    # A simulation that is part of a longer run (a two-stage detector's box
+    # head, per read-out) takes that run's length: A = 32 here too.
+    part = simulate(calibrated, x, [24], horizon=64)[24].output
+    assert torch.equal(part, theirs[24].output)
+    alone = simulate(calibrated, x, [24])[24].output  # A = 12
+    assert not torch.equal(alone, theirs[24].output)
     # A fixed allowance acts early on the same network.
     fixed, _ = _convert(model, 'configs/_base_/conversion/sweeps/'
                         'spicalib_a4.py')

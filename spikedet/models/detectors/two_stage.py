@@ -70,14 +70,14 @@ class TwoStagePrediction:
                      proposals: List, t: int, metas: List[Dict],
                      rescale: bool) -> Tuple:
         """Stage 2 of read-out ``t`` (``box_input='readout'``): the box head
-        simulated for ``t`` wake steps on the pooled neck read-out. Returns
-        the results, the box head's total steps and its counts (or
-        None)."""
+        simulated for ``t`` wake steps on the pooled neck read-out, as part
+        of a run to stage 1's largest T (its horizon). Returns the results,
+        the box head's total steps and its counts (or None)."""
         extractor = self.ann.roi_head.bbox_roi_extractor
         roi_feats = extractor(planar(feats, extractor.num_inputs), rois)
         (_, readout, counts), = monitored_readouts(
             self.stats, self.box_net, roi_feats, [t], self.schedule,
-            self.chunk)
+            self.chunk, horizon=self.timesteps[-1])
         if counts is not None:
             counts = counts.prefixed('roi_head.')
         results = self._decode_boxes(rois, proposals, readout.output, metas,
