@@ -16,28 +16,30 @@ _TAG = '_spikedet_depth'
 Number = Union[int, float]
 
 
-def _depth(value: Any) -> Number:
+def depth_of(value: Any) -> Number:
+    """The largest depth tag among the tensors in ``value`` (0: none)."""
     leaves, _ = tree_flatten(value)
     return max((getattr(t, _TAG, 0) for t in leaves
                 if isinstance(t, Tensor)), default=0)
 
 
-def _tag(value: Any, depth: Number) -> None:
+def tag_depth(value: Any, depth: Number) -> None:
+    """Tag every tensor in ``value`` with ``depth``."""
     leaves, _ = tree_flatten(value)
     for t in leaves:
         if isinstance(t, Tensor):
             setattr(t, _TAG, depth)
 
 
-class _DepthMode(TorchFunctionMode):
+class DepthMode(TorchFunctionMode):
     """Every torch call's outputs get the largest depth of its inputs."""
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         out = func(*args, **kwargs)
-        depth = max(_depth(args), _depth(kwargs))
+        depth = max(depth_of(args), depth_of(kwargs))
         if depth:
-            _tag(out, depth)
+            tag_depth(out, depth)
         return out
 
 
@@ -65,13 +67,13 @@ def spiking_depths(net: nn.Module, run: Callable[[], Any],
 
     def hook(name):
         def after(module, args, out):
-            depth = _depth(args) + weight(module)
+            depth = depth_of(args) + weight(module)
             depths[name] = max(depths.get(name, 0), depth)
-            _tag(out, depth)
+            tag_depth(out, depth)
         return after
 
     def run_tagged():
-        with _DepthMode():
+        with DepthMode():
             run()
 
     probe_run(net, {m: hook(n) for n, m in net.named_modules()

@@ -46,10 +46,10 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
 from ..neurons.stateful import opaque
+from .depth import DepthMode, depth_of, tag_depth
 from .errors import ConversionError
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable
@@ -127,9 +127,9 @@ class _Clip(nn.Module):
         with opaque():
             y = self._activate(x)
             if self.probing:
-                self.upstream = _depth_of(x)
+                self.upstream = depth_of(x)
                 y = y.clone()  # an output of its own to tag
-                setattr(y, _TAG, self.upstream + 1)
+                tag_depth(y, self.upstream + 1)
             if self.probing or self.bypass:
                 self.last_output = y
                 return y
@@ -192,18 +192,10 @@ class _Pool(_Clip):
         return self._clip(pooled)
 
 
-_TAG = '_spikedet_ltb_depth'
-
-
-def _depth_of(value: Any) -> int:
-    return max((getattr(t, _TAG, 0) for t in tree_flatten(value)[0]
-                if isinstance(t, Tensor)), default=0)
-
-
-class _Readers(TorchFunctionMode):
-    """During the probe: counts the torch calls that read each tensor
-    (metadata queries aside) and tags every output with the number of
-    clips upstream of it (a clip adds one, see :class:`_Clip`)."""
+class _Readers(DepthMode):
+    """During the probe: tags every output with the number of clips
+    upstream of it (a clip adds one, see :class:`_Clip`) and counts the
+    torch calls that read each tensor (metadata queries aside)."""
 
     METADATA = {'size', 'dim', 'numel', '__get__', 'stride', 'is_contiguous',
                 'element_size', 'data_ptr', 'storage_offset'}
@@ -213,19 +205,11 @@ class _Readers(TorchFunctionMode):
         self.reads: Dict[int, int] = {}
 
     def __torch_function__(self, func, types, args=(), kwargs=None):
-        kwargs = kwargs or {}
-        if getattr(func, '__name__', '') in self.METADATA:
-            return func(*args, **kwargs)
-        for leaf in tree_flatten((args, kwargs))[0]:
-            if isinstance(leaf, Tensor):
-                self.reads[id(leaf)] = self.reads.get(id(leaf), 0) + 1
-        out = func(*args, **kwargs)
-        depth = _depth_of((args, kwargs))
-        if depth:
-            for leaf in tree_flatten(out)[0]:
+        if getattr(func, '__name__', '') not in self.METADATA:
+            for leaf in tree_flatten((args, kwargs or {}))[0]:
                 if isinstance(leaf, Tensor):
-                    setattr(leaf, _TAG, depth)
-        return out
+                    self.reads[id(leaf)] = self.reads.get(id(leaf), 0) + 1
+        return super().__torch_function__(func, types, args, kwargs)
 
 
 def balance_thresholds(model: nn.Module, table: SiteTable,
