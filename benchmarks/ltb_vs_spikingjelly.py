@@ -3,8 +3,8 @@ shapes ResNet-18 classifier: top-1 against T, side by side, same data
 (a benchmark, not a test; SpikingJelly is not a dependency of spikedet).
 
     python benchmarks/ltb_vs_spikingjelly.py [--calib-batches 5]
-        [--batch 64] [--every 3] [--timesteps 1 2 4 ... 256]
-        [--sj-path ~/.cache/spikedet/spikingjelly]
+        [--batch 64] [--updates 1000] [--every 3]
+        [--timesteps 1 2 4 ... 256] [--sj-path ~/.cache/spikedet/spikingjelly]
 
 SpikingJelly is imported from ``--sj-path``, installed there by pip on
 first use (``spikingjelly==2.0.0`` and the few packages its converter
@@ -16,13 +16,15 @@ the train split, unaugmented) and simulate the same val crops (every
 ``--every``-th, every class in proportion); a read-out at T averages the
 output of steps 1..T. Columns:
 
-* SpikingJelly: ``LocalThresholdBalancingRecipe``: one threshold update
-  per calibration batch, half-threshold IF neurons;
-* spikedet, same rule: ``ltb`` with ``iterations`` = the number of
-  calibration batches and ``delayed_evaluation=False``: the same update
-  on the same batches, so the two should agree to float rounding;
-* spikedet ``ltb`` as shipped: 1,000 iterations over the same batches and
-  delayed evaluation (its read-out at T leaves out the fill time t0).
+* SpikingJelly: ``LocalThresholdBalancingRecipe``, which makes one
+  threshold update per batch of its dataloader, given the calibration
+  batches cycled to ``--updates`` batches; half-threshold IF neurons;
+* spikedet, same rule: ``ltb`` with ``iterations=--updates`` (the same
+  batches cycled) and ``delayed_evaluation=False``: the same updates on
+  the same batches, so the two should agree to float rounding;
+* spikedet ``ltb`` as shipped (``--updates`` iterations, 1,000 by
+  default, and delayed evaluation: its read-out at T leaves out the fill
+  time t0).
 
 Everything printed is measured in this run.
 """
@@ -122,6 +124,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--calib-batches', type=int, default=5)
     parser.add_argument('--batch', type=int, default=64)
+    parser.add_argument('--updates', type=int, default=1000,
+                        help='threshold updates (calibration batches, '
+                        'cycled)')
     parser.add_argument('--every', type=int, default=3,
                         help='val crops: every k-th')
     parser.add_argument('--timesteps', type=int, nargs='+',
@@ -138,11 +143,12 @@ def main() -> None:
     with torch.no_grad():
         ann_correct = sum(int((ann(x).argmax(1) == labels).sum())
                           for x, labels in evaluation)
-    same = convert(ann, calib, 'ltb', iterations=len(calib),
+    same = convert(ann, calib, 'ltb', iterations=args.updates,
                    delayed_evaluation=False)
-    shipped = convert(ann, calib, 'ltb')
+    shipped = convert(ann, calib, 'ltb', iterations=args.updates)
     recipe = ann2snn.recipes.LocalThresholdBalancingRecipe(
-        dataloader=[(x, None) for x in calib])
+        dataloader=[(calib[k % len(calib)], None)
+                    for k in range(args.updates)])
     theirs = ann2snn.Converter(recipe).convert(ann).eval()
     timesteps = sorted(set(args.timesteps))
     columns = [_top1_spikingjelly(theirs, functional, evaluation, timesteps),
@@ -150,12 +156,13 @@ def main() -> None:
                _top1_spikedet(shipped, evaluation, timesteps)]
     delay = int(shipped.spikedet_readout_delay.delay)
     print(f'ResNet-18 (shapes), {images} val crops, {len(calib)} '
-          f'calibration batches of {args.batch}; ANN top-1 '
+          f'calibration batches of {args.batch} cycled to {args.updates} '
+          f'threshold updates; ANN top-1 '
           f'{100 * ann_correct / images:.2f} %; {torch.get_num_threads()} '
           f'threads')
-    print(f'| T | SpikingJelly LTB | spikedet LTB, same rule | '
-          f'spikedet ltb (1,000 iterations, t0 = {delay}) | '
-          f'difference (same rule) |')
+    print(f'| T | SpikingJelly LTB | spikedet ltb, no delay | '
+          f'spikedet ltb (t0 = {delay}) | difference (no delay - '
+          f'SpikingJelly) |')
     print('|---|---|---|---|---|')
     for t in timesteps:
         cells: List[float] = [100 * c[t] / images for c in columns]
