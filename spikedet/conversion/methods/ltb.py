@@ -28,6 +28,14 @@ evaluation.
   fill times of all layers in module order; the longest path is the same
   for a chain and does not count parallel branches (a detector's heads)
   twice [R].
+
+Checked against SpikingJelly 2.0.0's ``LocalThresholdBalancingRecipe`` by
+``benchmarks/ltb_vs_spikingjelly.py`` (2026-12-07): on the shapes ResNet-18,
+the same 1,000 updates on the same 5 calibration batches give the same
+top-1 at every T from 1 to 256 (200 val crops; 99.5 % at T = 32, 100 % at
+128); delayed evaluation (t0 = 38) adds 1.5 points at T = 16. With 200
+iterations instead of 1,000 the curve was the same from T = 16 on (99 %
+at 16, 100 % at 32); with 50 it stopped at 98 %.
 """
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Sequence
