@@ -27,11 +27,9 @@ NEURONS = {
 }
 
 __all__ = [
-    'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron', 'ConsistentIFNeuron',
-    'SignedConsistentIFNeuron',
-    'DoubleThresholdNeuron', 'MaxPoolThenNeuron', 'OneSpikeNeuron', 'ReadoutDelay',
-    'SpikeCalibration', 'SpikingMaxPool2d',
-    'StatefulModule',
-    'reset_states', 'set_sleep',
+    'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron',
+    'ConsistentIFNeuron', 'SignedConsistentIFNeuron', 'DoubleThresholdNeuron',
+    'MaxPoolThenNeuron', 'OneSpikeNeuron', 'ReadoutDelay', 'SpikeCalibration',
+    'SpikingMaxPool2d', 'StatefulModule', 'reset_states', 'set_sleep',
     'NEURONS', 'kernels'
 ]

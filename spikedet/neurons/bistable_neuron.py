@@ -53,8 +53,9 @@ class BistableNeuron(BaseNeuron):
     rate reading carries ``P + 1``. A cycle of ``2P`` steps delivers
     ``2P (W a + b)`` and the bits sum to at most ``theta (1 - 2^-P)``, so
     the converter sets ``theta = 2 P lambda / (1 - 2^-P)``: the message
-    resolves about ``lambda 2^-P`` in one cycle (remainder carried over). A spike is one event carrying a level
-    (``spike_value_is_count`` False); its ``2^-k`` weight is a shift.
+    resolves about ``lambda 2^-P`` in one cycle (remainder carried over).
+    A spike is one event carrying a level (``spike_value_is_count``
+    False); its ``2^-k`` weight is a shift.
 
     ``depth`` is set after conversion by
     :func:`spikedet.conversion.spiking_depths` (not saved: it is structure).
