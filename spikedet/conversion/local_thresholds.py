@@ -46,13 +46,13 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
-from torch.utils._pytree import tree_flatten
 
 from ..neurons.stateful import opaque
-from .depth import DepthMode, depth_of, tag_depth
+from .depth import depth_of, tag_depth
 from .errors import ConversionError
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable
+from .tensor_reads import ReadCounter
 
 
 #: Activation kinds whose neuron may move behind a max-pool reading them.
@@ -192,26 +192,6 @@ class _Pool(_Clip):
         return self._clip(pooled)
 
 
-class _Readers(DepthMode):
-    """During the probe: tags every output with the number of clips
-    upstream of it (a clip adds one, see :class:`_Clip`) and counts the
-    torch calls that read each tensor (metadata queries aside)."""
-
-    METADATA = {'size', 'dim', 'numel', '__get__', 'stride', 'is_contiguous',
-                'element_size', 'data_ptr', 'storage_offset'}
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.reads: Dict[int, int] = {}
-
-    def __torch_function__(self, func, types, args=(), kwargs=None):
-        if getattr(func, '__name__', '') not in self.METADATA:
-            for leaf in tree_flatten((args, kwargs or {}))[0]:
-                if isinstance(leaf, Tensor):
-                    self.reads[id(leaf)] = self.reads.get(id(leaf), 0) + 1
-        return super().__torch_function__(func, types, args, kwargs)
-
-
 def balance_thresholds(model: nn.Module, table: SiteTable,
                        forward: Callable[[nn.Module, Any], Any],
                        batches: Sequence[Any], iterations: int,
@@ -269,7 +249,7 @@ def _pair(work: nn.Module, forward, batch, clips: Dict[str, _Clip]) -> None:
     with no clip upstream."""
     for clip in clips.values():
         clip.probing = True
-    readers = _Readers()
+    readers = ReadCounter()  # clips tag their outputs one deeper
     with readers:
         forward(work, batch)
     relus = [c for c in clips.values()
