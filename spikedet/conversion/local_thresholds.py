@@ -41,7 +41,7 @@ of batches (its firing rate times ``theta``).
 """
 import copy
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence
 
 import torch
 import torch.nn.functional as F

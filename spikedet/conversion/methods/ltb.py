@@ -47,7 +47,7 @@ from ...neurons import (IFNeuron, MaxPoolThenNeuron, ReadoutDelay,
 from ..depth import spiking_depths
 from ..local_thresholds import balance_thresholds
 from ..ops import ActivationSpec
-from .base import Claim, Method, clip_cap, spiking_pool
+from .base import Method, clip_cap, spiking_pool
 from .registry import register_method
 
 #: The attribute under which the network keeps its evaluation delay.

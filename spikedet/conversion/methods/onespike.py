@@ -26,7 +26,7 @@ from torch import Tensor, nn
 from ...neurons import OneSpikeNeuron
 from ..depth import spiking_depths
 from ..phase_calibration import select_bases
-from .base import Claim, Method, Preset
+from .base import Claim, Method
 from .registry import register_method
 
 
