@@ -50,12 +50,14 @@ def _replaces_inplace(model: nn.Module, site: Site) -> bool:
 
 
 def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
-              opts: Dict[str, Any], analog_inputs: bool = False):
+              opts: Dict[str, Any], analog_inputs: bool = False,
+              observe_sites: bool = True):
     """Trace the sites of ``model`` over ``calib_data`` and observe them.
 
     Activation sites get an :class:`ActivationObserver` of their output,
     identity sites a :class:`SignedObserver` of the value they pass on;
-    clip-floor sites carry their scales and need none.
+    clip-floor sites carry their scales and need none. With
+    ``observe_sites=False`` the sites are only traced (no observers).
 
     Returns:
         ``(site table, {site name: observer})``.
@@ -76,7 +78,8 @@ def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
     table: Optional[SiteTable] = None
     for batch in calib_data:
         table = trace_sites(model, lambda b=batch: forward(model, b), table,
-                            observe, opts['spike_driven'], analog_inputs)
+                            observe if observe_sites else None,
+                            opts['spike_driven'], analog_inputs)
     if table is None:
         raise ConversionError('the calibration set is empty: conversion '
                               'needs at least one batch')
@@ -156,9 +159,12 @@ def convert(model: nn.Module,
             seen.append(batch)
             yield batch
 
-    table, observers = calibrate(snn, all_batches(), forward, opts,
-                                 analog_inputs)
     chosen = resolved.method
+    # A method with its own threshold pass needs the sites, not their
+    # percentile statistics.
+    table, observers = calibrate(snn, all_batches(), forward, opts,
+                                 analog_inputs,
+                                 observe_sites=chosen.thresholds is None)
     tuned = chosen.thresholds(snn, table, forward, seen, opts) \
         if chosen.thresholds is not None else {}
 

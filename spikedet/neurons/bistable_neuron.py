@@ -128,12 +128,13 @@ class BistableNeuron(BaseNeuron):
         # fire phase weighs 2^-(k+1).
         weight = 1.0 if self.coding == 'rate' else \
             2.0 ** -(t % self.phase + 1)
-        theta = self.theta(x) * weight
+        theta = self.theta(x) if weight == 1.0 else self.theta(x) * weight
         spikes = (self.v >= theta).to(x.dtype)
         value = spikes * theta
         self.v = self.v - value
         if self.alpha is not None:
-            theta_n = self.theta_neg(x) * weight
+            theta_n = self.theta_neg(x) if weight == 1.0 else \
+                self.theta_neg(x) * weight
             neg = (self.v <= -theta_n / self.alpha).to(x.dtype)
             self.v = self.v + neg * theta_n / self.alpha
             spikes = spikes - neg
