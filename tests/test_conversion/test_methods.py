@@ -104,7 +104,11 @@ def test_termapping_and_augmapping_neurons():
     assert ter.relu.gate and not ter.leaky.gate
     assert ter.leaky.alpha == pytest.approx(0.1)
     assert aug.relu.c_max == 4
-    assert torch.allclose(aug.relu.threshold * 4, ter.relu.threshold)
+    # AugMapping splits the 99.99 % percentile (TerMapping: 99.9 %) in 4.
+    ter_tail = convert(model, [_data(1), _data(2)], 'termapping',
+                       percentile=99.99)
+    assert torch.allclose(aug.relu.threshold * 4, ter_tail.relu.threshold)
+    assert (ter_tail.relu.threshold > ter.relu.threshold).all()
     # At the ReLU6 site one step never carries more than the clip.
     assert float(aug.six.threshold.max()) * aug.six.c_max <= 6
 
@@ -112,7 +116,7 @@ def test_termapping_and_augmapping_neurons():
 def test_spicalib_filters_every_rectifying_neuron():
     snn, _ = _convert(Mixed().eval(), 'spicalib')
     assert isinstance(snn.relu, IFNeuron)
-    assert isinstance(snn.leaky, SignedIFNeuron)
+    assert isinstance(snn.leaky, DoubleThresholdNeuron)  # signed bursts
     for site in (snn.relu, snn.six, snn.leaky):
         assert isinstance(site.spike_filter, SpikeCalibration)
         assert site.spike_filter.allowance is None  # follows the run
@@ -157,6 +161,35 @@ def test_spicalib_is_probed_and_monitored_like_any_network():
     with monitor:
         simulate(snn, x, [8])
         assert monitor.snapshot().layers['relu'].spikes > 0
+
+
+def test_burst_fires_bursts_at_signed_sites_too():
+    # The LeakyReLU site and an identity site (a linear bottleneck's
+    # output read by the next conv) fire up to 5 spikes of either sign per
+    # step, on the thresholds plain IF gives them; one spike per step there
+    # clipped a detector's residual streams at the threshold.
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(3, 8, 3, padding=1), nn.LeakyReLU(0.1),
+                          nn.Conv2d(8, 8, 1), nn.Conv2d(8, 4, 1)).eval()
+    data = [_data(1), _data(2)]
+    single = convert(model, data, 'if', channel_wise=True)
+    burst = convert(model, data, 'if', channel_wise=True, max_spikes=5)
+    kinds = [type(m) for m in single.modules()]
+    assert kinds.count(SignedIFNeuron) == 2  # the leaky and identity sites
+    signed = [m for m in burst.modules()
+              if isinstance(m, DoubleThresholdNeuron)]
+    assert sorted(m.alpha for m in signed) == pytest.approx([0.1, 1.0])
+    assert all(m.c_max == 5 and not m.gate for m in signed)
+    assert signed[1].neg_threshold is not None  # a scale per sign
+    # A current of 3 thresholds per step passes whole, of either sign
+    # (the negative side of the LeakyReLU at its gain 0.1).
+    neuron = signed[0]
+    theta = neuron.threshold.view(1, -1, 1, 1)
+    x = torch.cat([3 * theta, -35 * theta]).expand(2, -1, 2, 2)
+    neuron.reset()
+    out = neuron(x.clone())
+    assert torch.allclose(out[0], 3 * theta[0].expand_as(out[0]))
+    assert torch.allclose(out[1], -3 * theta[0].expand_as(out[1]))
 
 
 def test_burst_cap_respects_relu6():
