@@ -42,6 +42,7 @@ from spikedet.simulation import (DEFAULT_TIMESTEPS, ENERGY_CONVENTIONS,
 from spikedet.utils.atomic_io import atomic_write_text
 from spikedet.utils.cli import run_cli
 from spikedet.utils.errors import UserInputError
+from spikedet.utils.revision import measured_on
 from spikedet.visualization.energy_front import plot_energy_fronts
 
 # The library's default read-outs up to 128 (--extend-to lengthens slow
@@ -107,6 +108,7 @@ def main() -> int:
                             first), flush=True)
         return run
 
+    measured = measured_on()  # the code the runs start with
     start = time.perf_counter()
     with ThreadPoolExecutor(args.jobs) as pool:
         runs = dict(zip(jobs, pool.map(one, jobs)))
@@ -122,7 +124,7 @@ def main() -> int:
     timing = cmp.timing_text(list(runs.values()), args.jobs,
                              (time.perf_counter() - start) / 60)
     header = dict(command=' '.join(['python tools/compare.py', *sys.argv[1:]]),
-                  timing=timing, images=str(args.images),
+                  timing=timing, measured=measured, images=str(args.images),
                   cls_every=str(args.cls_every), energy=ENERGY_CONVENTIONS,
                   not_run=[p for p in available_methods() if p not in presets])
     atomic_write_text(args.out, cmp.results_markdown(
