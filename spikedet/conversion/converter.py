@@ -4,7 +4,7 @@ from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 from torch import nn
 
-from ..neurons import BaseNeuron
+from ..neurons import BaseNeuron, ReadoutDelay
 from .errors import ConversionError
 from .fold_bn import fold_batchnorm
 from .methods import resolve
@@ -111,7 +111,10 @@ def convert(model: nn.Module,
     Passes, in order: deep copy (``model`` is untouched), eval mode, fold
     BatchNorm, trace sites + observe activations, the method's own
     threshold pass if it has one, install the method's spiking modules,
-    the method's finalize pass if it has one.
+    the method's finalize pass if it has one, then the ``evaluation_delay``
+    option's read-out delay if it is set (delayed evaluation for any
+    method: the read-out at T leaves out the first ``t0`` steps, see
+    :func:`spikedet.simulation.window_start`).
 
     Args:
         model: The ANN.
@@ -140,6 +143,7 @@ def convert(model: nn.Module,
     """
     resolved = resolve(method, options)
     opts = resolved.options
+    _check_delay(opts['evaluation_delay'])
     forward = forward or _default_forward
     batches = iter(calib_data)
     try:
@@ -189,4 +193,18 @@ def convert(model: nn.Module,
     finalize = chosen.finalize
     if finalize is not None:
         finalize(snn, [lambda b=b: forward(snn, b) for b in seen], opts)
+    if opts['evaluation_delay'] is not None:
+        ReadoutDelay.attach(snn, opts['evaluation_delay'])
     return snn
+
+
+def _check_delay(value: Any) -> None:
+    """The ``evaluation_delay`` option: None or an int >= 0.
+
+    Raises:
+        ConversionError: Anything else.
+    """
+    if value is not None and (isinstance(value, bool) or
+                              not isinstance(value, int) or value < 0):
+        raise ConversionError('evaluation_delay must be None or a whole '
+                              f'number of steps >= 0, got {value!r}')

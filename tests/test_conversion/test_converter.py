@@ -188,3 +188,25 @@ def test_overwriting_inputs_changes_no_output_and_no_count():
     assert torch.equal(results[0][0], results[1][0])
     assert results[0][1] == results[1][1]
     assert sum(c[1] for c in results[0][1].values()) > 0
+
+
+def test_evaluation_delay_option_for_any_method():
+    # Any method's network reads out after t0 steps when the option is
+    # set (saved with the weights); None keeps the method's own (none for
+    # IF, LTB's estimate); a bad value is refused before anything runs.
+    from spikedet.simulation import readout_delay
+    model = nn.Sequential(nn.Conv2d(3, 4, 3), nn.ReLU(), nn.Conv2d(4, 2, 1))
+    batches = _batches((2, 3, 8, 8))
+    snn = convert(model, batches, 'augmapping', evaluation_delay=5)
+    assert readout_delay(snn) == 5
+    assert int(snn.state_dict()['spikedet_readout_delay.delay']) == 5
+    assert readout_delay(convert(model, batches, 'if')) == 0
+    ltb = convert(model, batches, 'ltb', iterations=20, evaluation_delay=2)
+    assert readout_delay(ltb) == 2  # the option overrides the estimate
+    x = batches[0]
+    late, plain = (simulate(s, x, [12])[12].output for s in (
+        snn, convert(model, batches, 'augmapping')))
+    assert not torch.equal(late, plain)
+    for bad in (-1, 2.5, True, 'auto'):
+        with pytest.raises(ConversionError, match='evaluation_delay'):
+            convert(model, batches, 'if', evaluation_delay=bad)

@@ -109,6 +109,9 @@ def test_termapping_and_augmapping_neurons():
                        percentile=99.99)
     assert torch.allclose(aug.relu.threshold * 4, ter_tail.relu.threshold)
     assert (ter_tail.relu.threshold > ter.relu.threshold).all()
+    # AugMapping reads out after 4 steps of fill, TerMapping from step 0.
+    from spikedet.simulation import readout_delay
+    assert (readout_delay(aug), readout_delay(ter)) == (4, 0)
     # At the ReLU6 site one step never carries more than the clip.
     assert float(aug.six.threshold.max()) * aug.six.c_max <= 6
 

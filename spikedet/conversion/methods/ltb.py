@@ -50,10 +50,6 @@ from ..ops import ActivationSpec
 from .base import Method, clip_cap, spiking_pool
 from .registry import register_method
 
-#: The attribute under which the network keeps its evaluation delay.
-DELAY_ATTR = 'spikedet_readout_delay'
-
-
 @dataclass(frozen=True)
 class LearntSite:
     """What the LTB pass hands to :func:`build_ltb` for one site.
@@ -130,7 +126,7 @@ def attach_delay(snn: nn.Module, runs: Sequence[Callable[[], Any]],
         fills = spiking_depths(
             snn, runs[0], lambda m: getattr(m, 'fill_time', 0.0))
         delay = int(max(fills.values(), default=0.0))
-    snn.add_module(DELAY_ATTR, ReadoutDelay(delay))
+    ReadoutDelay.attach(snn, delay)
 
 
 LTB = register_method(Method(
