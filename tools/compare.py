@@ -2,8 +2,8 @@
 
     python tools/compare.py [--images 20] [--cls-every 3] [--jobs 2] \
         [--methods if_channel bsnn ...] [--models yolov3 ...] [--reuse] \
-        [--extend-to 256] [--analog [PRESET ...]] [--out docs/results.md] \
-        [--cfg-options K=V ...]
+        [--extend-to 256] [--no-extend PRESET ...] [--analog [PRESET ...]] \
+        [--out docs/results.md] [--cfg-options K=V ...]
 
 For each committed model (spikedet.engine.model_zoo) and each method preset
 (spikedet.conversion.methods, or preset files) it runs the user's own
@@ -12,9 +12,10 @@ fixed val subset, reading out at T = 1, 2, 4, ..., 128 in one pass
 (``--timesteps``). With ``--extend-to N``, a run whose curve has not
 reached 99 % of its ANN by then runs again, once, to N (one pass gives
 every T; its cells beyond the last T are ``-`` for runs that reached
-99 % earlier). A method that needs a
-quantization-aware ANN converts the ``*_casc-l<L>``
-checkpoint of its wake-sleep margin L. A preset that refuses a model gets a
+99 % earlier, ``not run`` for runs left short: analog runs and the presets
+named by ``--no-extend``, on every model or as ``MODEL:PRESET``). A method
+that needs a quantization-aware ANN converts the ``*_casc-l<L>`` checkpoint
+of its wake-sleep margin L. A preset that refuses a model gets a
 row saying so. ``--analog [PRESET ...]`` also runs those presets (all
 when none is named) with ``spike_driven=False`` and tabulates what the identity sites' neurons cost
 in T99 and save in energy. The markdown holds the curves, T99, firing
@@ -65,6 +66,9 @@ def _parse():
     p.add_argument('--extend-to', type=int, default=0,
                    help='run again to this T (e.g. 256) where a curve has '
                    'not reached 99 %% of its ANN (default: never)')
+    p.add_argument('--no-extend', nargs='+', default=[], metavar='PRESET',
+                   help='presets (or MODEL:PRESET) never run again to '
+                   '--extend-to (cost)')
     p.add_argument('--models', nargs='+', default=None,
                    choices=[m.key for m in MODEL_ZOO])
     p.add_argument('--work-dir', default='work_dirs/compare')
@@ -91,6 +95,8 @@ def main() -> int:
     methods = {preset_key(p): preset_method(p) for p in presets}
 
     columns = [*timesteps, *cmp.doublings(timesteps, args.extend_to)]
+    no_extend = {':'.join(p.split(':')[:-1] + [preset_key(p.split(':')[-1])])
+                 for p in args.no_extend}
 
     def one(job: Job):
         first = cmp.single_readout(methods[job.key], timesteps)
@@ -99,7 +105,9 @@ def main() -> int:
         run = run_job(job, subset, args.work_dir,
                       timesteps[:1] if first else timesteps,
                       args.cfg_options, threads, args.reuse)
-        longer = [] if first else cmp.extension(run, timesteps,
+        short = first or job.analog or job.key in no_extend or \
+            f'{job.model.key}:{job.key}' in no_extend
+        longer = [] if short else cmp.extension(run, timesteps,
                                                 args.extend_to)
         if longer:  # its own folder, so --reuse finds both runs
             run = run_job(job, subset, osp.join(args.work_dir, 'extended'),

@@ -60,7 +60,8 @@ def table_row(model: str, preset: str, run: Dict,
     for t in timesteps:
         values = curve['timesteps'].get(str(t))
         if values is None:  # a single-inference method reads out T = 1;
-            cells.append('-')  # a run that reached 99 % was not extended
+            # a run that reached 99 % was not extended, one left short was
+            cells.append('-' if stats_at or t99 is not None else 'not run')
             continue
         steps = f'{int(values["wake_steps"])}/{int(values["total_steps"])}'
         extra = f' ({values["bbox_mAP"]:.3f})' if 'bbox_mAP' in values \
@@ -261,7 +262,8 @@ def results_markdown(rows: Sequence[str], claims: Sequence[str],
         'pooled neck read-out). A run whose curve had not reached 99 % of '
         'its ANN by the first columns ran again to the last (one pass '
         'gives every T); `-`: not simulated (the run reached 99 % earlier, '
-        'or a single-inference method, which answers at T = 1).',
+        'or a single-inference method, which answers at T = 1); `not run`: '
+        'a run left at the first columns to save time (see the command).',
         '- ANN: the converted network\'s own ANN on the same images (the '
         'quantized ANN for CASC). T99: smallest T reaching 99 % of it.',
         f'- Firing rate, SOPs and energy at T99 (or T={timesteps[-1]}): '

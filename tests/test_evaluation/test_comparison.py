@@ -46,3 +46,7 @@ def test_only_a_curve_short_of_99_percent_is_extended():
     # The extended columns of a run that stopped at 64 read '-'.
     row = table_row('Det', 'if', fast, (32, 64, 128, 256))
     assert row.count('| - |') == 1 and '@64/64 | - | - |' in row
+    # A run left short of 99 % (analog, or --no-extend) reads 'not run'
+    # there: nothing is known about it beyond 64.
+    row = table_row('Det', 'if', slow, (32, 64, 128, 256))
+    assert '@64/64 | not run | not run |' in row and '| > 64 |' in row
