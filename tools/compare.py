@@ -132,8 +132,9 @@ def main() -> int:
     timing = cmp.timing_text(list(runs.values()), args.jobs,
                              (time.perf_counter() - start) / 60)
     header = dict(command=' '.join(['python tools/compare.py', *sys.argv[1:]]),
-                  timing=timing, measured=measured, images=str(args.images),
-                  cls_every=str(args.cls_every), energy=ENERGY_CONVENTIONS,
+                  timing=f'{timing} Measured {measured}.',
+                  images=str(args.images), cls_every=str(args.cls_every),
+                  energy=ENERGY_CONVENTIONS,
                   not_run=[p for p in available_methods() if p not in presets])
     atomic_write_text(args.out, cmp.results_markdown(
         sections.rows, sections.claims, columns, header, sections.analog,
