@@ -11,8 +11,9 @@ DELAY_ATTR = 'spikedet_readout_delay'
 class ReadoutDelay(StatefulModule):
     """Holds a network's evaluation delay ``t0`` (steps) as a buffer, so
     it is saved and loaded with the converted weights. Calling it is the
-    identity (an ``nn.Sequential`` calls every child); the simulator reads :meth:`readout_delay` and averages the output only
-    over steps after ``t0`` (delayed evaluation, see
+    identity (an ``nn.Sequential`` calls every child); the simulator reads
+    :meth:`readout_delay` and averages the output only over steps after
+    ``t0`` (delayed evaluation, see
     :func:`spikedet.simulation.evaluation_window`).
 
     Args:
