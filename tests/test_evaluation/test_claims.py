@@ -42,6 +42,28 @@ def test_fewer_steps_reasons_with_bounds(ours, theirs, factor, verdict):
     assert check.verdict == verdict
 
 
+@pytest.mark.parametrize('ours,theirs,factor,verdict,level', [
+    ([0.0, 0.76, 0.77], [0.0, 0.0, 0.76], 1, 'met', '95.0 %'),   # 2 < 4
+    ([0.0, 0.0, 0.76], [0.0, 0.76, 0.77], 1, 'not met', '95.0 %'),
+    ([0.0, 0.0, 0.8], [0.0, 0.6, 0.7], 4, 'not met', '87.5 %'),  # 4 > 4 / 4
+    ([0.0, 0.7, 0.7, 0.8], [0.0, 0.0, 0.0, 0.7], 2, 'met', '87.5 %'),  # 2 <= 8 / 2
+])
+def test_open_bounds_are_decided_at_the_level_both_reach(
+        ours, theirs, factor, verdict, level):
+    """Where 99 % leaves the claim open, the highest fraction of the ANN
+    both curves reach decides it, and the evidence names that level."""
+    check = check_fewer_steps('claim', _json(_curve(ours)),
+                              _json(_curve(theirs)), factor)
+    assert check.verdict == verdict
+    assert f'at {level} of the ANN' in check.evidence
+
+
+def test_curves_near_zero_decide_nothing():
+    check = check_fewer_steps('c', _curve([0.0, 0.3]), _curve([0.0, 0.2]))
+    assert check.verdict == 'undetermined'
+    assert '25.0 % of their ANNs at most' in check.evidence
+
+
 def test_strictly_fewer_steps():
     same = _curve([0.0, 0.8])
     assert check_fewer_steps('c', same, same).verdict == 'met'
