@@ -4,7 +4,7 @@ from typing import Any, Callable, Dict, Iterable, Optional, Union
 
 from torch import nn
 
-from ..neurons import BaseNeuron, ReadoutDelay
+from ..neurons import BaseNeuron, CompensatedOp, ReadoutDelay
 from .errors import ConversionError
 from .fold_bn import fold_batchnorm
 from .methods import resolve
@@ -56,7 +56,8 @@ def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
 
     Activation sites get an :class:`ActivationObserver` of their output,
     identity sites a :class:`SignedObserver` of the value they pass on;
-    clip-floor sites carry their scales and need none. With
+    clip-floor sites carry their scales and element-wise functions (made
+    rate-exact, no threshold) need none. With
     ``observe_sites=False`` the sites are only traced (no observers).
 
     Returns:
@@ -69,7 +70,8 @@ def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
 
     def observe(site: Site, x, y) -> None:
         if site.is_pool or site.spec.kind in ('clip_floor',
-                                              'signed_clip_floor'):
+                                              'signed_clip_floor',
+                                              'elementwise'):
             return
         if site.name not in observers:
             observers[site.name] = _observer(site, opts)
@@ -100,6 +102,10 @@ def convert(model: nn.Module,
     finds every activation and max-pool call site, gives each its own spiking
     module, and leaves linear layers as they are. The last layer has no
     activation, so it stays an integrator: the simulator sums its output.
+    Element-wise activations that no neuron computes (SiLU, GELU, sigmoid,
+    ...) become :class:`~spikedet.neurons.CompensatedOp`: exact on rates
+    at every read-out, with analog output that spike-driven conversion
+    encodes by a signed neuron before the next synaptic layer.
 
     Spike-driven (``spike_driven=True``, the default option): every
     synaptic layer that would read an analog value (another synaptic
@@ -174,6 +180,9 @@ def convert(model: nn.Module,
 
     def make(site: Site) -> nn.Module:
         observer = observers.get(site.name)
+        if site.spec is not None and site.spec.kind == 'elementwise':
+            # Every method: f of the input rates, exactly (no threshold).
+            return CompensatedOp(site.spec.params['fn'], site.spec.params['op'])
         if site.name in tuned:
             module = chosen.build(site, tuned[site.name], opts)
         elif site.spec is not None and site.spec.signed and \

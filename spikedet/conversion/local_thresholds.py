@@ -50,6 +50,7 @@ from torch import Tensor, nn
 from ..neurons.stateful import opaque
 from .depth import depth_of, tag_depth
 from .errors import ConversionError
+from .elementwise import AnnFunction
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable
 from .tensor_reads import ReadCounter
@@ -226,6 +227,8 @@ def balance_thresholds(model: nn.Module, table: SiteTable,
     clips: Dict[str, _Clip] = {}
 
     def make(site: Site) -> nn.Module:
+        if not site.is_pool and site.spec.kind == 'elementwise':
+            return AnnFunction(site.spec.params['fn'])
         clips[site.name] = _Pool(site, lr) if site.is_pool \
             else _Clip(site, lr)
         return clips[site.name]

@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .clip_floor import ClipFloor, SignedClipFloor, channel_view
+from .elementwise import elementwise_call, is_elementwise_module
 
 #: Synaptic layers, the one definition: modules and functions that weigh
 #: their input (spikes in, analog out). Conversion puts identity sites in
@@ -33,13 +34,16 @@ class ActivationSpec:
         kind: ``'relu'``, ``'clip'`` (clamp to ``[0, upper]``: ReLU6,
             Hardtanh(0, m)), ``'leaky_relu'``, ``'clip_floor'``,
             ``'identity'`` (a synaptic layer's analog input: the ANN
-            computes nothing there, the SNN puts a signed neuron) or
+            computes nothing there, the SNN puts a signed neuron),
             ``'signed_clip_floor'`` (an identity site of a
-            quantization-aware ANN).
+            quantization-aware ANN) or ``'elementwise'`` (any other
+            element-wise function, SiLU, GELU, sigmoid, ...: the SNN
+            computes it rate-exactly, see :class:`CompensatedOp`).
         params: ``upper`` for clip, ``slope`` for leaky_relu, ``levels``,
             ``top`` and ``shift`` for clip_floor, plus ``neg_top`` for
             signed_clip_floor (a float, or a ``[C]`` tensor for a
-            channel-wise clip-floor).
+            channel-wise clip-floor); ``op`` (its name) and ``fn`` (the
+            ANN's own module or function of one tensor) for elementwise.
     """
     kind: str
     params: Dict[str, Any] = field(default_factory=dict)
@@ -63,6 +67,10 @@ class ActivationSpec:
 def _describe(value: Any) -> str:
     if isinstance(value, torch.Tensor):
         return f'[{value.numel()} channels]'
+    if isinstance(value, str):
+        return value
+    if callable(value):
+        return getattr(value, '__name__', type(value).__name__)
     return f'{value:g}'
 
 
@@ -95,6 +103,9 @@ def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     if isinstance(module, nn.LeakyReLU):
         return ActivationSpec('leaky_relu',
                               dict(slope=float(module.negative_slope)))
+    if is_elementwise_module(module):
+        return ActivationSpec('elementwise', dict(op=type(module).__name__,
+                                                  fn=module))
     return None
 
 
@@ -111,6 +122,8 @@ def apply_activation(spec: ActivationSpec, x: torch.Tensor) -> torch.Tensor:
                            spec.params['shift'])
     if spec.kind == 'identity':
         return x
+    if spec.kind == 'elementwise':
+        return spec.params['fn'](x)
     if spec.kind == 'signed_clip_floor':
         p = spec.params
         return (_clip_floor(x, p['top'], p['levels'], p['shift'])
@@ -158,7 +171,12 @@ def functional_activation_spec(func: Callable, args,
                                kwargs) -> Optional[ActivationSpec]:
     """The :class:`ActivationSpec` of a functional activation call, or None."""
     rule = _FUNCTIONAL_ACTIVATIONS.get(func)
-    return rule(args, kwargs or {}) if rule is not None else None
+    if rule is not None:
+        return rule(args, kwargs or {})
+    found = elementwise_call(func, args, kwargs or {})
+    if found is not None:
+        return ActivationSpec('elementwise', dict(op=found[0], fn=found[1]))
+    return None
 
 
 MAX_POOL_FUNCS = (F.max_pool2d, torch.max_pool2d)
@@ -174,15 +192,11 @@ def is_identity_max_pool(args, kwargs) -> bool:
 # Known nonlinear operations with no spiking counterpart here. Meeting one
 # inside the traced network stops conversion with its module path.
 UNSUPPORTED_FUNCS: Dict[Callable, str] = {
-    F.silu: 'SiLU', F.gelu: 'GELU', F.mish: 'Mish', F.hardswish: 'Hardswish',
-    F.hardsigmoid: 'Hardsigmoid', F.elu: 'ELU', F.selu: 'SELU',
-    F.celu: 'CELU', F.softplus: 'Softplus', F.softsign: 'Softsign',
-    F.prelu: 'PReLU', F.rrelu: 'RReLU', F.glu: 'GLU',
-    F.logsigmoid: 'LogSigmoid', F.tanhshrink: 'Tanhshrink',
-    F.softmax: 'softmax', F.log_softmax: 'log_softmax',
-    F.sigmoid: 'sigmoid', torch.sigmoid: 'sigmoid',
-    torch.Tensor.sigmoid: 'sigmoid', F.tanh: 'tanh', torch.tanh: 'tanh',
-    torch.Tensor.tanh: 'tanh', torch.exp: 'exp', torch.Tensor.exp: 'exp',
+    F.rrelu: 'RReLU', F.glu: 'GLU',
+    F.softmax: 'softmax', torch.softmax: 'softmax',
+    torch.Tensor.softmax: 'softmax', F.log_softmax: 'log_softmax',
+    torch.log_softmax: 'log_softmax', torch.Tensor.log_softmax: 'log_softmax',
+    F.softmin: 'softmax',
     torch.clamp: 'clamp', torch.Tensor.clamp: 'clamp',
     torch.clamp_min: 'clamp', torch.Tensor.clamp_min: 'clamp',
     torch.clip: 'clamp', torch.Tensor.clip: 'clamp',
@@ -207,23 +221,17 @@ _REMEDIES: Dict[str, str] = {
     **{op: _NORM_REMEDY for op in ('LayerNorm', 'GroupNorm', 'InstanceNorm')},
     'attention': 'attention multiplies two activations, which no '
                  'synapse can; transformer detectors are not supported',
-    'softmax': 'it divides activations by their sum; move it behind the '
-               "network's output (into the head's decoding)",
+    **{op: 'it divides activations by their sum; move it behind the '
+           "network's output (into the head's decoding)"
+       for op in ('softmax', 'log_softmax')},
 }
-# Activation modules whose forward calls an op of the list (Swish calls
-# sigmoid): the remedy is the activation's, not the op's.
-_ACTIVATION_MODULES = ('Swish', 'SiLU', 'HSwish', 'HSigmoid', 'GELU', 'Mish',
-                       'Hardswish', 'Hardsigmoid', 'ELU', 'SELU', 'CELU',
-                       'Softplus', 'PReLU', 'Sigmoid', 'Tanh')
-_ELEMENTWISE = ('sigmoid', 'tanh', 'exp', 'clamp', 'abs', 'maximum',
-                'minimum')
+_ELEMENTWISE = ('clamp', 'abs', 'maximum', 'minimum')
 
 
-def unsupported_remedy(op: str, owner_type: str) -> str:
-    """What a user can do about ``op`` called by a module of class
-    ``owner_type``: one clause for the conversion error."""
-    if owner_type in _ACTIVATION_MODULES or (
-            op not in _REMEDIES and op not in _ELEMENTWISE):
+def unsupported_remedy(op: str) -> str:
+    """What a user can do about ``op``: one clause for the conversion
+    error."""
+    if op not in _REMEDIES and op not in _ELEMENTWISE:
         return _ACTIVATION_REMEDY
     if op in _ELEMENTWISE:
         return ("it is nonlinear; if it shapes the head's output, move it "

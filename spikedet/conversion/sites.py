@@ -6,7 +6,9 @@ network runs on real inputs while
 
 * global module hooks keep a stack of the modules currently executing, and
   report each activation *module* (``nn.ReLU``, ``ReLU6``, ``LeakyReLU``,
-  ``Hardtanh(0, m)``, :class:`ClipFloor`) and ``nn.MaxPool2d`` call as a site;
+  ``Hardtanh(0, m)``, :class:`ClipFloor`, and the element-wise ones no
+  neuron computes: ``nn.SiLU``, ``nn.GELU``, mmcv's ``Swish``, ...) and
+  ``nn.MaxPool2d`` call as a site;
 * a ``TorchFunctionMode`` sees every torch call, reports functional
   activations (``F.relu`` in mmdet's RPNHead) and max-pools as sites of the
   innermost module executing, and raises on known unconvertible operations.
@@ -99,6 +101,12 @@ class SiteTable:
         return dict(grouped)
 
 
+def _emits(spec: ActivationSpec) -> str:
+    """A neuron passes spikes on, a rate-exact element-wise function analog
+    values (a signed neuron encodes them, when spike-driven)."""
+    return ANALOG if spec.kind == 'elementwise' else SPIKE
+
+
 def _pool_args_from_call(args, kwargs) -> Tuple:
     names = ('kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode')
     defaults = (None, None, 0, 1, False)
@@ -150,7 +158,7 @@ class _Tracer(TorchFunctionMode):
         if spec is not None:
             self._record(self.names[module], False, spec, None, args[0],
                          output)
-            mark(output, SPIKE)
+            mark(output, _emits(spec))
         elif isinstance(module, nn.MaxPool2d):
             pool = (module.kernel_size, module.stride, module.padding,
                     module.dilation, module.ceil_mode)
@@ -189,7 +197,7 @@ class _Tracer(TorchFunctionMode):
         spec = functional_activation_spec(func, args, kwargs)
         if spec is not None:
             self._record(owner, True, spec, None, args[0], out)
-            mark(out, SPIKE)
+            mark(out, _emits(spec))
         elif func in MAX_POOL_FUNCS and not is_identity_max_pool(args, kwargs):
             self._record(owner, True, None, _pool_args_from_call(args, kwargs),
                          args[0], out)
@@ -197,7 +205,7 @@ class _Tracer(TorchFunctionMode):
             op, kind = UNSUPPORTED_FUNCS[func], type(self.stack[-1]).__name__
             raise UnsupportedLayerError(
                 f'{owner or "<root>"} ({kind}) calls {op}, which has no '
-                f'spiking counterpart: {unsupported_remedy(op, kind)}')
+                f'spiking counterpart: {unsupported_remedy(op)}')
         return out
 
     def _synaptic_call(self, owner: str, x: Tensor) -> None:

@@ -2,6 +2,7 @@
 from .base import BaseNeuron
 from .bistable_neuron import BistableNeuron
 from .cif_neuron import ConsistentIFNeuron
+from .compensated import CompensatedOp
 from .double_threshold_neuron import DoubleThresholdNeuron
 from .if_neuron import IFNeuron
 from .one_spike_neuron import OneSpikeNeuron
@@ -27,8 +28,9 @@ NEURONS = {
 }
 
 __all__ = [
-    'BaseNeuron', 'BistableNeuron', 'IFNeuron', 'SignedIFNeuron',
-    'ConsistentIFNeuron', 'SignedConsistentIFNeuron', 'DoubleThresholdNeuron',
+    'BaseNeuron', 'BistableNeuron', 'CompensatedOp', 'IFNeuron',
+    'SignedIFNeuron', 'ConsistentIFNeuron', 'SignedConsistentIFNeuron',
+    'DoubleThresholdNeuron',
     'MaxPoolThenNeuron', 'OneSpikeNeuron', 'ReadoutDelay', 'SpikeCalibration',
     'SpikingMaxPool2d', 'StatefulModule', 'reset_states', 'set_sleep',
     'NEURONS', 'kernels'

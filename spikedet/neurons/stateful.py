@@ -64,6 +64,10 @@ class StatefulModule(nn.Module):
     # signed spikes): the statistics then count |count| spikes per element;
     # otherwise every non-zero output is one event.
     spike_value_is_count = False
+    # Whether the module passes analog values on (a rate-exact function):
+    # what it emits is no spike, and the synaptic layer reading it, unless
+    # a neuron is in between, computes on analog values.
+    analog_output = False
     # What the ANN computed at this module's site (an ActivationSpec, set at
     # conversion; None where the module replaced no activation).
     ann_activation = None

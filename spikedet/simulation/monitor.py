@@ -51,8 +51,9 @@ class SpikeMonitor:
     outputs a ones tensor that requires grad and every synaptic layer sums
     the inputs each output reads; the gradient is the per-element fan-out,
     correct at borders. A synaptic layer whose input comes from no emitting
-    layer (the image, or another synaptic layer's output, as in an FPN's
-    lateral + output convs) computes on analog values: its
+    layer (the image, another synaptic layer's output, as in an FPN's
+    lateral + output convs, or a rate-exact function's) computes on
+    analog values: its
     multiply-accumulates are charged as MACs on every step whose input is
     not all zero. Biases and the neurons' own updates are not counted.
 
@@ -149,7 +150,12 @@ class SpikeMonitor:
             if counted:
                 torch.stack(counted).sum().backward()
 
-        hooks = {m: emit(n) for n, m in self.producers.items()}
+        def analog_out(module, args, out):
+            return out.detach()  # no spike: the reader computes on it
+
+        hooks = {m: analog_out for m in self.net.modules()
+                 if isinstance(m, StatefulModule) and m.analog_output}
+        hooks.update({m: emit(n) for n, m in self.producers.items()})
         hooks.update({m: synapse(n) for n, m in self.synapses.items()})
         probe_run(self.net, hooks, run_and_count, grad=True)
         self.fanout = {n: (p.grad if p.grad is not None

@@ -91,6 +91,7 @@ def test_max_pool_goes_before_the_neuron_only_where_that_is_exact():
     # Only the input layer's pool, which pools a constant current and is
     # the ReLU's only reader: a second reader would lose the ReLU, and a
     # deeper pool would pool varying currents (biased upwards).
+    torch.manual_seed(0)  # the bound below holds with margin on this data
     data = [torch.randn(4, 3, 8, 8) for _ in range(2)]
     snn = convert(_Stem(shared=False).eval(), data, 'ltb', iterations=20)
     assert isinstance(snn.relu, nn.Identity)

@@ -41,8 +41,40 @@ def test_shared_module_gives_one_site_per_call():
     assert len(table.sites) == 18  # 17 ReLU calls + the stem max-pool
 
 
-@pytest.mark.parametrize('act,name', [(nn.SiLU(), 'SiLU'), (nn.GELU(), 'GELU'),
-                                      (nn.Sigmoid(), 'sigmoid')])
+@pytest.mark.parametrize('act,op', [(nn.SiLU(), 'SiLU'), (nn.GELU(), 'GELU'),
+                                    (nn.Sigmoid(), 'Sigmoid')])
+def test_elementwise_activation_modules_are_sites_with_analog_output(act, op):
+    """An element-wise activation no neuron computes is a site of its own
+    (made rate-exact), and what it passes on is analog: the synaptic layer
+    reading it gets an identity site when spike-driven."""
+    model = nn.Sequential(nn.Conv2d(3, 3, 1), act, nn.Conv2d(3, 3, 1))
+    table = trace_sites(model, lambda: model(torch.randn(1, 3, 4, 4)),
+                        spike_driven=True)
+    kinds = [(s.name, s.spec.kind) for s in table.sites]
+    assert kinds == [('1#0', 'elementwise'), ('2#0', 'identity')]
+    assert table.sites[0].spec.params['op'] == op
+    assert table.sites[0].spec.params['fn'] is act
+
+
+class _Gelu(nn.Module):
+    def forward(self, x):
+        return F.gelu(x, approximate='tanh') + torch.sigmoid(x)
+
+
+def test_elementwise_calls_keep_their_arguments():
+    layer = _Gelu()
+    model = nn.Sequential(nn.Conv2d(3, 3, 1), layer)
+    table = trace_sites(model, lambda: model(torch.randn(1, 3, 4, 4)))
+    gelu, sigmoid = table.sites
+    assert (gelu.name, gelu.spec.params['op']) == ('1#0', 'GELU')
+    assert sigmoid.spec.params['op'] == 'sigmoid'
+    x = torch.randn(5)
+    torch.testing.assert_close(gelu.spec.params['fn'](x),
+                               F.gelu(x, approximate='tanh'))
+    assert not torch.allclose(gelu.spec.params['fn'](x), F.gelu(x))
+
+
+@pytest.mark.parametrize('act,name', [(nn.RReLU(), 'RReLU')])
 def test_unsupported_activation_names_path_and_remedy(act, name):
     model = nn.Sequential(nn.Conv2d(3, 3, 1),
                           nn.Sequential(nn.Conv2d(3, 3, 1), act))
@@ -53,14 +85,20 @@ def test_unsupported_activation_names_path_and_remedy(act, name):
     assert "fine-tune the ANN with ReLU" in message
 
 
-class _SigmoidHead(nn.Module):
+class _AbsHead(nn.Module):
     def forward(self, x):
-        return torch.sigmoid(x)
+        return torch.abs(x)
+
+
+class _SoftmaxMethod(nn.Module):
+    def forward(self, x):
+        return x.softmax(1)
 
 
 @pytest.mark.parametrize('layer,path,remedy', [
     (nn.GroupNorm(1, 3), '1.1 (GroupNorm) calls GroupNorm', 'BatchNorm'),
-    (_SigmoidHead(), '1.1 (_SigmoidHead) calls sigmoid', 'predict_by_feat'),
+    (_AbsHead(), '1.1 (_AbsHead) calls abs', 'predict_by_feat'),
+    (_SoftmaxMethod(), '1.1 (_SoftmaxMethod) calls softmax', 'decoding'),
 ])
 def test_unsupported_operation_gets_its_own_remedy(layer, path, remedy):
     """Normalisation by the input's own statistics is told to become

@@ -28,6 +28,10 @@ from spikedet.utils.config import load_config
 DOC = Path(__file__).resolve().parents[2] / 'docs' / 'support_matrix.md'
 TIMESTEPS = (4, 16, 64)
 SIZE = 32
+# Deep CSP networks fill slower on random weights (YOLOX-S measured 1.00 /
+# 0.94 / 0.77 / 0.26 at T = 16 / 64 / 256 / 1024; exact at every T with
+# spike_driven=False, where only the rate-exact SiLUs remain).
+LONGER = {'YOLOX-S': (16, 64, 256), 'RTMDet-S': (16, 64, 256)}
 
 # (family, mmdet config, input size, None if it converts, else what the
 # refusal names: module path and a word of the remedy)
@@ -49,15 +53,13 @@ FAMILIES = [
     ('ATSS R50 (GN head)', 'atss/atss_r50_fpn_1x_coco.py', SIZE,
      ('bbox_head.cls_convs.0.gn (GroupNorm)', 'BatchNorm')),
     ('CenterNet R18', 'centernet/centernet_r18_8xb16-crop512-140e_coco.py',
-     SIZE, ('bbox_head (CenterNetHead) calls sigmoid', 'predict_by_feat')),
+     SIZE, None),
     ('Cascade R-CNN R50-FPN', 'cascade_rcnn/cascade-rcnn_r50_fpn_1x_coco.py',
      SIZE, ('roi_head (CascadeRoIHead)', 'Faster R-CNN')),
     ('Mask R-CNN R50-FPN', 'mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', SIZE,
      ('roi_head.mask_head', 'mask_head=None')),
-    ('YOLOX-S', 'yolox/yolox_s_8xb8-300e_coco.py', SIZE,
-     ('backbone.stem.conv.activate (Swish)', "act_cfg=dict(type='ReLU')")),
-    ('RTMDet-S', 'rtmdet/rtmdet_s_8xb32-300e_coco.py', SIZE,
-     ('backbone.stem.0.activate (SiLU)', "act_cfg=dict(type='ReLU')")),
+    ('YOLOX-S', 'yolox/yolox_s_8xb8-300e_coco.py', SIZE, None),
+    ('RTMDet-S', 'rtmdet/rtmdet_s_8xb32-300e_coco.py', SIZE, None),
     ('DETR R50', 'detr/detr_r50_8xb2-150e_coco.py', SIZE,
      ('<root> (DETR)', 'transformer')),
 ]
@@ -96,17 +98,18 @@ def _normalise_batchnorm(snn: SpikingDetector, size: int) -> None:
     snn.ann.eval()
 
 
-def _build(model, size: int) -> SpikingDetector:
+def _build(model, size: int, timesteps=TIMESTEPS) -> SpikingDetector:
     torch.manual_seed(0)
     snn = SpikingDetector(model, dict(method='if_channel', percentile=100.0),
-                          timesteps=TIMESTEPS,
+                          timesteps=timesteps,
                           input_size=(size, size)).eval()
     _normalise_batchnorm(snn, size)
     snn.calibrate([dict(inputs=_images(size, 1), data_samples=None)])
     return snn.eval()
 
 
-def _relative_errors(snn: SpikingDetector, size: int):
+def _relative_errors(snn: SpikingDetector, size: int,
+                     timesteps=TIMESTEPS):
     """||SNN - ANN|| / ||ANN|| of the simulated stage's raw outputs."""
     x = _images(size, 1)
     stage = _stage(snn)
@@ -119,13 +122,13 @@ def _relative_errors(snn: SpikingDetector, size: int):
         # The outputs depend on the image, not only on the biases.
         assert (flat(stage(_images(size, 2))) - ann).norm() > \
             0.05 * ann.norm()
-        runs = simulate(snn.net, x, list(TIMESTEPS))
+        runs = simulate(snn.net, x, list(timesteps))
     return {t: float((flat(r.output) - ann).norm() / ann.norm())
             for t, r in runs.items()}
 
 
 def _assert_converges(errors: dict) -> None:
-    values = [errors[t] for t in TIMESTEPS]
+    values = [errors[t] for t in sorted(errors)]
     assert all(a > b for a, b in zip(values, values[1:])), errors
     assert values[-1] < 0.9 * values[0], errors
 
@@ -140,7 +143,9 @@ def test_support_matrix(family, config, size, refusal):
         assert '\n' not in message
         assert message.startswith(refusal[0]) and refusal[1] in message
         return
-    _assert_converges(_relative_errors(_build(_model(config), size), size))
+    steps = LONGER.get(family, TIMESTEPS)
+    _assert_converges(_relative_errors(_build(_model(config), size, steps),
+                                       size, steps))
 
 
 def test_mask_rcnn_remedy_converts_its_boxes():

@@ -13,10 +13,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_unsupported_activation_names_the_module(tmp_path, tiny_shapes):
-    cfg_path = tmp_path / 'yolo_silu.py'
+    cfg_path = tmp_path / 'yolo_rrelu.py'
     cfg_path.write_text(
         f"_base_ = ['{REPO}/configs/yolov3/yolov3_mbv2_shapes.py']\n"
-        "model = dict(backbone=dict(act_cfg=dict(type='SiLU')))\n")
+        "model = dict(backbone=dict(act_cfg=dict(type='RReLU')))\n")
     torch.manual_seed(0)
     model = MODELS.build(load_config(cfg_path).model)
     ckpt = tmp_path / 'w.pth'
@@ -32,6 +32,7 @@ def test_unsupported_activation_names_the_module(tmp_path, tiny_shapes):
         cwd=REPO, text=True, capture_output=True, timeout=600)
     assert proc.returncode == 2, proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]
-    assert last.startswith('error: backbone.conv1.activate (SiLU) calls SiLU')
+    assert last.startswith('error: backbone.conv1.activate (RReLU) calls '
+                           'RReLU')
     assert 'fine-tune the ANN with ReLU' in last and 'Traceback' not in proc.stderr
     assert not (tmp_path / 'out' / 'snn.pth').exists()

@@ -1,0 +1,83 @@
+"""Element-wise functions that no neuron computes (SiLU, GELU, sigmoid, ...).
+
+Conversion makes each one a site of kind ``'elementwise'`` whose spiking
+replacement is a :class:`~spikedet.neurons.CompensatedOp` around the ANN's
+own module or function: exact on rates at every read-out (see
+``any_detector.md`` §1). Modules are recognised by class name, so mmcv's
+``Swish``, ``HSwish`` and ``HSigmoid`` count without importing mmcv.
+"""
+import functools
+from typing import Callable, Dict, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from ..neurons.stateful import opaque
+
+#: Element-wise activation modules, by class name.
+ELEMENTWISE_MODULES = (
+    'SiLU', 'Swish', 'GELU', 'Sigmoid', 'Tanh', 'Hardswish', 'HSwish',
+    'Hardsigmoid', 'HSigmoid', 'Mish', 'ELU', 'SELU', 'CELU', 'Softplus',
+    'Softsign', 'PReLU', 'LogSigmoid', 'Tanhshrink')
+
+#: Element-wise functional calls: the call -> (name, the out-of-place
+#: function computing it).
+ELEMENTWISE_FUNCS: Dict[Callable, Tuple[str, Callable]] = {
+    F.silu: ('SiLU', F.silu), F.gelu: ('GELU', F.gelu),
+    F.mish: ('Mish', F.mish), F.hardswish: ('Hardswish', F.hardswish),
+    F.hardsigmoid: ('Hardsigmoid', F.hardsigmoid),
+    F.elu: ('ELU', F.elu), F.elu_: ('ELU', F.elu),
+    F.selu: ('SELU', F.selu), F.celu: ('CELU', F.celu),
+    F.softplus: ('Softplus', F.softplus),
+    F.softsign: ('Softsign', F.softsign), F.prelu: ('PReLU', F.prelu),
+    F.logsigmoid: ('LogSigmoid', F.logsigmoid),
+    F.tanhshrink: ('Tanhshrink', F.tanhshrink),
+    **{f: ('sigmoid', torch.sigmoid) for f in (
+        F.sigmoid, torch.sigmoid, torch.Tensor.sigmoid, torch.sigmoid_,
+        torch.Tensor.sigmoid_)},
+    **{f: ('tanh', torch.tanh) for f in (
+        F.tanh, torch.tanh, torch.Tensor.tanh, torch.tanh_,
+        torch.Tensor.tanh_)},
+    **{f: ('exp', torch.exp) for f in (torch.exp, torch.Tensor.exp,
+                                        torch.exp_, torch.Tensor.exp_)},
+}
+
+
+def is_elementwise_module(module: nn.Module) -> bool:
+    """Whether ``module`` is an element-wise activation of the list."""
+    return type(module).__name__ in ELEMENTWISE_MODULES
+
+
+def elementwise_call(func: Callable, args, kwargs
+                     ) -> Optional[Tuple[str, Callable[[Tensor], Tensor]]]:
+    """``(name, f)`` of an element-wise functional call, ``f`` a function
+    of one tensor, out of place, with the call's other arguments (a GELU's
+    ``approximate``, a PReLU's weight) bound; None for any other call."""
+    found = ELEMENTWISE_FUNCS.get(func)
+    if found is None:
+        return None
+    options = {k: v for k, v in kwargs.items() if k != 'inplace'}
+    return found[0], functools.partial(_call, found[1], args[1:], options)
+
+
+def _call(func: Callable, rest, options, x: Tensor) -> Tensor:
+    return func(x, *rest, **options)
+
+
+class AnnFunction(nn.Module):
+    """The ANN's function at an element-wise site, as a module: what passes
+    that run the network before its neurons exist (threshold learning)
+    install there.
+
+    Args:
+        fn: The site's ``fn`` (its spec's parameter).
+    """
+
+    def __init__(self, fn: Callable[[Tensor], Tensor]) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def forward(self, x: Tensor) -> Tensor:
+        with opaque():  # not a site of the module that calls it
+            return self.fn(x)

@@ -1,0 +1,91 @@
+"""CompensatedOp: everything emitted up to T sums to T * f(average input)."""
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from spikedet.neurons import CompensatedOp
+from spikedet.neurons.stateful import set_chunk
+
+ELEMENTWISE = [F.silu, F.gelu, torch.sigmoid, torch.tanh, torch.exp,
+               F.hardswish, F.mish, nn.SiLU(), nn.Hardsigmoid()]
+
+
+def _run(op, steps, sleep=()):
+    """Feed ``steps`` (a list of input tuples); True in ``sleep`` marks a
+    sleep step. Returns the running output sums after every step."""
+    sums, total = [], 0
+    for i, inputs in enumerate(steps):
+        op.sleep = i in sleep
+        total = total + op(*inputs)
+        sums.append(total)
+    return sums
+
+
+@pytest.mark.parametrize('fn', ELEMENTWISE)
+def test_every_readout_is_f_of_the_average(fn):
+    torch.manual_seed(0)
+    xs = [(torch.randn(2, 3, 4, 4),) for _ in range(12)]
+    sums = _run(CompensatedOp(fn), xs)
+    for t in range(1, 13):
+        mean = torch.stack([x for (x,) in xs[:t]]).mean(0)
+        torch.testing.assert_close(sums[t - 1], t * fn(mean),
+                                   rtol=1e-5, atol=1e-5)
+
+
+def test_several_inputs():
+    """f of two signals (a product, an attention-like matmul)."""
+    torch.manual_seed(1)
+    a = [torch.randn(3, 5) for _ in range(6)]
+    b = [torch.randn(5, 4) for _ in range(6)]
+    sums = _run(CompensatedOp(torch.matmul), list(zip(a, b)))
+    for t in (1, 3, 6):
+        expected = t * (torch.stack(a[:t]).mean(0) @ torch.stack(b[:t]).mean(0))
+        torch.testing.assert_close(sums[t - 1], expected, rtol=1e-5,
+                                   atol=1e-5)
+
+
+def test_sleep_steps_do_not_count_but_their_input_does():
+    """Under a wake-sleep schedule the read-out divides by wake steps: input
+    arriving in a sleep step joins the average of the wake steps so far,
+    and a silent sleep step emits nothing."""
+    torch.manual_seed(2)
+    xs = [(torch.randn(4),) for _ in range(5)]
+    xs[3] = (torch.zeros(4),)  # a silent sleep step
+    sums = _run(CompensatedOp(torch.sigmoid), xs, sleep={2, 3})
+    wake = 3  # steps 0, 1, 4
+    average = sum(x for (x,) in xs) / wake
+    torch.testing.assert_close(sums[-1], wake * torch.sigmoid(average))
+    torch.testing.assert_close(sums[3], sums[2])  # silent: nothing emitted
+    after_sleep = (xs[0][0] + xs[1][0] + xs[2][0]) / 2
+    torch.testing.assert_close(sums[2], 2 * torch.sigmoid(after_sleep))
+
+
+def test_chunked_steps_equal_single_steps():
+    torch.manual_seed(3)
+    xs = [torch.randn(2, 6) for _ in range(4)]
+    single = _run(CompensatedOp(F.gelu), [(x,) for x in xs])
+    chunked = CompensatedOp(F.gelu)
+    set_chunk(chunked, 4)
+    out = chunked(torch.cat(xs)).unflatten(0, (4, 2)).cumsum(0)
+    torch.testing.assert_close(out[-1], single[-1])
+    torch.testing.assert_close(out[1], single[1])
+
+
+def test_reset_forgets_the_input_and_its_copy_is_private():
+    op = CompensatedOp(torch.exp)
+    x = torch.ones(3)
+    first = op(x)
+    x.zero_()  # the producer reuses its output buffer
+    torch.testing.assert_close(op(torch.ones(3)) + first,
+                               2 * torch.exp(torch.ones(3)))
+    op.reset()
+    torch.testing.assert_close(op(torch.zeros(3)), torch.ones(3))
+
+
+def test_a_module_fn_is_a_child_with_its_parameters():
+    prelu = nn.PReLU(3)
+    op = CompensatedOp(prelu)
+    assert 'fn.weight' in op.state_dict()
+    assert 'PReLU' in repr(op)
+    assert 'fn=gelu' in repr(CompensatedOp(F.gelu))
