@@ -5,7 +5,7 @@ from typing import Any, Callable, Dict
 import torch
 from torch import nn
 
-from .neurons.stateful import reset_states
+from .neurons.stateful import opaque_hook, reset_states
 
 Hook = Callable[[nn.Module, Any, Any], Any]
 
@@ -34,7 +34,8 @@ def probe_run(net: nn.Module, hooks: Dict[nn.Module, Hook],
                    if getattr(m, 'overwrite_input', False)]
     for module in overwriting:
         module.overwrite_input = False
-    handles = [m.register_forward_hook(h) for m, h in hooks.items()]
+    handles = [m.register_forward_hook(opaque_hook(h))
+               for m, h in hooks.items()]
     try:
         with torch.set_grad_enabled(grad):
             return run()

@@ -48,6 +48,10 @@ def parse_args() -> argparse.Namespace:
                         'conversion/methods), or a preset file')
     parser.add_argument('--out', help='output folder (default: '
                         'work_dirs/<config>_<method>)')
+    parser.add_argument('--strict', action='store_true',
+                        help='refuse analog islands (normalisations, '
+                        'softmax, products of two signals; for purely '
+                        'spiking hardware)')
     parser.add_argument('--calib-batches', type=int, default=10,
                         help='training batches for threshold calibration')
     parser.add_argument('--timesteps', type=int, nargs='+',
@@ -65,7 +69,7 @@ def main() -> int:
     register_all_modules()
     logger = MMLogger.get_instance('spikedet-convert')
     cfg = load_config(args.config, args.cfg_options)
-    snn_cfg = spiking_config(cfg, args.method, args.timesteps)
+    snn_cfg = spiking_config(cfg, args.method, args.timesteps, args.strict)
     args.out = args.out or osp.join('work_dirs', '_'.join(
         osp.splitext(osp.basename(p))[0] for p in (args.config, args.method)))
     if uses_embedded_data(cfg, keys=['train_dataloader', 'test_dataloader']):

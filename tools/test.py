@@ -52,6 +52,10 @@ def parse_args() -> argparse.Namespace:
                         help='convert the ANN with this method or preset '
                         '(spikedet/conversion/methods, or a preset file) '
                         'after the checkpoint loads')
+    parser.add_argument('--strict', action='store_true',
+                        help='with --snn: refuse analog islands '
+                        '(normalisations, softmax, products of two signals; '
+                        'for purely spiking hardware)')
     parser.add_argument('--calib-batches', type=int, default=10,
                         help='calibration batches for --snn')
     parser.add_argument('--dump', metavar='DIR',
@@ -88,7 +92,7 @@ def main() -> int:
     if args.dump:
         ensure_writable_dir(args.dump)
     configure_spiking_test(cfg, args.snn, args.timesteps, args.calib_batches,
-                           args.chunk)
+                           args.chunk, args.strict)
     if args.dump:
         set_dump_dir(cfg, args.dump)
     stats_file = osp.join(cfg.work_dir, 'stats.json')

@@ -4,6 +4,7 @@ from typing import Any, Callable, Dict, Iterable, Optional, Sequence
 import torch
 from torch import nn
 
+from ..neurons.stateful import opaque_hook
 from .clip_floor import ClipFloor
 from .errors import ConversionError
 from .observers import ActivationObserver
@@ -62,7 +63,7 @@ def calibrate_clip_tops(model: nn.Module, batches: Iterable[Any],
             return positive
         return hook
 
-    handles = [m.register_forward_hook(passthrough(name))
+    handles = [m.register_forward_hook(opaque_hook(passthrough(name)))
                for name, m in clips.items()]
     was_training = model.training
     model.eval()

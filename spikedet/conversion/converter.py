@@ -5,10 +5,11 @@ from typing import Any, Callable, Dict, Iterable, Optional, Union
 from torch import nn
 
 from ..neurons import BaseNeuron, CompensatedOp, ReadoutDelay
-from .errors import ConversionError
+from .errors import ConversionError, UnsupportedLayerError
 from .fold_bn import fold_batchnorm
 from .methods import resolve
 from .observers import ActivationObserver, SignedObserver
+from .ops import COMPENSATED_KINDS, unsupported_remedy
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable, trace_sites
 
@@ -71,7 +72,7 @@ def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
     def observe(site: Site, x, y) -> None:
         if site.is_pool or site.spec.kind in ('clip_floor',
                                               'signed_clip_floor',
-                                              'elementwise'):
+                                              *COMPENSATED_KINDS):
             return
         if site.name not in observers:
             observers[site.name] = _observer(site, opts)
@@ -112,7 +113,10 @@ def convert(model: nn.Module,
     layer's output, through linear routing) gets the method's signed
     identity neuron at its input, calibrated per sign; only the layers
     reading the network's input compute on analog values.
-    ``spike_driven=False`` leaves those layers analog.
+    ``spike_driven=False`` leaves those layers analog;
+    ``spike_driven='strict'`` also refuses analog islands (normalisations
+    and softmaxes made rate-exact, :mod:`.islands`), for networks meant for
+    purely spiking hardware.
 
     Passes, in order: deep copy (``model`` is untouched), eval mode, fold
     BatchNorm, trace sites + observe activations, the method's own
@@ -150,6 +154,7 @@ def convert(model: nn.Module,
     resolved = resolve(method, options)
     opts = resolved.options
     _check_delay(opts['evaluation_delay'])
+    _check_spike_driven(opts['spike_driven'])
     forward = forward or _default_forward
     batches = iter(calib_data)
     try:
@@ -175,14 +180,17 @@ def convert(model: nn.Module,
     table, observers = calibrate(snn, all_batches(), forward, opts,
                                  analog_inputs,
                                  observe_sites=chosen.thresholds is None)
+    if opts['spike_driven'] == 'strict':
+        refuse_islands(table)
     tuned = chosen.thresholds(snn, table, forward, seen, opts) \
         if chosen.thresholds is not None else {}
 
     def make(site: Site) -> nn.Module:
         observer = observers.get(site.name)
-        if site.spec is not None and site.spec.kind == 'elementwise':
+        if site.spec is not None and site.spec.kind in COMPENSATED_KINDS:
             # Every method: f of the input rates, exactly (no threshold).
-            return CompensatedOp(site.spec.params['fn'], site.spec.params['op'])
+            p = site.spec.params
+            return CompensatedOp(p['fn'], p['op'], p.get('work', 0))
         if site.name in tuned:
             module = chosen.build(site, tuned[site.name], opts)
         elif site.spec is not None and site.spec.signed and \
@@ -205,6 +213,34 @@ def convert(model: nn.Module,
     if opts['evaluation_delay'] is not None:
         ReadoutDelay.attach(snn, opts['evaluation_delay'])
     return snn
+
+
+def refuse_islands(table: SiteTable) -> None:
+    """``spike_driven='strict'``: no site may compute on analog values.
+
+    Raises:
+        UnsupportedLayerError: The first island, with its module path and
+            what to do about it.
+    """
+    for site in table.sites:
+        if site.spec is not None and site.spec.kind == 'island':
+            op = site.spec.params['op']
+            raise UnsupportedLayerError(
+                f'{site.owner or "<root>"} ({op}) computes on analog values '
+                f"at every step, which spike_driven='strict' refuses: "
+                f'{unsupported_remedy(op)}')
+
+
+def _check_spike_driven(value: Any) -> None:
+    """The ``spike_driven`` option: True, False or ``'strict'``.
+
+    Raises:
+        ConversionError: Anything else.
+    """
+    if value not in (True, False, 'strict') or isinstance(value, int) and \
+            not isinstance(value, bool):
+        raise ConversionError("spike_driven must be True, False or 'strict', "
+                              f'got {value!r}')
 
 
 def _check_delay(value: Any) -> None:

@@ -41,6 +41,15 @@ ELEMENTWISE_FUNCS: Dict[Callable, Tuple[str, Callable]] = {
         torch.Tensor.tanh_)},
     **{f: ('exp', torch.exp) for f in (torch.exp, torch.Tensor.exp,
                                         torch.exp_, torch.Tensor.exp_)},
+    **{f: ('clamp', torch.clamp) for f in (
+        torch.clamp, torch.Tensor.clamp, torch.clamp_, torch.Tensor.clamp_,
+        torch.clip, torch.Tensor.clip)},
+    **{f: ('clamp', torch.clamp_min) for f in (
+        torch.clamp_min, torch.Tensor.clamp_min, torch.Tensor.clamp_min_)},
+    **{f: ('clamp', torch.clamp_max) for f in (
+        torch.clamp_max, torch.Tensor.clamp_max, torch.Tensor.clamp_max_)},
+    **{f: ('abs', torch.abs) for f in (torch.abs, torch.Tensor.abs,
+                                        torch.abs_, torch.Tensor.abs_)},
 }
 
 
@@ -66,7 +75,8 @@ def _call(func: Callable, rest, options, x: Tensor) -> Tensor:
 
 
 class AnnFunction(nn.Module):
-    """The ANN's function at an element-wise site, as a module: what passes
+    """The ANN's function at a rate-exact site (element-wise, or an island
+    with one or two inputs), as a module: what passes
     that run the network before its neurons exist (threshold learning)
     install there.
 
@@ -78,6 +88,6 @@ class AnnFunction(nn.Module):
         super().__init__()
         self.fn = fn
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, *inputs: Tensor) -> Tensor:
         with opaque():  # not a site of the module that calls it
-            return self.fn(x)
+            return self.fn(*inputs)

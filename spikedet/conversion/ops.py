@@ -6,7 +6,7 @@ converter gives each site its own spiking replacement. Linear operations
 RoIAlign, reshapes) need none: they act on spike trains as they act on rates.
 """
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -14,6 +14,8 @@ from torch import nn
 
 from .clip_floor import ClipFloor, SignedClipFloor, channel_view
 from .elementwise import elementwise_call, is_elementwise_module
+from .islands import ISLAND_REMEDIES, island_call, island_module
+from .products import PRODUCT_REMEDY
 
 #: Synaptic layers, the one definition: modules and functions that weigh
 #: their input (spikes in, analog out). Conversion puts identity sites in
@@ -36,14 +38,18 @@ class ActivationSpec:
             ``'identity'`` (a synaptic layer's analog input: the ANN
             computes nothing there, the SNN puts a signed neuron),
             ``'signed_clip_floor'`` (an identity site of a
-            quantization-aware ANN) or ``'elementwise'`` (any other
+            quantization-aware ANN), ``'elementwise'`` (any other
             element-wise function, SiLU, GELU, sigmoid, ...: the SNN
-            computes it rate-exactly, see :class:`CompensatedOp`).
+            computes it rate-exactly, see :class:`CompensatedOp`) or
+            ``'island'`` (a normalisation or softmax, rate-exact too but
+            computing on analog values, see :mod:`.islands`).
         params: ``upper`` for clip, ``slope`` for leaky_relu, ``levels``,
             ``top`` and ``shift`` for clip_floor, plus ``neg_top`` for
             signed_clip_floor (a float, or a ``[C]`` tensor for a
             channel-wise clip-floor); ``op`` (its name) and ``fn`` (the
-            ANN's own module or function of one tensor) for elementwise.
+            ANN's own module or function of one tensor) for elementwise
+            and island, plus ``work`` (analog operations per output
+            element and step) for island.
     """
     kind: str
     params: Dict[str, Any] = field(default_factory=dict)
@@ -81,6 +87,8 @@ def _top(top: torch.Tensor) -> Any:
 
 
 SIGNED_KINDS = ('leaky_relu', 'identity', 'signed_clip_floor')
+#: Sites computed by a rate-exact function (no neuron, analog output).
+COMPENSATED_KINDS = ('elementwise', 'island')
 IDENTITY = ActivationSpec('identity')
 
 # Activation modules become sites as a whole (their internals are not traced).
@@ -106,6 +114,10 @@ def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     if is_elementwise_module(module):
         return ActivationSpec('elementwise', dict(op=type(module).__name__,
                                                   fn=module))
+    work = island_module(module)
+    if work is not None:
+        return ActivationSpec('island', dict(op=type(module).__name__,
+                                             fn=module, work=work))
     return None
 
 
@@ -122,7 +134,7 @@ def apply_activation(spec: ActivationSpec, x: torch.Tensor) -> torch.Tensor:
                            spec.params['shift'])
     if spec.kind == 'identity':
         return x
-    if spec.kind == 'elementwise':
+    if spec.kind in COMPENSATED_KINDS:
         return spec.params['fn'](x)
     if spec.kind == 'signed_clip_floor':
         p = spec.params
@@ -176,10 +188,28 @@ def functional_activation_spec(func: Callable, args,
     found = elementwise_call(func, args, kwargs or {})
     if found is not None:
         return ActivationSpec('elementwise', dict(op=found[0], fn=found[1]))
+    island = island_call(func, args, kwargs or {})
+    if island is not None:
+        return ActivationSpec('island', dict(op=island[0], fn=island[1],
+                                             work=island[2]))
     return None
 
 
 MAX_POOL_FUNCS = (F.max_pool2d, torch.max_pool2d)
+
+
+def pool_args_from_call(args, kwargs) -> Tuple:
+    """``(kernel_size, stride, padding, dilation, ceil_mode)`` of a
+    functional max-pool call."""
+    names = ('kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode')
+    defaults = (None, None, 0, 1, False)
+    values = []
+    for i, (name, default) in enumerate(zip(names, defaults)):
+        values.append(args[i + 1] if len(args) > i + 1 else
+                      kwargs.get(name, default))
+    if values[1] is None or values[1] == []:
+        values[1] = values[0]
+    return tuple(values)
 
 
 def is_identity_max_pool(args, kwargs) -> bool:
@@ -192,20 +222,10 @@ def is_identity_max_pool(args, kwargs) -> bool:
 # Known nonlinear operations with no spiking counterpart here. Meeting one
 # inside the traced network stops conversion with its module path.
 UNSUPPORTED_FUNCS: Dict[Callable, str] = {
-    F.rrelu: 'RReLU', F.glu: 'GLU',
-    F.softmax: 'softmax', torch.softmax: 'softmax',
-    torch.Tensor.softmax: 'softmax', F.log_softmax: 'log_softmax',
-    torch.log_softmax: 'log_softmax', torch.Tensor.log_softmax: 'log_softmax',
-    F.softmin: 'softmax',
-    torch.clamp: 'clamp', torch.Tensor.clamp: 'clamp',
-    torch.clamp_min: 'clamp', torch.Tensor.clamp_min: 'clamp',
-    torch.clip: 'clamp', torch.Tensor.clip: 'clamp',
-    torch.abs: 'abs', torch.Tensor.abs: 'abs',
+    F.rrelu: 'RReLU', F.glu: 'GLU', F.softmin: 'softmax',
     torch.maximum: 'maximum', torch.minimum: 'minimum',
     F.adaptive_max_pool2d: 'adaptive max-pooling',
     F.max_pool1d: 'max_pool1d', F.max_pool3d: 'max_pool3d',
-    F.layer_norm: 'LayerNorm', F.group_norm: 'GroupNorm',
-    F.instance_norm: 'InstanceNorm',
     F.scaled_dot_product_attention: 'attention',
 }
 
@@ -213,19 +233,13 @@ UNSUPPORTED_FUNCS: Dict[Callable, str] = {
 _ACTIVATION_REMEDY = (
     "fine-tune the ANN with ReLU / LeakyReLU (act_cfg=dict(type='ReLU')) "
     'or with the clip-floor quantizer (configs/*_casc-l8.py show how)')
-_NORM_REMEDY = (
-    "it normalises by each input's own statistics, which no fixed weight "
-    "can fold; fine-tune with BatchNorm (norm_cfg=dict(type='BN')), which "
-    'folds into the convolution before it')
 _REMEDIES: Dict[str, str] = {
-    **{op: _NORM_REMEDY for op in ('LayerNorm', 'GroupNorm', 'InstanceNorm')},
     'attention': 'attention multiplies two activations, which no '
                  'synapse can; transformer detectors are not supported',
-    **{op: 'it divides activations by their sum; move it behind the '
-           "network's output (into the head's decoding)"
-       for op in ('softmax', 'log_softmax')},
+    **ISLAND_REMEDIES,
+    **{op: PRODUCT_REMEDY for op in ('product', 'matmul', 'quotient')},
 }
-_ELEMENTWISE = ('clamp', 'abs', 'maximum', 'minimum')
+_ELEMENTWISE = ('maximum', 'minimum')
 
 
 def unsupported_remedy(op: str) -> str:
@@ -242,6 +256,5 @@ def unsupported_remedy(op: str) -> str:
 
 #: Modules with no spiking counterpart, by class name, with the remedy.
 UNSUPPORTED_MODULES: Dict[str, str] = {
-    'L2Norm': "it divides each position by its own L2 norm; fine-tune "
-              'without it (SSDNeck(l2_norm_scale=None))',
+    'MultiheadAttention': _REMEDIES['attention'],
 }

@@ -5,6 +5,7 @@ import torch
 from torch import nn
 
 from .clip_floor import ClipFloor, SignedClipFloor
+from .elementwise import AnnFunction
 from .site_rewrite import install_sites
 from .sites import Site, trace_sites
 
@@ -16,10 +17,12 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
                          channel_wise: bool = False) -> nn.Module:
     """Make ``model`` quantization-aware for CASC, in place.
 
-    Every activation call site (ReLU, ReLU6, LeakyReLU, functional or
-    shared) becomes its own :class:`ClipFloor` with ``levels`` levels, so the
-    ANN can be fine-tuned for it (straight-through gradient) and then
-    converted with consistent IF neurons and wake-sleep, exactly.
+    Every activation call site (ReLU, ReLU6, LeakyReLU, the element-wise
+    ones such as SiLU; functional or shared) becomes its own
+    :class:`ClipFloor` with ``levels`` levels (analog islands, such as
+    GroupNorm, stay as they are), so the ANN can be fine-tuned for it
+    (straight-through gradient) and then converted with consistent IF
+    neurons and wake-sleep, exactly.
     Max-pool sites are left as max-pools. With ``spike_driven`` every
     identity site (a synaptic layer reading another's output, see
     :func:`spikedet.conversion.convert`) gets a :class:`SignedClipFloor` at
@@ -57,6 +60,9 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
     def make(site: Site) -> nn.Module:
         if site.is_pool:
             return nn.MaxPool2d(*site.pool_args)
+        if site.spec.kind == 'island':  # kept: normalisations, softmaxes
+            fn = site.spec.params['fn']
+            return fn if isinstance(fn, nn.Module) else AnnFunction(fn)
         if site.is_identity:
             return SignedClipFloor(levels, learn_top=learn_top, shift=shift,
                                    channel_wise=channel_wise)

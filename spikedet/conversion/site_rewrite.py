@@ -14,13 +14,14 @@
 Both dispatch by ``calls % k``: every forward pass makes the same calls in the
 same order (checked while tracing), so call j always reaches replacement j.
 """
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Sequence, Tuple
 
 from torch import nn
 from torch.overrides import TorchFunctionMode
 
 from ..neurons.stateful import StatefulModule, in_opaque
 from .ops import MAX_POOL_FUNCS, functional_activation_spec, is_identity_max_pool
+from .products import IN_PLACE, PRODUCT_FUNCS
 from .sites import Site, SiteTable
 
 SITES_ATTR = 'spikedet_sites'
@@ -60,12 +61,20 @@ class _RouterMode(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
         if not in_opaque() and self.owner.claims(func, args, kwargs):
-            out = self.owner.next_site()(args[0])
-            if kwargs.get('inplace') or func.__name__.endswith('_'):
+            operands = args[:2] if func in PRODUCT_FUNCS else args[:1]
+            out = self.owner.next_site()(*operands)
+            if _in_place(func, kwargs):
                 args[0].copy_(out)
                 return args[0]
             return out
         return func(*args, **kwargs)
+
+
+def _in_place(func, kwargs) -> bool:
+    """Whether a call writes its result into its first argument."""
+    name = func.__name__
+    return bool(kwargs.get('inplace')) or func in IN_PLACE or \
+        (name.endswith('_') and not name.startswith('__'))
 
 
 class FunctionalSites(StatefulModule):
@@ -74,22 +83,46 @@ class FunctionalSites(StatefulModule):
     Attach with :func:`attach_functional_sites`, which registers the hooks
     that activate the router while the owner's forward runs.
 
+    It claims only the torch callables its sites were traced with
+    (``funcs``), so torch calls of a forward hook running inside the
+    owner's forward (a statistic, an ``abs``) are left alone unless they
+    are one of those. Product calls (:mod:`.products`) are sites only where
+    their operands were signals when traced: the router numbers the
+    owner's own product calls per forward (those of its submodules are
+    theirs) and claims the numbers ``products`` lists.
+
     Args:
         modules: One replacement per functional site, in call order.
+        funcs: The torch callables of those sites.
+        products: ``(product calls per forward, the numbers that are
+            sites)``; ``(0, ())`` for an owner without product sites.
     """
     # Its call counter returns to the same residue every step; the sites
     # are modules of their own and answer for themselves.
     silent_is_fixed_point = True
 
-    def __init__(self, modules: Sequence[nn.Module]) -> None:
+    def __init__(self, modules: Sequence[nn.Module],
+                 funcs: Sequence[Callable] = (),
+                 products: Tuple[int, Sequence[int]] = (0, ())) -> None:
         super().__init__()
         self.sites = nn.ModuleList(modules)
+        self.funcs = frozenset(funcs)
+        self.product_period = products[0]
+        self.product_sites = frozenset(products[1])
+        self.nested = 0  # submodule forwards running inside the owner's
         self._modes: List[_RouterMode] = []
         self.reset()
 
-    @staticmethod
-    def claims(func, args, kwargs) -> bool:
+    def claims(self, func, args, kwargs) -> bool:
         """Whether a call is one of the site kinds this router replaces."""
+        if func in PRODUCT_FUNCS:
+            if not self.product_period or self.nested:
+                return False
+            call = self.product_calls % self.product_period
+            self.product_calls += 1
+            return call in self.product_sites
+        if func not in self.funcs:
+            return False
         if functional_activation_spec(func, args, kwargs) is not None:
             return True
         return func in MAX_POOL_FUNCS and not is_identity_max_pool(args, kwargs)
@@ -107,8 +140,15 @@ class FunctionalSites(StatefulModule):
     def exit(self, module: nn.Module, args, output) -> None:
         self._modes.pop().__exit__(None, None, None)
 
+    def enter_child(self, module: nn.Module, args) -> None:
+        self.nested += 1
+
+    def exit_child(self, module: nn.Module, args, output) -> None:
+        self.nested -= 1
+
     def reset(self) -> None:
         self.calls = 0
+        self.product_calls = 0
 
 
 class InputSites(SiteSequence):
@@ -140,6 +180,13 @@ def attach_functional_sites(owner: nn.Module, router: FunctionalSites) -> None:
     owner.add_module(SITES_ATTR, router)
     owner.register_forward_pre_hook(router.enter)
     owner.register_forward_hook(router.exit, always_call=True)
+    if router.product_period:  # the submodules' product calls are theirs
+        for child in owner.modules():
+            if child is not owner and child is not router and \
+                    not any(child is m for m in router.modules()):
+                child.register_forward_pre_hook(router.enter_child)
+                child.register_forward_hook(router.exit_child,
+                                            always_call=True)
 
 
 def set_submodule(model: nn.Module, path: str, module: nn.Module) -> None:
@@ -174,7 +221,11 @@ def install_sites(model: nn.Module, table: SiteTable,
                                InputSites(per_call))
         elif sites[0].functional:
             target = model.get_submodule(owner) if owner else model
-            attach_functional_sites(target, FunctionalSites(modules))
+            calls = [s.spec.params['call'] for s in sites
+                     if s.spec is not None and 'call' in s.spec.params]
+            products = (table.product_calls.get(owner, 0), calls)
+            attach_functional_sites(target, FunctionalSites(
+                modules, [s.func for s in sites], products))
         elif not owner:
             raise ValueError('the root module itself is an activation')
         else:

@@ -10,8 +10,10 @@ network runs on real inputs while
   neuron computes: ``nn.SiLU``, ``nn.GELU``, mmcv's ``Swish``, ...) and
   ``nn.MaxPool2d`` call as a site;
 * a ``TorchFunctionMode`` sees every torch call, reports functional
-  activations (``F.relu`` in mmdet's RPNHead) and max-pools as sites of the
-  innermost module executing, and raises on known unconvertible operations.
+  activations (``F.relu`` in mmdet's RPNHead, ``torch.sigmoid``), analog
+  islands (normalisations, softmax, :mod:`.islands`), products of two
+  signals (:mod:`.products`) and max-pools as sites of the innermost module
+  executing, and raises on known unconvertible operations.
 
 A site is identified by its *owner* module and the index of the call among
 the owner's calls in one forward pass. A module called at several places
@@ -28,7 +30,6 @@ an analog value, and stays as it is.
 """
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import torch
@@ -37,86 +38,23 @@ from torch.overrides import TorchFunctionMode
 
 from ..neurons.stateful import StatefulModule
 from .errors import UnsupportedLayerError
-from .ops import (IDENTITY, MAX_POOL_FUNCS, SYNAPTIC_FUNCS,
+from .ops import (COMPENSATED_KINDS, IDENTITY, MAX_POOL_FUNCS, SYNAPTIC_FUNCS,
                   SYNAPTIC_MODULES, UNSUPPORTED_FUNCS, UNSUPPORTED_MODULES,
                   ActivationSpec, functional_activation_spec,
                   is_identity_max_pool, module_activation_spec,
-                  unsupported_remedy)
+                  pool_args_from_call, unsupported_remedy)
+from .products import PRODUCT_FUNCS, product_call
 from .provenance import ANALOG, SPIKE, mark, source
+from .site_table import Site, SiteTable
 
 # Called with (site, input, output) for every site call during a trace.
 SiteObserver = Callable[['Site', Tensor, Tensor], None]
 
 
-@dataclass
-class Site:
-    """One nonlinear call site.
-
-    Attributes:
-        owner: Dotted path of the module that owns the call ('' = root).
-        index: Position of the call among the owner's calls per forward.
-        functional: True for a functional call inside the owner's forward,
-            False when the owner is itself an activation / max-pool module
-            or, for an identity site, the synaptic module it feeds.
-        spec: What an activation site computes (``identity`` for an
-            identity site); None for a max-pool site.
-        pool_args: ``(kernel_size, stride, padding, dilation, ceil_mode)`` of
-            a max-pool site.
-    """
-    owner: str
-    index: int
-    functional: bool
-    spec: Optional[ActivationSpec] = None
-    pool_args: Optional[Tuple] = None
-
-    @property
-    def name(self) -> str:
-        """``owner#index``, a readable unique key."""
-        return f'{self.owner or "<root>"}#{self.index}'
-
-    @property
-    def is_pool(self) -> bool:
-        return self.spec is None
-
-    @property
-    def is_identity(self) -> bool:
-        """An identity site, at the input of its owner synaptic module."""
-        return self.spec is not None and self.spec.kind == 'identity'
-
-
-@dataclass
-class SiteTable:
-    """All sites of a network, in call order, with per-owner call counts
-    (``calls``: nonlinear calls; ``input_calls``: calls of the synaptic
-    modules that own identity sites, analog input or not)."""
-    sites: List[Site] = field(default_factory=list)
-    calls: Dict[str, int] = field(default_factory=dict)
-    input_calls: Dict[str, int] = field(default_factory=dict)
-
-    def by_owner(self) -> Dict[str, List[Site]]:
-        """Sites grouped by owner path, each list in call order."""
-        grouped: Dict[str, List[Site]] = defaultdict(list)
-        for site in self.sites:
-            grouped[site.owner].append(site)
-        return dict(grouped)
-
-
 def _emits(spec: ActivationSpec) -> str:
     """A neuron passes spikes on, a rate-exact element-wise function analog
     values (a signed neuron encodes them, when spike-driven)."""
-    return ANALOG if spec.kind == 'elementwise' else SPIKE
-
-
-def _pool_args_from_call(args, kwargs) -> Tuple:
-    names = ('kernel_size', 'stride', 'padding', 'dilation', 'ceil_mode')
-    defaults = (None, None, 0, 1, False)
-    values = []
-    for i, (name, default) in enumerate(zip(names, defaults)):
-        values.append(args[i + 1] if len(args) > i + 1 else
-                      kwargs.get(name, default))
-    if values[1] is None or values[1] == []:
-        values[1] = values[0]
-    return tuple(values)
+    return ANALOG if spec.kind in COMPENSATED_KINDS else SPIKE
 
 
 class _Tracer(TorchFunctionMode):
@@ -130,6 +68,7 @@ class _Tracer(TorchFunctionMode):
         self.spike_driven = spike_driven
         self.analog_inputs = analog_inputs
         self.synaptic_counts: Dict[str, int] = defaultdict(int)
+        self.product_calls: Dict[str, int] = defaultdict(int)
         self.names = {m: n for n, m in model.named_modules()}
         self.table = table
         self.observer = observer
@@ -194,19 +133,32 @@ class _Tracer(TorchFunctionMode):
             mark(out, source((args, kwargs)))
         if owner is None:
             return out
-        spec = functional_activation_spec(func, args, kwargs)
+        spec = functional_activation_spec(func, args, kwargs) or \
+            self._product_spec(owner, func, args)
         if spec is not None:
-            self._record(owner, True, spec, None, args[0], out)
+            self._record(owner, True, spec, None, args[0], out, func=func)
             mark(out, _emits(spec))
         elif func in MAX_POOL_FUNCS and not is_identity_max_pool(args, kwargs):
-            self._record(owner, True, None, _pool_args_from_call(args, kwargs),
-                         args[0], out)
+            self._record(owner, True, None, pool_args_from_call(args, kwargs),
+                         args[0], out, func=func)
         elif func in UNSUPPORTED_FUNCS:
             op, kind = UNSUPPORTED_FUNCS[func], type(self.stack[-1]).__name__
             raise UnsupportedLayerError(
                 f'{owner or "<root>"} ({kind}) calls {op}, which has no '
                 f'spiking counterpart: {unsupported_remedy(op)}')
         return out
+
+    def _product_spec(self, owner: str, func, args
+                      ) -> Optional[ActivationSpec]:
+        """A product call (:mod:`.products`) numbered among the owner's
+        product calls; a site's spec if its operands are signals."""
+        if func not in PRODUCT_FUNCS:
+            return None
+        call = self.product_calls[owner]
+        self.product_calls[owner] += 1
+        found = product_call(func, args, lambda x: source(x) is not None)
+        return None if found is None else ActivationSpec('island', dict(
+            op=found[0], fn=found[1], work=found[2], call=call))
 
     def _synaptic_call(self, owner: str, x: Tensor) -> None:
         """A synaptic module computes on ``x``: an identity site if ``x``
@@ -221,11 +173,12 @@ class _Tracer(TorchFunctionMode):
 
     def _record(self, owner: str, functional: bool,
                 spec: Optional[ActivationSpec], pool_args: Optional[Tuple],
-                x: Tensor, y: Tensor, index: Optional[int] = None) -> None:
+                x: Tensor, y: Tensor, index: Optional[int] = None,
+                func: Optional[Callable] = None) -> None:
         if index is None:
             index = self.counts[owner]
             self.counts[owner] += 1
-        site = Site(owner, index, functional, spec, pool_args)
+        site = Site(owner, index, functional, spec, pool_args, func)
         if site.name not in self.known:
             self.table.sites.append(site)
             self.known[site.name] = site
@@ -235,6 +188,11 @@ class _Tracer(TorchFunctionMode):
                 self.observer(self.known[site.name], x, y)
             finally:
                 self.busy = False
+
+
+def _all_calls(calls, inputs, products) -> Dict[str, int]:
+    return {**calls, **{f'{k} (input)': v for k, v in inputs.items()},
+            **{f'{k} (products)': v for k, v in products.items()}}
 
 
 @contextmanager
@@ -282,12 +240,11 @@ def trace_sites(model: nn.Module,
     tracer = _Tracer(model, table, observer, spike_driven, analog_inputs)
     with torch.no_grad(), _module_hooks(tracer), tracer:
         forward()
-    counts = dict(tracer.counts)
+    counts, products = dict(tracer.counts), dict(tracer.product_calls)
     inputs = {s.owner: tracer.synaptic_counts[s.owner] for s in table.sites
               if s.is_identity}
-    before = {**table.calls, **{f'{k} (input)': v
-                                for k, v in table.input_calls.items()}}
-    after = {**counts, **{f'{k} (input)': v for k, v in inputs.items()}}
+    before = _all_calls(table.calls, table.input_calls, table.product_calls)
+    after = _all_calls(counts, inputs, products)
     if table.calls and after != before:
         changed = sorted(k for k in set(after) | set(before)
                          if after.get(k) != before.get(k))
@@ -297,4 +254,5 @@ def trace_sites(model: nn.Module,
             'converted call site by call site')
     table.calls = counts
     table.input_calls = inputs
+    table.product_calls = products
     return table

@@ -3,7 +3,8 @@ from typing import Dict, List
 
 from torch import nn
 
-from ..neurons import BaseNeuron, ReadoutDelay, SpikingMaxPool2d
+from ..neurons import (BaseNeuron, CompensatedOp, ReadoutDelay,
+                       SpikingMaxPool2d)
 
 
 def spiking_layers(net: nn.Module) -> List[Dict]:
@@ -14,7 +15,9 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
         ``channels`` (1 for a layer-wise threshold; None for pools). The
         signed neurons of identity sites (at a synaptic layer's input, path
         ``<layer>.spikedet_input.sites.<call>``) say so in ``type``; their
-        threshold columns give the positive side. A network with an
+        threshold columns give the positive side. A rate-exact function
+        has a row naming it, an analog island (a normalisation, a softmax)
+        with its work per element and wake step. A network with an
         evaluation delay has a row saying it.
     """
     rows = []
@@ -33,6 +36,12 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
         elif isinstance(module, SpikingMaxPool2d):
             rows.append(dict(path=path, type=type(module).__name__,
                              theta_min=None, theta_max=None, channels=None))
+        elif isinstance(module, CompensatedOp):
+            kind = (f'analog island: {module.name} ({module.analog_work} '
+                    'ops / element / step)' if module.analog_work else
+                    f'rate-exact {module.name}')
+            rows.append(dict(path=path, type=kind, theta_min=None,
+                             theta_max=None, channels=None))
         elif isinstance(module, ReadoutDelay):
             rows.append(dict(path=path, type=f'delayed evaluation: t0 = '
                              f'{module.readout_delay()} steps',

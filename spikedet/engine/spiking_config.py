@@ -92,8 +92,11 @@ def load_method(name: str) -> Dict:
 
 
 def spiking_config(cfg: Config, method: str,
-                   timesteps: Sequence[int] = DEFAULT_TIMESTEPS) -> Config:
-    """A copy of ``cfg`` whose model is the spiking wrapper of its model.
+                   timesteps: Sequence[int] = DEFAULT_TIMESTEPS,
+                   strict: bool = False) -> Config:
+    """A copy of ``cfg`` whose model is the spiking wrapper of its model
+    (``strict``: converted with ``spike_driven='strict'``, which refuses
+    analog islands).
 
     Raises:
         ConfigError: The model type has no spiking wrapper, or is one.
@@ -101,6 +104,8 @@ def spiking_config(cfg: Config, method: str,
     ann = copy.deepcopy(cfg.model)
     kind = wrapper_type(ann)
     preset = load_method(method)
+    if strict:
+        preset['conversion']['spike_driven'] = 'strict'
     out = copy.deepcopy(cfg)
     for key in ('val_evaluator', 'test_evaluator'):
         if key in out:

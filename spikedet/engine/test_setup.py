@@ -11,29 +11,35 @@ from .spiking_config import spiking_config
 
 def configure_spiking_test(cfg: Config, method: Optional[str],
                            timesteps: Optional[Sequence[int]],
-                           calib_batches: int, chunk: int = 1) -> None:
+                           calib_batches: int, chunk: int = 1,
+                           strict: bool = False) -> None:
     """With ``method``, convert the config's ANN after its checkpoint loads
     (a :class:`ConversionHook` calibrating on ``calib_batches`` training
     batches) and score every read-out; without it, set the read-outs of a
     spiking config (from ``tools/convert.py``). ``chunk`` > 1 runs that
-    many wake steps per forward call (``model.chunk``).
+    many wake steps per forward call (``model.chunk``); ``strict``
+    converts with ``spike_driven='strict'`` (no analog island).
 
     Raises:
-        UserInputError: ``calib_batches`` or ``chunk`` < 1, or read-outs or
-            a chunk asked of a config that is not spiking.
+        UserInputError: ``calib_batches`` or ``chunk`` < 1, or read-outs,
+            a chunk or ``strict`` asked of a config that is not spiking
+            (``strict`` also of one converted already).
     """
     check_chunk(chunk)
     if method:
         if calib_batches < 1:
             raise UserInputError('--calib-batches must be >= 1')
         snn_cfg = spiking_config(cfg, method, check_timesteps(timesteps)
-                                 if timesteps else DEFAULT_TIMESTEPS)
+                                 if timesteps else DEFAULT_TIMESTEPS, strict)
         if chunk > 1:
             snn_cfg.model['chunk'] = chunk
         cfg.test_evaluator = snn_cfg.test_evaluator
         cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
             dict(type='ConversionHook', snn_model=snn_cfg.model,
                  calib_batches=calib_batches)]
+    elif strict:
+        raise UserInputError('--strict applies to a conversion (--snn '
+                             'METHOD); this config was converted already')
     elif timesteps:
         if 'timesteps' not in cfg.model:
             raise UserInputError('--timesteps needs a spiking config '

@@ -38,6 +38,12 @@ class CompensatedOp(StatefulModule):
             parameters are saved with the network.
         name: What ``f`` is, for printing. Defaults to ``fn``'s class or
             function name.
+        analog_work: Operations per output element that one evaluation of
+            ``f`` costs on analog values, charged at every wake step by the
+            energy estimate: an island's (a normalisation, a softmax). 0
+            (the default) for an element-wise function, which with the
+            signed neuron after it is a neuron with a nonlinear transfer,
+            and like a neuron's update is not charged.
     """
 
     # A silent sleep step leaves S and t, hence the output sum, unchanged.
@@ -45,10 +51,11 @@ class CompensatedOp(StatefulModule):
     analog_output = True
 
     def __init__(self, fn: Callable[..., Tensor],
-                 name: Optional[str] = None) -> None:
+                 name: Optional[str] = None, analog_work: int = 0) -> None:
         super().__init__()
         self.fn = fn
         self.name = name or getattr(fn, '__name__', type(fn).__name__)
+        self.analog_work = analog_work
         self.reset()
 
     def forward(self, *inputs: Tensor) -> Tensor:
@@ -81,4 +88,7 @@ class CompensatedOp(StatefulModule):
         self.wake = 0
 
     def extra_repr(self) -> str:
-        return '' if isinstance(self.fn, nn.Module) else f'fn={self.name}'
+        text = '' if isinstance(self.fn, nn.Module) else f'fn={self.name}'
+        if self.analog_work:
+            text += (', ' if text else '') + f'analog_work={self.analog_work}'
+        return text

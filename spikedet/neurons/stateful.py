@@ -1,5 +1,7 @@
 """Modules that carry state across timesteps, and the one reset walk."""
+import functools
 import threading
+from typing import Callable
 
 from torch import Tensor, nn
 
@@ -36,6 +38,17 @@ def set_plain(module: nn.Module, **values) -> None:
     without ``nn.Module.__setattr__``'s checks, which cost about a
     microsecond per attribute, several times per neuron and step."""
     module.__dict__.update(values)
+
+
+def opaque_hook(hook: Callable) -> Callable:
+    """``hook`` (a forward hook) running inside :func:`opaque`: a hook that
+    computes with torch calls (a statistic, a clamp) while a module with
+    call-site routers runs must not be taken for one of its sites."""
+    @functools.wraps(hook)
+    def wrapped(*args):
+        with _OPAQUE:
+            return hook(*args)
+    return wrapped
 
 
 def in_opaque() -> bool:

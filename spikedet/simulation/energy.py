@@ -13,11 +13,15 @@ ENERGY_CONVENTIONS = (
     'per-phase B^-k scaling not charged) + 4.6 pJ per MAC of a synaptic '
     'layer computing on analog input (the input layer on the image, '
     'direct encoding: charged at every step with a non-zero input, i.e. '
-    'every wake step; any layer left analog with spike_driven=False); '
-    'ANN = 4.6 pJ per MAC of one forward pass of the same layers (two-stage: '
-    'stage 1 plus the box head on the same proposals). Not counted on '
-    'either side: neuron updates, biases, routing (additions, '
-    'concatenation, up-sampling, pooling, RoIAlign), memory traffic.')
+    'every wake step; any layer left analog with spike_driven=False) + '
+    '4.6 pJ per MAC-equivalent of an analog island (a normalisation, '
+    'softmax or product of two signals made rate-exact) at every wake '
+    'step; ANN = 4.6 pJ per MAC of one forward pass of the same layers and '
+    'islands (two-stage: stage 1 plus the box head on the same proposals). '
+    'Not counted on either side: neuron updates (the rate-exact '
+    'element-wise functions, SiLU and the like, included), biases, routing '
+    '(additions, concatenation, up-sampling, pooling, RoIAlign), memory '
+    'traffic.')
 
 
 def energy(totals: Dict[str, float], e_mac: float = E_MAC_PJ,

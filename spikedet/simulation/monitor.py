@@ -8,7 +8,7 @@ from torch.nn.modules.conv import _ConvTransposeNd
 
 from ..conversion.ops import SYNAPTIC_MODULES, apply_activation
 from .._hooks import probe_run
-from ..neurons.stateful import StatefulModule, opaque
+from ..neurons.stateful import StatefulModule, opaque, opaque_hook
 from .counts import LayerCounts, Snapshot
 
 
@@ -55,7 +55,10 @@ class SpikeMonitor:
     lateral + output convs, or a rate-exact function's) computes on
     analog values: its
     multiply-accumulates are charged as MACs on every step whose input is
-    not all zero. Biases and the neurons' own updates are not counted.
+    not all zero. An analog island (a normalisation or softmax made
+    rate-exact, :class:`~spikedet.neurons.CompensatedOp` with
+    ``analog_work``) is charged its work at every wake step, and once in
+    the ANN's MACs. Biases and the neurons' own updates are not counted.
 
     A spiking max-pool is a layer of its own; the neurons feeding it get no
     SOPs for it (pooling is no synapse), and its events count 1 each.
@@ -78,6 +81,8 @@ class SpikeMonitor:
                           if isinstance(m, StatefulModule) and m.emits_spikes}
         self.synapses = {n: m for n, m in net.named_modules()
                          if isinstance(m, SYNAPTIC_MODULES)}
+        self.islands = {n: m for n, m in net.named_modules()
+                        if getattr(m, 'analog_work', 0)}
         self.fanout: Dict[str, Tensor] = {}
         self.inactive: Dict[str, Tensor] = {}
         self.analog: Dict[str, int] = {}
@@ -150,7 +155,13 @@ class SpikeMonitor:
             if counted:
                 torch.stack(counted).sum().backward()
 
+        islands = {m: n for n, m in self.islands.items()}
+
         def analog_out(module, args, out):
+            if module in islands:  # the ANN computes it once too
+                name = islands[module]
+                macs[name] = macs.get(name, 0) + \
+                    module.analog_work * out.numel()
             return out.detach()  # no spike: the reader computes on it
 
         hooks = {m: analog_out for m in self.net.modules()
@@ -219,6 +230,15 @@ class SpikeMonitor:
                     active * (steps * self.analog[name])
         return hook
 
+    def _charge_island(self, name: str):
+        # Its analog work at every wake step (a sleep step brings no new
+        # average to compute on).
+        def hook(module, args, out):
+            if not module.sleep:
+                self.charged[name] = self.charged.get(name, 0.0) + \
+                    float(module.analog_work * out.numel())
+        return hook
+
     def clear(self) -> None:
         """Zero the counters (the probed structure is kept)."""
         self.counts = {}
@@ -227,10 +247,12 @@ class SpikeMonitor:
 
     def __enter__(self) -> 'SpikeMonitor':
         self.clear()
-        self._handles = [m.register_forward_hook(self._count(n))
-                         for n, m in self.producers.items()]
-        self._handles += [m.register_forward_hook(self._charge(n))
-                          for n, m in self.synapses.items()]
+        hooks = [(m, self._count(n)) for n, m in self.producers.items()]
+        hooks += [(m, self._charge(n)) for n, m in self.synapses.items()]
+        hooks += [(m, self._charge_island(n))
+                  for n, m in self.islands.items()]
+        self._handles = [m.register_forward_hook(opaque_hook(h))
+                         for m, h in hooks]
         return self
 
     def __exit__(self, *exc) -> None:

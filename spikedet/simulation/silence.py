@@ -4,7 +4,7 @@ from typing import Any, List
 from torch import nn
 from torch.utils._pytree import tree_leaves
 
-from ..neurons.stateful import StatefulModule
+from ..neurons.stateful import StatefulModule, opaque_hook
 
 
 class SilenceWatch:
@@ -43,7 +43,7 @@ class SilenceWatch:
             self._loud = True
 
     def __enter__(self) -> 'SilenceWatch':
-        self._handles = [m.register_forward_hook(self._hook)
+        self._handles = [m.register_forward_hook(opaque_hook(self._hook))
                          for m in self._modules]
         return self
 

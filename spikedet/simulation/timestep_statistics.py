@@ -70,7 +70,8 @@ class TimestepStatistics:
             (share of spikes from neurons whose ANN pre-activation is <= 0);
             ``analog_layers``: analog MACs per image of each synaptic layer
             that computed on analog input (the input layer only, in a
-            spike-driven network).
+            spike-driven network) and of each analog island (its work in
+            MAC equivalents, see :mod:`spikedet.conversion.islands`).
         """
         n = max(self.images, 1)
         out: Dict[str, Any] = dict(images=self.images, timesteps={})

@@ -85,20 +85,20 @@ def test_unsupported_activation_names_path_and_remedy(act, name):
     assert "fine-tune the ANN with ReLU" in message
 
 
-class _AbsHead(nn.Module):
+class _MaxHead(nn.Module):
     def forward(self, x):
-        return torch.abs(x)
+        return torch.maximum(x, -x)
 
 
-class _SoftmaxMethod(nn.Module):
+class _Attention(nn.Module):
     def forward(self, x):
-        return x.softmax(1)
+        q = x.flatten(2).transpose(1, 2)
+        return F.scaled_dot_product_attention(q, q, q)
 
 
 @pytest.mark.parametrize('layer,path,remedy', [
-    (nn.GroupNorm(1, 3), '1.1 (GroupNorm) calls GroupNorm', 'BatchNorm'),
-    (_AbsHead(), '1.1 (_AbsHead) calls abs', 'predict_by_feat'),
-    (_SoftmaxMethod(), '1.1 (_SoftmaxMethod) calls softmax', 'decoding'),
+    (_Attention(), '1.1 (_Attention) calls attention', 'transformer'),
+    (_MaxHead(), '1.1 (_MaxHead) calls maximum', 'predict_by_feat'),
 ])
 def test_unsupported_operation_gets_its_own_remedy(layer, path, remedy):
     """Normalisation by the input's own statistics is told to become

@@ -9,7 +9,8 @@ from .base import Method
 OBSERVER_OPTIONS = dict(threshold='percentile', percentile=99.9,
                         channel_wise=False, nonzero_only=True)
 # Options of the conversion itself, for every method: spike_driven puts a
-# signed neuron at every identity site; evaluation_delay, when not None,
+# signed neuron at every identity site ('strict': and refuses analog
+# islands, see convert()); evaluation_delay, when not None,
 # sets the read-out's delay t0 in steps (delayed evaluation, see convert()).
 CONVERSION_OPTIONS = dict(spike_driven=True, evaluation_delay=None)
 
