@@ -1,4 +1,6 @@
 """CompensatedOp: everything emitted up to T sums to T * f(average input)."""
+import functools
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -7,8 +9,14 @@ from torch import nn
 from spikedet.neurons import CompensatedOp
 from spikedet.neurons.stateful import set_chunk
 
-ELEMENTWISE = [F.silu, F.gelu, torch.sigmoid, torch.tanh, torch.exp,
-               F.hardswish, F.mish, nn.SiLU(), nn.Hardsigmoid()]
+# Every kind conversion wraps: element-wise functions (modules and
+# functions), normalisations and softmax (one input, not element-wise).
+ONE_INPUT = [F.silu, F.gelu, torch.sigmoid, torch.tanh, torch.exp,
+             F.hardswish, F.mish, nn.SiLU(), nn.Hardsigmoid(),
+             functools.partial(torch.clamp, min=-0.5, max=0.5), torch.abs,
+             nn.GroupNorm(1, 3), nn.LayerNorm([4, 4]),
+             functools.partial(F.normalize, dim=1),
+             functools.partial(torch.softmax, dim=1)]
 
 
 def _run(op, steps, sleep=()):
@@ -22,7 +30,7 @@ def _run(op, steps, sleep=()):
     return sums
 
 
-@pytest.mark.parametrize('fn', ELEMENTWISE)
+@pytest.mark.parametrize('fn', ONE_INPUT)
 def test_every_readout_is_f_of_the_average(fn):
     torch.manual_seed(0)
     xs = [(torch.randn(2, 3, 4, 4),) for _ in range(12)]
@@ -33,16 +41,40 @@ def test_every_readout_is_f_of_the_average(fn):
                                    rtol=1e-5, atol=1e-5)
 
 
-def test_several_inputs():
-    """f of two signals (a product, an attention-like matmul)."""
+@pytest.mark.parametrize('fn,shape_b', [(torch.matmul, (5, 4)),
+                                        (torch.mul, (3, 5)),
+                                        (torch.div, (3, 5))])
+def test_several_inputs(fn, shape_b):
+    """f of two signals: an attention-like matrix product, a gate's
+    product, a quotient (its divisor kept away from zero)."""
     torch.manual_seed(1)
     a = [torch.randn(3, 5) for _ in range(6)]
-    b = [torch.randn(5, 4) for _ in range(6)]
-    sums = _run(CompensatedOp(torch.matmul), list(zip(a, b)))
-    for t in (1, 3, 6):
-        expected = t * (torch.stack(a[:t]).mean(0) @ torch.stack(b[:t]).mean(0))
+    b = [torch.rand(*shape_b) + 1 for _ in range(6)]
+    sums = _run(CompensatedOp(fn), list(zip(a, b)))
+    for t in range(1, 7):
+        expected = t * fn(torch.stack(a[:t]).mean(0),
+                          torch.stack(b[:t]).mean(0))
         torch.testing.assert_close(sums[t - 1], expected, rtol=1e-5,
                                    atol=1e-5)
+
+
+@pytest.mark.parametrize('fn', [torch.sigmoid, torch.mul])
+def test_wake_sleep_schedule_reads_out_f_of_the_wake_average(fn):
+    """Under CASC's schedule (2 wake steps, then 3 sleep steps with zero
+    input, repeated), the sum at every read-out is T_wake * f(sum / T_wake)."""
+    torch.manual_seed(4)
+    op, arity = CompensatedOp(fn), 2 if fn is torch.mul else 1
+    total, sums, wake = 0, [torch.zeros(4)] * arity, 0
+    for step in range(15):
+        asleep = step % 5 >= 2
+        xs = [torch.zeros(4) if asleep else torch.randn(4)
+              for _ in range(arity)]
+        op.sleep = asleep
+        total = total + op(*xs)
+        sums = [s + x for s, x in zip(sums, xs)]
+        wake += not asleep
+        torch.testing.assert_close(total, wake * fn(*(s / wake for s in sums)),
+                                   rtol=1e-5, atol=1e-5)
 
 
 def test_sleep_steps_do_not_count_but_their_input_does():
