@@ -3,8 +3,11 @@
 Conversion makes each one a site of kind ``'elementwise'`` whose spiking
 replacement is a :class:`~spikedet.neurons.CompensatedOp` around the ANN's
 own module or function: exact on rates at every read-out (see
-``any_detector.md`` §1). Modules are recognised by class name, so mmcv's
-``Swish``, ``HSwish`` and ``HSigmoid`` count without importing mmcv.
+``any_detector.md`` §1). Max-poolings the spiking max-pool does not cover
+(adaptive, 1-d, 3-d: Libra R-CNN's feature gathering) are made exact the
+same way: like a max-pool of spikes, they compute no analog work worth
+charging. Modules are recognised by class name, so mmcv's ``Swish``,
+``HSwish`` and ``HSigmoid`` count without importing mmcv.
 """
 import functools
 from typing import Callable, Dict, Optional, Tuple
@@ -19,7 +22,8 @@ from ..neurons.stateful import opaque
 ELEMENTWISE_MODULES = (
     'SiLU', 'Swish', 'GELU', 'Sigmoid', 'Tanh', 'Hardswish', 'HSwish',
     'Hardsigmoid', 'HSigmoid', 'Mish', 'ELU', 'SELU', 'CELU', 'Softplus',
-    'Softsign', 'PReLU', 'LogSigmoid', 'Tanhshrink')
+    'Softsign', 'PReLU', 'LogSigmoid', 'Tanhshrink', 'AdaptiveMaxPool1d',
+    'AdaptiveMaxPool2d', 'AdaptiveMaxPool3d', 'MaxPool1d', 'MaxPool3d')
 
 #: Element-wise functional calls: the call -> (name, the out-of-place
 #: function computing it).
@@ -50,6 +54,11 @@ ELEMENTWISE_FUNCS: Dict[Callable, Tuple[str, Callable]] = {
         torch.clamp_max, torch.Tensor.clamp_max, torch.Tensor.clamp_max_)},
     **{f: ('abs', torch.abs) for f in (torch.abs, torch.Tensor.abs,
                                         torch.abs_, torch.Tensor.abs_)},
+    F.adaptive_max_pool1d: ('adaptive max-pooling', F.adaptive_max_pool1d),
+    F.adaptive_max_pool2d: ('adaptive max-pooling', F.adaptive_max_pool2d),
+    F.adaptive_max_pool3d: ('adaptive max-pooling', F.adaptive_max_pool3d),
+    F.max_pool1d: ('max-pooling', F.max_pool1d),
+    F.max_pool3d: ('max-pooling', F.max_pool3d),
 }
 
 

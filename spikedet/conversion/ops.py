@@ -224,8 +224,6 @@ def is_identity_max_pool(args, kwargs) -> bool:
 UNSUPPORTED_FUNCS: Dict[Callable, str] = {
     F.rrelu: 'RReLU', F.glu: 'GLU', F.softmin: 'softmax',
     torch.maximum: 'maximum', torch.minimum: 'minimum',
-    F.adaptive_max_pool2d: 'adaptive max-pooling',
-    F.max_pool1d: 'max_pool1d', F.max_pool3d: 'max_pool3d',
     F.scaled_dot_product_attention: 'attention',
 }
 

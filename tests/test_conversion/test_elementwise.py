@@ -81,3 +81,33 @@ def test_analog_conversion_is_exact_at_every_t():
         ann = model(x)
     for t, r in simulate(snn, x, [1, 3, 16]).items():
         torch.testing.assert_close(r.output, ann, rtol=1e-4, atol=1e-5)
+
+
+class Gather(nn.Module):
+    """Libra R-CNN's feature gathering: adaptive max-pooling of a level to
+    another's size (a module and a functional call)."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 4, 3, padding=1)
+        self.pool = nn.AdaptiveMaxPool2d(3)
+        self.head = nn.Conv2d(4, 2, 1)
+
+    def forward(self, x):
+        x = F.relu(self.conv(x))
+        return self.head(self.pool(x) + F.adaptive_max_pool2d(x, 3))
+
+
+def test_adaptive_max_pooling_is_rate_exact():
+    torch.manual_seed(0)
+    model = Gather().eval()
+    snn = convert(model, _batches(1, 1), method='if_channel',
+                  spike_driven=False)
+    ops = [m.name for m in snn.modules() if isinstance(m, CompensatedOp)]
+    assert ops == ['AdaptiveMaxPool2d', 'adaptive max-pooling']
+    x = _batches(1, 2)[0]
+    with torch.no_grad():
+        ann = model(x)
+    out = simulate(snn, x, [8, 64])
+    error = {t: float((r.output - ann).abs().mean()) for t, r in out.items()}
+    assert error[64] <= 0.5 * error[8], error

@@ -52,6 +52,8 @@ FAMILIES = [
      SIZE, None),
     ('RetinaNet R50-FPN', 'retinanet/retinanet_r50_fpn_1x_coco.py', SIZE,
      None),
+    ('Libra R-CNN R50-FPN', 'libra_rcnn/libra-faster-rcnn_r50_fpn_1x_coco.py',
+     SIZE, None),
     ('SSD300 VGG-16', 'ssd/ssd300_coco.py', 300, None),
     ('SSDLite MobileNetV2',
      'ssd/ssdlite_mobilenetv2-scratch_8xb24-600e_coco.py', SIZE, None),
