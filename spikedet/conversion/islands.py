@@ -10,12 +10,19 @@ energy estimate and the conversion summary names every island;
 ``spike_driven='strict'`` refuses them for users who target neuromorphic
 hardware.
 
+A deformable convolution (mmcv's ``DeformConv2dPack`` / ``ModulatedDeformConv2dPack``,
+mmdet's ``dcn=dict(type='DCN')``) samples its input at offsets computed
+from that input: nonlinear in it, so it is an island too, computing on the
+average input with offsets from the average (its offset convolution is a
+synaptic layer charged as analog MACs).
+
 Work per output element per wake step, in multiply-accumulate equivalents
 charged at the MAC energy [our choice, stated with the energy model]:
 GroupNorm / LayerNorm / InstanceNorm 4 (the sum and the sum of squares
 for the statistics, the normalisation, the affine), L2Norm 3 (the sum of
 squares, the division, the scale), softmax 3 (the exponential, the sum,
-the division).
+the division), a deformable convolution its weights per output (the
+bilinear sampling not counted).
 """
 import functools
 from typing import Callable, Dict, Optional, Tuple
@@ -58,12 +65,37 @@ ISLAND_REMEDIES: Dict[str, str] = {
     **{op: 'it divides activations by their sum; move it behind the '
            "network's output (into the head's decoding)"
        for op in ('Softmax', 'softmax', 'log_softmax')},
+    **{op: 'it samples its input at offsets computed from that input; '
+           'fine-tune without deformable convolutions (backbone dcn=None)'
+       for op in ('DeformConv2dPack', 'ModulatedDeformConv2dPack')},
 }
 
 
-def island_module(module: nn.Module) -> Optional[int]:
-    """The work per element of an island module, None for other modules."""
-    return ISLAND_MODULES.get(type(module).__name__)
+#: Deformable convolutions, by class name.
+DEFORMABLE_MODULES = ('DeformConv2dPack', 'ModulatedDeformConv2dPack')
+
+
+class ContiguousInput(nn.Module):
+    """Runs ``module`` (a child, saved with the network) on a contiguous
+    copy of its input: mmcv's deformable convolutions refuse the
+    channels-last layout the simulator may use."""
+
+    def __init__(self, module: nn.Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.module(x.contiguous())
+
+
+def island_module(module: nn.Module) -> Optional[Tuple[nn.Module, int]]:
+    """``(f, work per output element)`` of an island module (``f`` the
+    module, or a wrapper of it), None for other modules."""
+    name = type(module).__name__
+    if name in DEFORMABLE_MODULES:
+        return ContiguousInput(module), int(module.weight[0].numel())
+    work = ISLAND_MODULES.get(name)
+    return None if work is None else (module, work)
 
 
 def island_call(func: Callable, args, kwargs

@@ -114,10 +114,10 @@ def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     if is_elementwise_module(module):
         return ActivationSpec('elementwise', dict(op=type(module).__name__,
                                                   fn=module))
-    work = island_module(module)
-    if work is not None:
+    island = island_module(module)
+    if island is not None:
         return ActivationSpec('island', dict(op=type(module).__name__,
-                                             fn=module, work=work))
+                                             fn=island[0], work=island[1]))
     return None
 
 

@@ -62,7 +62,8 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             return nn.MaxPool2d(*site.pool_args)
         if site.spec.kind == 'island':  # kept: normalisations, softmaxes
             fn = site.spec.params['fn']
-            return fn if isinstance(fn, nn.Module) else AnnFunction(fn)
+            return AnnFunction(fn) if not isinstance(fn, nn.Module) else \
+                model.get_submodule(site.owner)
         if site.is_identity:
             return SignedClipFloor(levels, learn_top=learn_top, shift=shift,
                                    channel_wise=channel_wise)

@@ -69,9 +69,12 @@ class CompensatedOp(StatefulModule):
     def step(self, *inputs: Tensor) -> Tensor:
         """One timestep: the change of ``t * f(S / t)``."""
         # A copy on the first step: the producer may reuse its output.
+        # Detached: no gradient flows through (the statistics' probe
+        # must not see f's own synaptic layers, a deformable
+        # convolution's offsets, as reading the producer's spikes).
         sums: Tuple[Tensor, ...] = \
-            tuple(x.clone() for x in inputs) if self.sums is None else \
-            tuple(s + x for s, x in zip(self.sums, inputs))
+            tuple(x.detach().clone() for x in inputs) if self.sums is None \
+            else tuple(s + x.detach() for s, x in zip(self.sums, inputs))
         wake = self.wake if self.sleep else self.wake + 1
         with opaque():
             if wake == 0:  # input before any wake step: nothing to pass on

@@ -133,3 +133,34 @@ def test_quantization_keeps_islands_and_clips_elementwise():
     quantize_activations(model, lambda: model(x), levels=4)
     assert isinstance(model[1], nn.GroupNorm)
     assert type(model[2]).__name__ == 'ClipFloor'
+
+
+class _Offsets(nn.Module):
+    """An island with a synaptic layer of its own (as a deformable
+    convolution's offset convolution)."""
+
+    def __init__(self):
+        super().__init__()
+        self.offset = nn.Conv2d(4, 4, 1)
+
+    def forward(self, x):
+        return x * torch.sigmoid(self.offset(x))
+
+
+def test_an_islands_own_synapses_are_analog_macs_not_spikes(monkeypatch):
+    from spikedet.conversion import islands
+    monkeypatch.setitem(islands.ISLAND_MODULES, '_Offsets', 2)
+    model = nn.Sequential(nn.Conv2d(3, 4, 1), nn.ReLU(), _Offsets(),
+                          nn.Conv2d(4, 2, 1)).eval()
+    snn = convert(model, _batches(1, 1), method='if_channel')
+    assert isinstance(snn[2], CompensatedOp)
+    x = _batches(1, 2)[0]
+    monitor = SpikeMonitor(snn)
+    monitor.probe(lambda: snn(x))
+    # The ReLU's spikes reach the island, not the island's convolution.
+    assert float(monitor.fanout['1'].sum()) == 0
+    with monitor:
+        simulate(snn, x, [2])
+        snap = monitor.snapshot()
+    offset_macs = x.shape[0] * 4 * 6 * 6 * 4
+    assert snap.analog_layers['2.fn.offset'] == 2 * offset_macs

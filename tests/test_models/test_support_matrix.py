@@ -41,7 +41,8 @@ ISLANDS = {'SSD300 VGG-16': ({'L2Norm'}, 'l2_norm_scale=None'),
            'ATSS R50 (GN head)': ({'GroupNorm'}, 'BatchNorm'),
            'RTMDet-S': ({'product'}, 'channel_attention=False'),
            'Libra R-CNN R50-FPN': ({'matmul', 'softmax'},
-                                   'multiplies two activations')}
+                                   'multiplies two activations'),
+           'Faster R-CNN R50-DCN': ({'DeformConv2dPack'}, 'dcn=None')}
 
 # (family, mmdet config, input size, None if it converts, else what the
 # refusal names: module path and a word of the remedy)
@@ -56,6 +57,9 @@ FAMILIES = [
      None),
     ('Libra R-CNN R50-FPN', 'libra_rcnn/libra-faster-rcnn_r50_fpn_1x_coco.py',
      SIZE, None),
+    # mmcv's deformable convolution needs 4 x 4 maps at stride 32.
+    ('Faster R-CNN R50-DCN', 'dcn/faster-rcnn_r50-dconv-c3-c5_fpn_1x_coco.py',
+     128, None),
     ('SSD300 VGG-16', 'ssd/ssd300_coco.py', 300, None),
     ('SSDLite MobileNetV2',
      'ssd/ssdlite_mobilenetv2-scratch_8xb24-600e_coco.py', SIZE, None),
