@@ -6,6 +6,7 @@ from torch import nn
 
 from ..neurons import BaseNeuron, CompensatedOp, ReadoutDelay
 from .errors import ConversionError, UnsupportedLayerError
+from .failures import reported_as_unsupported
 from .fold_bn import fold_batchnorm
 from .methods import resolve
 from .observers import ActivationObserver, SignedObserver
@@ -163,6 +164,16 @@ def convert(model: nn.Module,
         raise ConversionError('the calibration set is empty: conversion '
                               'needs at least one batch') from None
     snn = copy.deepcopy(model).eval()
+    with reported_as_unsupported(snn, 'converting'):
+        return _convert(snn, first, batches, resolved, forward, fold_bn,
+                        analog_inputs)
+
+
+def _convert(snn: nn.Module, first: Any, batches: Iterable[Any],
+             resolved, forward: Forward, fold_bn: bool,
+             analog_inputs: bool) -> nn.Module:
+    """The passes of :func:`convert` on the copy ``snn``."""
+    opts = resolved.options
     if fold_bn:
         fold_batchnorm(snn, lambda: forward(snn, first))
 

@@ -78,7 +78,12 @@ DEFORMABLE_MODULES = ('DeformConv2dPack', 'ModulatedDeformConv2dPack')
 class ContiguousInput(nn.Module):
     """Runs ``module`` (a child, saved with the network) on a contiguous
     copy of its input: mmcv's deformable convolutions refuse the
-    channels-last layout the simulator may use."""
+    channels-last layout the simulator may use (for their offsets too, so
+    a network holding one is not laid out channels-last at all, see
+    :attr:`requires_contiguous`)."""
+
+    #: Read by the detectors: weights and inputs stay contiguous.
+    requires_contiguous = True
 
     def __init__(self, module: nn.Module) -> None:
         super().__init__()

@@ -6,8 +6,10 @@ import torch
 from mmdet.models.detectors import BaseDetector
 from mmdet.structures.bbox import bbox2roi
 from torch import Tensor
+from torch.utils._pytree import tree_map
 
 from ...conversion import convert
+from ...conversion.failures import reported_as_unsupported
 from ...registry import MODELS
 from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics,
                            monitored_readouts, simulate)
@@ -15,7 +17,7 @@ from ...utils.errors import ConfigError
 from ...utils.host_heap import heap_trimming
 from ..spiking_setup import SpikingSetup
 from .stages import (BoxStage, DenseStage, LockstepStage, ProposalStage,
-                     random_roi_features)
+                     random_roi_features, roi_features)
 from .support import check_detector, patch_missing_loss_cls
 from .two_stage import TwoStagePrediction
 
@@ -134,7 +136,7 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
         self.heap_trim = heap_trim
         self.channels_last = bool(channels_last)
         self.stats: Optional[TimestepStatistics] = None
-        example = torch.randn(2, 3, *input_size)
+        example = torch.randn(1, 3, *input_size)
         self.calibrate([dict(inputs=example, data_samples=None)])
 
     @property
@@ -168,13 +170,12 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             return
         # Shares the converted modules; kept out of the state dict.
         self.__dict__['lockstep'] = LockstepStage(
-            self.net, self.ann.roi_head.bbox_roi_extractor, self.box_net,
+            self.net, self.ann.roi_head, self.box_net,
             len(self.timesteps))
 
     @torch.no_grad()
     def _calibration_rois(self, batches: List[Dict]) -> List[Tensor]:
         """RoI features the ANN's stage 2 sees on the calibration images."""
-        extractor = self.ann.roi_head.bbox_roi_extractor
         if batches[0]['data_samples'] is None:
             return [random_roi_features(self.ann.roi_head, 8)]
         feats_list = []
@@ -188,8 +189,8 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                 keep = torch.randperm(len(rois), generator=generator)
                 rois = rois[keep[:MAX_CALIB_ROIS]]
             if len(rois):
-                feats_list.append(extractor(feats[:extractor.num_inputs],
-                                            rois))
+                feats_list.append(roi_features(self.ann.roi_head, feats,
+                                               rois))
         return feats_list
 
     # -- inference -------------------------------------------------------------
@@ -203,7 +204,8 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                                        rescale=rescale)
         nets = [self.net] + ([self.box_net] if self.two_stage else [])
         inputs = self._laid_out(batch_inputs)
-        with heap_trimming(nets, self.heap_trim):
+        with heap_trimming(nets, self.heap_trim), \
+                reported_as_unsupported(self, 'simulating'):
             runs = self._predict_two_stage(inputs, metas, rescale) \
                 if self.two_stage else \
                 self._predict_one_stage(inputs, metas, rescale)
@@ -219,7 +221,9 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
         """``inputs`` in channels-last memory, stage 1's weights too (a
         no-op once they are), where ``channels_last`` applies."""
         if not self.channels_last or inputs.device.type != 'cpu' \
-                or inputs.dim() != 4:
+                or inputs.dim() != 4 or any(
+                    getattr(m, 'requires_contiguous', False)
+                    for m in self.net.modules()):
             return inputs
         self.net.to(memory_format=torch.channels_last)
         return inputs.contiguous(memory_format=torch.channels_last)
@@ -233,8 +237,10 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                 self.chunk):
             if counts is not None:
                 self.stats.add(t, counts)
-            results = head.predict_by_feat(*readout.output,
-                                           batch_img_metas=metas,
+            # Contiguous: heads decode with .view (CenterNet), which the
+            # channels-last layout of stage 1 would break.
+            output = tree_map(lambda t: t.contiguous(), readout.output)
+            results = head.predict_by_feat(*output, batch_img_metas=metas,
                                            rescale=rescale)
             runs[t] = (results, (readout.wake_steps, readout.total_steps))
         return runs

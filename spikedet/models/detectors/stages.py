@@ -5,7 +5,7 @@ Each stage is a plain ``nn.Module`` over the detector's own submodules, so
 nothing of the data samples, anchors or NMS around it.
 """
 import copy
-from typing import List, Optional, Sequence, Set, Tuple
+from typing import List, Optional, Sequence, Set, Tuple, Union
 
 import torch
 from torch import Tensor, nn
@@ -14,10 +14,36 @@ from torch.nn.modules.utils import _pair
 from ...simulation import Snapshot
 
 
-def random_roi_features(roi_head: nn.Module, count: int) -> Tensor:
-    """Random RoI features of the shape the box head expects (for tracing)."""
-    size = _pair(roi_head.bbox_head.roi_feat_size)
-    return torch.randn(count, roi_head.bbox_roi_extractor.out_channels, *size)
+RoIFeatures = Union[Tensor, Tuple[Tensor, Tensor]]
+
+
+def random_roi_features(roi_head: nn.Module, count: int) -> RoIFeatures:
+    """Random RoI features of the shape the RoI extractor gives (for
+    tracing): its RoIAlign's output size, which a C4 detector's shared
+    head halves before the box head's ``roi_feat_size``; a pair for a
+    Double-Head RoI head (see :func:`roi_features`)."""
+    extractor = roi_head.bbox_roi_extractor
+    layers = getattr(extractor, 'roi_layers', None)
+    size = _pair(layers[0].output_size if layers else
+                 roi_head.bbox_head.roi_feat_size)
+    shape = (count, extractor.out_channels, *size)
+    if getattr(roi_head, 'reg_roi_scale_factor', None) is None:
+        return torch.randn(shape)
+    return torch.randn(shape), torch.randn(shape)
+
+
+def roi_features(roi_head: nn.Module, feats: Sequence[Tensor],
+                 rois: Tensor) -> RoIFeatures:
+    """What the box stage reads at ``rois``: RoIAlign of the neck's maps
+    (:func:`planar`); for a Double-Head RoI head, also the pooling of its
+    regression branch, over RoIs enlarged by ``reg_roi_scale_factor``."""
+    extractor = roi_head.bbox_roi_extractor
+    feats = planar(feats, extractor.num_inputs)
+    pooled = extractor(feats, rois)
+    scale = getattr(roi_head, 'reg_roi_scale_factor', None)
+    if scale is None:
+        return pooled
+    return pooled, extractor(feats, rois, roi_scale_factor=scale)
 
 
 def planar(feats: Sequence[Tensor], count: int) -> Tuple[Tensor, ...]:
@@ -74,7 +100,8 @@ class ProposalStage(nn.Module):
 
 
 class BoxStage(nn.Module):
-    """Stage 2: the RoI head's (shared head and) box head on RoI features.
+    """Stage 2: the RoI head's (shared head and) box head on RoI features
+    (a pair for a Double-Head box head, see :func:`roi_features`).
 
     Returns the raw ``(cls_score, bbox_pred)``.
 
@@ -88,7 +115,9 @@ class BoxStage(nn.Module):
             roi_head, 'with_shared_head', False) else None
         self.bbox_head = roi_head.bbox_head
 
-    def forward(self, roi_feats: Tensor) -> Tuple[Tensor, Tensor]:
+    def forward(self, roi_feats: RoIFeatures) -> Tuple[Tensor, Tensor]:
+        if isinstance(roi_feats, tuple):  # Double-Head: cls, reg branch
+            return self.bbox_head(*roi_feats)
         if self.shared_head is not None:
             roi_feats = self.shared_head(roi_feats)
         return self.bbox_head(roi_feats)
@@ -125,17 +154,18 @@ class LockstepStage(nn.Module):
 
     Args:
         proposal_stage: The converted :class:`ProposalStage`.
-        extractor: The detector's RoI feature extractor (RoIAlign).
+        roi_head: The detector's RoI head (its RoI feature extraction,
+            :func:`roi_features`; kept out of this module's children).
         box_stage: The converted :class:`BoxStage` (the first head).
         readouts: The most read-outs one pass serves.
     """
 
-    def __init__(self, proposal_stage: nn.Module, extractor: nn.Module,
+    def __init__(self, proposal_stage: nn.Module, roi_head: nn.Module,
                  box_stage: nn.Module, readouts: int) -> None:
         super().__init__()
         self.backbone = proposal_stage.backbone
         self.neck = proposal_stage.neck
-        self.extractor = extractor
+        self.__dict__['roi_head'] = roi_head
         self.heads = nn.ModuleList(
             [box_stage] + [shared_copy(box_stage)
                            for _ in range(readouts - 1)])
@@ -158,11 +188,10 @@ class LockstepStage(nn.Module):
         feats = self.backbone(x)
         if self.neck is not None:
             feats = self.neck(feats)
-        feats = planar(feats, self.extractor.num_inputs)
         done = x.new_zeros(())
         return tuple(
             (done, done) if k in self.finished else
-            self.heads[k](self.extractor(feats, rois))
+            self.heads[k](roi_features(self.roi_head, feats, rois))
             for k, rois in enumerate(self.rois))
 
     def counts_of(self, index: int, snapshot: Snapshot) -> Snapshot:

@@ -8,7 +8,7 @@ from mmdet.structures.bbox import bbox2roi
 from torch import Tensor
 
 from ...simulation import merge, monitored_readouts
-from .stages import planar
+from .stages import roi_features
 
 
 class TwoStagePrediction:
@@ -73,8 +73,7 @@ class TwoStagePrediction:
         simulated for ``t`` wake steps on the pooled neck read-out, as part
         of a run to stage 1's largest T (its horizon). Returns the results,
         the box head's total steps and its counts (or None)."""
-        extractor = self.ann.roi_head.bbox_roi_extractor
-        roi_feats = extractor(planar(feats, extractor.num_inputs), rois)
+        roi_feats = roi_features(self.ann.roi_head, feats, rois)
         (_, readout, counts), = monitored_readouts(
             self.stats, self.box_net, roi_feats, [t], self.schedule,
             self.chunk, horizon=self.timesteps[-1])
