@@ -1,4 +1,5 @@
-"""configure_spiking_test: --snn, --timesteps and --chunk into a config."""
+"""configure_spiking_test: --snn, --timesteps, --chunk and --strict into a
+config."""
 import pytest
 
 from spikedet.engine.spiking_config import spiking_config
@@ -30,3 +31,16 @@ def test_bad_chunks_are_user_errors():
         configure_spiking_test(load_config(ANN), None, None, 2, chunk=2)
     with pytest.raises(SimulationError, match='chunk must be a positive'):
         configure_spiking_test(load_config(ANN), 'if', None, 2, chunk=0)
+
+
+def test_strict_reaches_the_conversion_and_only_a_conversion():
+    cfg = load_config(ANN)
+    configure_spiking_test(cfg, 'if_channel', [1], 2, strict=True)
+    hook, = [h for h in cfg.custom_hooks if h['type'] == 'ConversionHook']
+    assert hook['snn_model']['conversion']['spike_driven'] == 'strict'
+    assert hook['snn_model']['conversion']['method'] == 'if_channel'
+    converted = load_config(ANN)
+    converted.model = spiking_config(converted, 'if', [1, 2]).model
+    with pytest.raises(UserInputError, match='--strict applies to a '
+                       'conversion'):
+        configure_spiking_test(converted, None, None, 2, strict=True)
