@@ -77,6 +77,8 @@ FAMILIES = [
      SIZE, ('roi_head (CascadeRoIHead)', 'Faster R-CNN')),
     ('Mask R-CNN R50-FPN', 'mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', SIZE,
      ('roi_head.mask_head', 'mask_head=None')),
+    ('YOLACT R50', 'yolact/yolact_r50_1xb8-55e_coco.py', SIZE,
+     ('mask_head (YOLACTProtonet)', 'without its masks')),
     ('YOLOX-S', 'yolox/yolox_s_8xb8-300e_coco.py', SIZE, None),
     ('RTMDet-S', 'rtmdet/rtmdet_s_8xb32-300e_coco.py', SIZE, None),
     # mmcv has no CPU kernel for its masked convolution: refused here, not

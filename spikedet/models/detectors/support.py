@@ -15,8 +15,8 @@ def check_detector(detector: nn.Module) -> None:
 
     Raises:
         UnsupportedLayerError: A transformer detector (DETR family), a
-            cascade of box stages, or a mask head (its masks would be
-            silently dropped).
+            cascade of box stages, or a mask head of the detector or its
+            RoI head (its masks would be silently dropped).
     """
     kind = type(detector).__name__
     if hasattr(detector, 'encoder') or hasattr(detector, 'decoder'):
@@ -24,6 +24,12 @@ def check_detector(detector: nn.Module) -> None:
             f'<root> ({kind}) is a transformer detector: attention and '
             'LayerNorm have no spiking counterpart; convert a CNN detector '
             '(YOLOv3, RetinaNet, Faster R-CNN, ...)')
+    mask_head = getattr(detector, 'mask_head', None)
+    if mask_head is not None:  # YOLACT, SOLO, CondInst, ...
+        raise UnsupportedLayerError(
+            f'mask_head ({type(mask_head).__name__}) has no spiking '
+            'simulation: an instance segmentation model would be scored '
+            'without its masks; convert a box detector')
     roi_head = getattr(detector, 'roi_head', None)
     if roi_head is None:
         return
