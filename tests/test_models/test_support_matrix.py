@@ -74,7 +74,9 @@ FAMILIES = [
     ('CenterNet R18', 'centernet/centernet_r18_8xb16-crop512-140e_coco.py',
      SIZE, None),
     ('Cascade R-CNN R50-FPN', 'cascade_rcnn/cascade-rcnn_r50_fpn_1x_coco.py',
-     SIZE, ('roi_head (CascadeRoIHead)', 'Faster R-CNN')),
+     SIZE, None),
+    ('HTC R50-FPN', 'htc/htc-without-semantic_r50_fpn_1x_coco.py', SIZE,
+     ('roi_head (HybridTaskCascadeRoIHead)', 'Cascade or Faster R-CNN')),
     ('Mask R-CNN R50-FPN', 'mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', SIZE,
      ('roi_head.mask_head', 'mask_head=None')),
     ('YOLACT R50', 'yolact/yolact_r50_1xb8-55e_coco.py', SIZE,
@@ -170,7 +172,8 @@ def _assert_predicts(snn: SpikingDetector, size: int) -> None:
         border=(0, size, 0, size)))  # CenterNet's crop, none here
     result = snn.predict(_images(size, 1), [sample])[0]
     assert set(result.timestep_preds) == {4}
-    assert result.timestep_steps[4] == (4, 8 if snn.two_stage else 4)
+    stages = 1 + len(snn.box_stages) if snn.two_stage else 1
+    assert result.timestep_steps[4] == (4, 4 * stages)
 
 
 def _assert_converges(errors: dict) -> None:

@@ -5,7 +5,7 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 import torch
 from mmdet.models.detectors import BaseDetector
 from mmdet.structures.bbox import bbox2roi
-from torch import Tensor
+from torch import Tensor, nn
 from torch.utils._pytree import tree_map
 
 from ...conversion import convert
@@ -121,6 +121,11 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                               f'{box_input!r}')
         detector = MODELS.build(ann)
         check_detector(detector)
+        if box_input == 'lockstep' and \
+                hasattr(getattr(detector, 'roi_head', None), 'num_stages'):
+            raise ConfigError("box_input='lockstep' drives one box stage; "
+                              "a cascade's stages read out in turn: use "
+                              "box_input='readout'")
         patch_missing_loss_cls(detector)
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = detector.data_preprocessor
@@ -163,9 +168,12 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             self.net = self._convert(DenseStage(self.ann), inputs)
             return
         self.net = self._convert(ProposalStage(self.ann), inputs)
-        self.box_net = convert(BoxStage(self.ann.roi_head),
-                               self._calibration_rois(batches), self.method,
-                               analog_inputs=True, **self.conversion_options)
+        stages = [convert(BoxStage(self.ann.roi_head, k),
+                          self._calibration_rois(batches, k), self.method,
+                          analog_inputs=True, **self.conversion_options)
+                  for k in self.box_stages]
+        self.box_net = stages[0] if self.box_stages == [None] else \
+            nn.ModuleList(stages)
         if self.box_input != 'lockstep':
             return
         # Shares the converted modules; kept out of the state dict.
@@ -173,11 +181,21 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             self.net, self.ann.roi_head, self.box_net,
             len(self.timesteps))
 
+    @property
+    def box_stages(self) -> List[Optional[int]]:
+        """The box stages of a two-stage detector: ``[None]`` for one, the
+        indices of a Cascade R-CNN's."""
+        stages = getattr(self.ann.roi_head, 'num_stages', None)
+        return [None] if stages is None else list(range(stages))
+
     @torch.no_grad()
-    def _calibration_rois(self, batches: List[Dict]) -> List[Tensor]:
-        """RoI features the ANN's stage 2 sees on the calibration images."""
+    def _calibration_rois(self, batches: List[Dict],
+                          stage: Optional[int] = None) -> List[Tensor]:
+        """RoI features the ANN's stage 2 sees on the calibration images
+        (a cascade's later stages calibrate on the proposals too, not on
+        the boxes the stages before them refined [our simplification])."""
         if batches[0]['data_samples'] is None:
-            return [random_roi_features(self.ann.roi_head, 8)]
+            return [random_roi_features(self.ann.roi_head, 8, stage)]
         feats_list = []
         generator = torch.Generator().manual_seed(0)
         for batch in batches:
@@ -190,7 +208,7 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                 rois = rois[keep[:MAX_CALIB_ROIS]]
             if len(rois):
                 feats_list.append(roi_features(self.ann.roi_head, feats,
-                                               rois))
+                                               rois, stage))
         return feats_list
 
     # -- inference -------------------------------------------------------------

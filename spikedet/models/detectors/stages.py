@@ -17,15 +17,23 @@ from ...simulation import Snapshot
 RoIFeatures = Union[Tensor, Tuple[Tensor, Tensor]]
 
 
-def random_roi_features(roi_head: nn.Module, count: int) -> RoIFeatures:
+def _stage_part(part: nn.Module, stage: Optional[int]) -> nn.Module:
+    """A cascade's ``stage``-th extractor or box head (``part`` itself for
+    one box stage, ``stage`` None)."""
+    return part if stage is None else part[stage]
+
+
+def random_roi_features(roi_head: nn.Module, count: int,
+                        stage: Optional[int] = None) -> RoIFeatures:
     """Random RoI features of the shape the RoI extractor gives (for
     tracing): its RoIAlign's output size, which a C4 detector's shared
     head halves before the box head's ``roi_feat_size``; a pair for a
-    Double-Head RoI head (see :func:`roi_features`)."""
-    extractor = roi_head.bbox_roi_extractor
+    Double-Head RoI head (see :func:`roi_features`); ``stage``: a
+    cascade's box stage."""
+    extractor = _stage_part(roi_head.bbox_roi_extractor, stage)
     layers = getattr(extractor, 'roi_layers', None)
     size = _pair(layers[0].output_size if layers else
-                 roi_head.bbox_head.roi_feat_size)
+                 _stage_part(roi_head.bbox_head, stage).roi_feat_size)
     shape = (count, extractor.out_channels, *size)
     if getattr(roi_head, 'reg_roi_scale_factor', None) is None:
         return torch.randn(shape)
@@ -33,11 +41,12 @@ def random_roi_features(roi_head: nn.Module, count: int) -> RoIFeatures:
 
 
 def roi_features(roi_head: nn.Module, feats: Sequence[Tensor],
-                 rois: Tensor) -> RoIFeatures:
+                 rois: Tensor, stage: Optional[int] = None) -> RoIFeatures:
     """What the box stage reads at ``rois``: RoIAlign of the neck's maps
     (:func:`planar`); for a Double-Head RoI head, also the pooling of its
-    regression branch, over RoIs enlarged by ``reg_roi_scale_factor``."""
-    extractor = roi_head.bbox_roi_extractor
+    regression branch, over RoIs enlarged by ``reg_roi_scale_factor``;
+    ``stage``: a cascade's box stage (its own extractor)."""
+    extractor = _stage_part(roi_head.bbox_roi_extractor, stage)
     feats = planar(feats, extractor.num_inputs)
     pooled = extractor(feats, rois)
     scale = getattr(roi_head, 'reg_roi_scale_factor', None)
@@ -107,13 +116,15 @@ class BoxStage(nn.Module):
 
     Args:
         roi_head: A ``StandardRoIHead``-like module.
+        stage: Which box head of a ``CascadeRoIHead`` (None: the one).
     """
 
-    def __init__(self, roi_head: nn.Module) -> None:
+    def __init__(self, roi_head: nn.Module,
+                 stage: Optional[int] = None) -> None:
         super().__init__()
         self.shared_head = roi_head.shared_head if getattr(
             roi_head, 'with_shared_head', False) else None
-        self.bbox_head = roi_head.bbox_head
+        self.bbox_head = _stage_part(roi_head.bbox_head, stage)
 
     def forward(self, roi_feats: RoIFeatures) -> Tuple[Tensor, Tensor]:
         if isinstance(roi_feats, tuple):  # Double-Head: cls, reg branch

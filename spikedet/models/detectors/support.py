@@ -10,13 +10,15 @@ def check_detector(detector: nn.Module) -> None:
     """Refuse a detector whose structure the spiking wrapper cannot run.
 
     A single-stage detector (``bbox_head``) and a two-stage one with one
-    box stage (``rpn_head`` + a ``StandardRoIHead``-like ``roi_head``) are
-    simulated; layers inside them are checked later, at conversion.
+    box stage (``rpn_head`` + a ``StandardRoIHead``-like ``roi_head``) or
+    a cascade of them (``CascadeRoIHead``) are simulated; layers inside
+    them are checked later, at conversion.
 
     Raises:
         UnsupportedLayerError: A transformer detector (DETR family), a
-            cascade of box stages, or a mask head of the detector or its
-            RoI head (its masks would be silently dropped).
+            cascade with more than box stages (HTC, SCNet, Sparse R-CNN),
+            or a mask head of the detector or its RoI head (its masks would
+            be silently dropped).
     """
     kind = type(detector).__name__
     if hasattr(detector, 'encoder') or hasattr(detector, 'decoder'):
@@ -33,12 +35,15 @@ def check_detector(detector: nn.Module) -> None:
     roi_head = getattr(detector, 'roi_head', None)
     if roi_head is None:
         return
-    if hasattr(roi_head, 'num_stages'):
+    if hasattr(roi_head, 'num_stages') and \
+            type(roi_head).__name__ != 'CascadeRoIHead':
         raise UnsupportedLayerError(
             f'roi_head ({type(roi_head).__name__}) runs '
-            f'{roi_head.num_stages} box stages, each on the boxes the '
-            'previous one refined; the spiking detector simulates one box '
-            'stage: convert the Faster R-CNN config of the same backbone')
+            f'{roi_head.num_stages} stages with more than boxes in them '
+            '(queries, masks or semantic features); the spiking detector '
+            'simulates Faster R-CNN-like and Cascade R-CNN box stages: '
+            'convert the Cascade or Faster R-CNN config of the same '
+            'backbone')
     if getattr(roi_head, 'with_mask', False):
         raise UnsupportedLayerError(
             'roi_head.mask_head has no spiking simulation (its masks would '

@@ -1,21 +1,39 @@
 """Two-stage prediction of a :class:`SpikingDetector`: stage 1's read-outs,
 then the spiking box head on their proposals (``box_input`` 'readout' or
 'lockstep')."""
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
+import torch
 from mmdet.models.utils import empty_instances
-from mmdet.structures.bbox import bbox2roi
-from torch import Tensor
+from mmdet.structures.bbox import bbox2roi, get_box_tensor
+from torch import Tensor, nn
 
 from ...simulation import merge, monitored_readouts
 from .stages import roi_features
 
 
+def _last(bbox_head: nn.Module) -> nn.Module:
+    """The box head that decodes: a cascade's last."""
+    return bbox_head[-1] if isinstance(bbox_head, nn.ModuleList) \
+        else bbox_head
+
+
+def _stage_name(stage: Optional[int]):
+    """Renames a box stage's layers as the detector names them
+    (``roi_head.bbox_head...``; a cascade's ``roi_head.bbox_head.<k>...``)."""
+    def name(layer: str) -> str:
+        if stage is not None and layer.startswith('bbox_head.'):
+            layer = f'bbox_head.{stage}.' + layer[len('bbox_head.'):]
+        return 'roi_head.' + layer
+    return name
+
+
 class TwoStagePrediction:
     """What :class:`SpikingDetector` runs for a two-stage detector (a mixin,
     as mmdet's test mixins: it reads the detector's ``ann``, ``net``,
-    ``box_net``, ``lockstep``, ``stats``, ``timesteps``, ``schedule``,
-    ``chunk`` and ``box_input``)."""
+    ``box_net`` (a ``ModuleList`` for a cascade), ``box_stages``,
+    ``lockstep``, ``stats``, ``timesteps``, ``schedule``, ``chunk`` and
+    ``box_input``)."""
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
@@ -46,7 +64,7 @@ class TwoStagePrediction:
 
     def _no_boxes(self, metas: List[Dict], rois: Tensor) -> List:
         """Empty results for images without a proposal."""
-        bbox_head = self.ann.roi_head.bbox_head
+        bbox_head = _last(self.ann.roi_head.bbox_head)
         return empty_instances(
             metas, rois.device, task_type='bbox',
             box_type=bbox_head.predict_box_type,
@@ -59,7 +77,7 @@ class TwoStagePrediction:
         does."""
         cls_score, bbox_pred = output
         per_image = tuple(len(p) for p in proposals)
-        return self.ann.roi_head.bbox_head.predict_by_feat(
+        return _last(self.ann.roi_head.bbox_head).predict_by_feat(
             rois=rois.split(per_image, 0),
             cls_scores=cls_score.split(per_image, 0),
             bbox_preds=bbox_pred.split(per_image, 0),
@@ -71,17 +89,55 @@ class TwoStagePrediction:
                      rescale: bool) -> Tuple:
         """Stage 2 of read-out ``t`` (``box_input='readout'``): the box head
         simulated for ``t`` wake steps on the pooled neck read-out, as part
-        of a run to stage 1's largest T (its horizon). Returns the results,
-        the box head's total steps and its counts (or None)."""
-        roi_feats = roi_features(self.ann.roi_head, feats, rois)
-        (_, readout, counts), = monitored_readouts(
-            self.stats, self.box_net, roi_feats, [t], self.schedule,
-            self.chunk, horizon=self.timesteps[-1])
-        if counts is not None:
-            counts = counts.prefixed('roi_head.')
-        results = self._decode_boxes(rois, proposals, readout.output, metas,
-                                     rescale)
-        return results, readout.total_steps, counts
+        of a run to stage 1's largest T (its horizon); a Cascade R-CNN's
+        box stages in turn, each on the boxes the one before refined, its
+        scores averaged over the stages as ``CascadeRoIHead.predict_bbox``
+        does. Returns the results, the box stages' total steps and their
+        counts (or None)."""
+        nets = self.box_net if isinstance(self.box_net, nn.ModuleList) \
+            else [self.box_net]
+        per_image = tuple(len(p) for p in proposals)
+        scores, steps, counts = [], 0, []
+        for k, net in zip(self.box_stages, nets):
+            roi_feats = roi_features(self.ann.roi_head, feats, rois, k)
+            (_, readout, snap), = monitored_readouts(
+                self.stats, net, roi_feats, [t], self.schedule, self.chunk,
+                horizon=self.timesteps[-1])
+            cls_score, bbox_pred = readout.output
+            scores.append(cls_score)
+            steps += readout.total_steps
+            if snap is not None:
+                counts.append(snap.renamed(_stage_name(k)))
+            if k is not None and k + 1 < len(nets):
+                rois = self._refined(rois, cls_score, bbox_pred, k, metas,
+                                     per_image)
+        output = (sum(scores) / len(scores), bbox_pred)
+        results = self._decode_boxes(rois, proposals, output, metas, rescale)
+        return results, steps, merge(counts) if counts else None
+
+    def _refined(self, rois: Tensor, cls_score: Tensor, bbox_pred: Tensor,
+                 stage: int, metas: List[Dict],
+                 per_image: Tuple[int, ...]) -> Tensor:
+        """The RoIs a cascade's box stage ``stage`` refined, as
+        ``CascadeRoIHead.predict_bbox`` refines them (each box regressed by
+        its most likely class)."""
+        head = self.ann.roi_head.bbox_head[stage]
+        scores = cls_score.split(per_image, 0)
+        if head.custom_activation:
+            scores = [head.loss_cls.get_activation(s) for s in scores]
+        refined = []
+        for img_rois, score, pred, meta in zip(
+                rois.split(per_image, 0), scores,
+                bbox_pred.split(per_image, 0), metas):
+            if img_rois.shape[0] == 0:
+                refined.append(img_rois)
+                continue
+            boxes = head.regress_by_class(img_rois[:, 1:],
+                                          score[:, :-1].argmax(dim=1),
+                                          pred, meta)
+            refined.append(torch.cat([img_rois[:, :1],
+                                      get_box_tensor(boxes)], dim=1))
+        return torch.cat(refined)
 
     def _predict_lockstep(self, inputs: Tensor, metas: List[Dict],
                           rescale: bool) -> Dict[int, Tuple]:
