@@ -46,16 +46,13 @@ CONVERGING = sorted(set(names()) - {'if_reset_zero', 'onespike'})
 
 
 @pytest.mark.parametrize('method', CONVERGING)
-def test_elementwise_network_converts_and_converges(method):
+def test_elementwise_network_converts_and_converges(method, readout_errors):
     model = _model()
     snn = convert(model, _batches(2, 1), method=method)
     ops = [m for m in snn.modules() if isinstance(m, CompensatedOp)]
     assert [op.name for op in ops] == ['SiLU', 'GELU', 'sigmoid']
     x = _batches(1, 2)[0]
-    with torch.no_grad():
-        ann = model(x)
-    out = simulate(snn, x, [8, 64])
-    error = {t: float((r.output - ann).abs().mean()) for t, r in out.items()}
+    error = readout_errors(model, snn, x, [8, 64])
     assert error[64] <= 0.5 * error[8], error
 
 
@@ -98,7 +95,7 @@ class Gather(nn.Module):
         return self.head(self.pool(x) + F.adaptive_max_pool2d(x, 3))
 
 
-def test_adaptive_max_pooling_is_rate_exact():
+def test_adaptive_max_pooling_is_rate_exact(readout_errors):
     torch.manual_seed(0)
     model = Gather().eval()
     snn = convert(model, _batches(1, 1), method='if_channel',
@@ -106,8 +103,5 @@ def test_adaptive_max_pooling_is_rate_exact():
     ops = [m.name for m in snn.modules() if isinstance(m, CompensatedOp)]
     assert ops == ['AdaptiveMaxPool2d', 'adaptive max-pooling']
     x = _batches(1, 2)[0]
-    with torch.no_grad():
-        ann = model(x)
-    out = simulate(snn, x, [8, 64])
-    error = {t: float((r.output - ann).abs().mean()) for t, r in out.items()}
+    error = readout_errors(model, snn, x, [8, 64])
     assert error[64] <= 0.5 * error[8], error

@@ -53,7 +53,7 @@ def _model():
     return GnHead().eval()
 
 
-def test_islands_convert_and_converge():
+def test_islands_convert_and_converge(readout_errors):
     model = _model()
     snn = convert(model, _batches(2, 1), method='if_channel')
     ops = [(m.name, m.analog_work) for m in snn.modules()
@@ -61,10 +61,7 @@ def test_islands_convert_and_converge():
     assert ops == [('GroupNorm', 4), ('L2Norm', 3), ('LayerNorm', 4),
                    ('softmax', 3)]
     x = _batches(1, 2)[0]
-    with torch.no_grad():
-        ann = model(x)
-    out = simulate(snn, x, [8, 64])
-    error = {t: float((r.output - ann).abs().mean()) for t, r in out.items()}
+    error = readout_errors(model, snn, x, [8, 64])
     assert error[64] <= 0.5 * error[8], error
 
 

@@ -67,16 +67,13 @@ def test_only_products_of_signals_are_sites():
     assert table.product_calls == {'gate': 1, '': 5}
 
 
-def test_products_convert_and_converge():
+def test_products_convert_and_converge(readout_errors):
     model = _model()
     snn = convert(model, _batches(2, 1), method='if_channel')
     ops = [m.name for m in snn.modules() if isinstance(m, CompensatedOp)]
     assert ops.count('product') == 1 and ops.count('matmul') == 2
     x = _batches(1, 2)[0]
-    with torch.no_grad():
-        ann = model(x)
-    out = simulate(snn, x, [8, 64])
-    error = {t: float((r.output - ann).abs().mean()) for t, r in out.items()}
+    error = readout_errors(model, snn, x, [8, 64])
     assert error[64] <= 0.5 * error[8], error
 
 
