@@ -19,9 +19,13 @@ against 32 (IF: 16); YOLOv3 mAP@0.5 0.748 against 0.485 at T = 64 (ANN
 0.783); ResNet-18 46.5 % against 43.0 % at T = 64 (ANN 100 %, IF 99.5 % at
 32); on to T = 256 (``--timesteps ... 128 256``, ResNet-18 only) 75.0 /
 97.0 % against 67.5 / 95.5 % at T = 128 / 256. The claim, 99 % of the
-ANN in a quarter of IF's steps, is met by neither reading on any model
-(Faster R-CNN: half of IF's; ResNet-18: T99 > 256 against IF's 32).
-Why: in both readings a layer's first messages are partial (its first
+ANN in a quarter of IF's steps, checked on ``docs/results.md`` (first 16
+val images, 2026-12-07, commit 4d63233; IF there is ``if_channel``): met
+on Faster R-CNN (T99 = 8 against 32); met on YOLOv3 only at the level
+both curves reach (96.9 % of the ANN at T = 64 against IF's T = 256,
+neither at 99 % by then); not met on ResNet-18 (T99 > 256, 97.0 % at
+256, against IF's 32). Where it is not met, the reason:
+in both readings a layer's first messages are partial (its first
 integrate phase sums half a cycle of input, and deeper layers build on
 upstream partial messages), so the error decays over cycles on top of the
 depth x P steps of pipeline fill, more slowly the deeper the network
