@@ -10,7 +10,7 @@ from .failures import reported_as_unsupported
 from .fold_bn import fold_batchnorm
 from .methods import resolve
 from .observers import ActivationObserver, SignedObserver
-from .ops import COMPENSATED_KINDS, unsupported_remedy
+from .ops import unsupported_remedy
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable, trace_sites
 
@@ -71,9 +71,8 @@ def calibrate(model: nn.Module, calib_data: Iterable[Any], forward: Forward,
     observers: Dict[str, Observer] = {}
 
     def observe(site: Site, x, y) -> None:
-        if site.is_pool or site.spec.kind in ('clip_floor',
-                                              'signed_clip_floor',
-                                              *COMPENSATED_KINDS):
+        if site.is_pool or site.spec.compensated or \
+                site.spec.kind in ('clip_floor', 'signed_clip_floor'):
             return
         if site.name not in observers:
             observers[site.name] = _observer(site, opts)
@@ -198,7 +197,7 @@ def _convert(snn: nn.Module, first: Any, batches: Iterable[Any],
 
     def make(site: Site) -> nn.Module:
         observer = observers.get(site.name)
-        if site.spec is not None and site.spec.kind in COMPENSATED_KINDS:
+        if site.spec is not None and site.spec.compensated:
             # Every method: f of the input rates, exactly (no threshold).
             p = site.spec.params
             return CompensatedOp(p['fn'], p['op'], p.get('work', 0))

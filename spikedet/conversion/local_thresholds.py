@@ -51,7 +51,6 @@ from ..neurons.stateful import opaque
 from .depth import depth_of, tag_depth
 from .errors import ConversionError
 from .elementwise import AnnFunction
-from .ops import COMPENSATED_KINDS
 from .site_rewrite import install_sites
 from .sites import Site, SiteTable
 from .tensor_reads import ReadCounter
@@ -228,7 +227,7 @@ def balance_thresholds(model: nn.Module, table: SiteTable,
     clips: Dict[str, _Clip] = {}
 
     def make(site: Site) -> nn.Module:
-        if not site.is_pool and site.spec.kind in COMPENSATED_KINDS:
+        if not site.is_pool and site.spec.compensated:
             return AnnFunction(site.spec.params['fn'])
         clips[site.name] = _Pool(site, lr) if site.is_pool \
             else _Clip(site, lr)

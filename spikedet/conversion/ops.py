@@ -60,6 +60,12 @@ class ActivationSpec:
         return self.kind in SIGNED_KINDS
 
     @property
+    def compensated(self) -> bool:
+        """Whether a rate-exact function replaces the site (no neuron,
+        analog output: ``'elementwise'`` or ``'island'``)."""
+        return self.kind in COMPENSATED_KINDS
+
+    @property
     def rectifying(self) -> bool:
         """Whether the site outputs 0 for every input <= 0 (ReLU-type)."""
         return self.kind in ('relu', 'clip', 'clip_floor')

@@ -181,9 +181,8 @@ def attach_functional_sites(owner: nn.Module, router: FunctionalSites) -> None:
     owner.register_forward_pre_hook(router.enter)
     owner.register_forward_hook(router.exit, always_call=True)
     if router.product_period:  # the submodules' product calls are theirs
-        for child in owner.modules():
-            if child is not owner and child is not router and \
-                    not any(child is m for m in router.modules()):
+        for name, child in owner.named_modules():
+            if name and name.split('.')[0] != SITES_ATTR:
                 child.register_forward_pre_hook(router.enter_child)
                 child.register_forward_hook(router.exit_child,
                                             always_call=True)

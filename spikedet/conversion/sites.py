@@ -38,7 +38,7 @@ from torch.overrides import TorchFunctionMode
 
 from ..neurons.stateful import StatefulModule
 from .errors import UnsupportedLayerError
-from .ops import (COMPENSATED_KINDS, IDENTITY, MAX_POOL_FUNCS, SYNAPTIC_FUNCS,
+from .ops import (IDENTITY, MAX_POOL_FUNCS, SYNAPTIC_FUNCS,
                   SYNAPTIC_MODULES, UNSUPPORTED_FUNCS, UNSUPPORTED_MODULES,
                   ActivationSpec, functional_activation_spec,
                   is_identity_max_pool, module_activation_spec,
@@ -54,7 +54,7 @@ SiteObserver = Callable[['Site', Tensor, Tensor], None]
 def _emits(spec: ActivationSpec) -> str:
     """A neuron passes spikes on, a rate-exact element-wise function analog
     values (a signed neuron encodes them, when spike-driven)."""
-    return ANALOG if spec.kind in COMPENSATED_KINDS else SPIKE
+    return ANALOG if spec.compensated else SPIKE
 
 
 class _Tracer(TorchFunctionMode):

@@ -67,7 +67,7 @@ def test_one_spike_network_answers_in_one_inference():
 
 
 def test_analog_conversion_is_exact_at_every_t():
-    """Without spike-driven encoding the only neurons are none at all: the
+    """Without spike-driven encoding this network keeps no neuron: the
     rate-exact functions alone reproduce the ANN at every T (the input
     is constant, so every average is the ANN's value)."""
     model = _model()
