@@ -82,3 +82,43 @@ def test_only_processed_images_are_scored(tiny_shapes):
     result = metric.evaluate(len(samples))
     assert result['coco/ann/bbox_mAP'] == 1.0
     assert result['coco/T4/bbox_mAP'] == 1.0
+
+
+def _with_box_polygons(ann_file, out_file):
+    """The annotation file with each box as its object's segmentation."""
+    coco = json.loads(open(ann_file).read())
+    for ann in coco['annotations']:
+        x, y, w, h = ann['bbox']
+        ann['segmentation'] = [[x, y, x + w, y, x + w, y + h, x, y + h]]
+    out_file.write_text(json.dumps(coco))
+    return str(out_file)
+
+
+def _box_masks(inst, shape):
+    masks = torch.zeros(len(inst), *shape, dtype=torch.bool)
+    for mask, (x1, y1, x2, y2) in zip(masks, inst.bboxes.long().tolist()):
+        mask[max(y1, 0):y2, max(x1, 0):x2] = True
+    return masks
+
+
+def test_masks_are_scored_by_the_segm_metric(tiny_shapes, tmp_path):
+    """A Mask R-CNN's read-outs carry masks: the wrapped CocoMetric scores
+    segm beside bbox at every T (a mask displaced with its box loses)."""
+    ann_file = _with_box_polygons(
+        tiny_shapes / 'annotations' / 'instances_val.json',
+        tmp_path / 'val.json')
+    metric = TimestepMetric(dict(type='CocoMetric', ann_file=ann_file,
+                                 metric=['bbox', 'segm']))
+    metric.dataset_meta = dict(classes=SHAPE_CLASSES)
+    samples = _samples(ann_file, shift=6.0)
+    for sample in samples:
+        preds = [sample['timestep_preds'][1], sample['timestep_preds'][4]]
+        for inst in preds:
+            inst.masks = _box_masks(inst, sample['ori_shape'])
+        sample['pred_instances']['masks'] = preds[1].masks
+    metric.process({}, samples)
+    result = metric.evaluate(len(samples))
+    assert result['coco/ann/segm_mAP'] == 1.0
+    assert result['coco/T4/segm_mAP'] == 1.0
+    assert result['coco/T1/segm_mAP'] < 1.0
+    assert result['coco/T4/bbox_mAP'] == 1.0

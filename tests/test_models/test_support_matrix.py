@@ -22,7 +22,9 @@ from torch.utils._pytree import tree_leaves
 
 from spikedet.conversion.errors import UnsupportedLayerError
 from spikedet.models.detectors import SpikingDetector
-from spikedet.models.detectors.stages import DenseStage, ProposalStage
+from spikedet.models.detectors.calibration_rois import calibration_rois
+from spikedet.models.detectors.stages import (BoxStage, DenseStage, MaskStage,
+                                             ProposalStage)
 from spikedet.neurons import CompensatedOp
 from spikedet.simulation import simulate
 from spikedet.utils.config import load_config
@@ -78,7 +80,9 @@ FAMILIES = [
     ('HTC R50-FPN', 'htc/htc-without-semantic_r50_fpn_1x_coco.py', SIZE,
      ('roi_head (HybridTaskCascadeRoIHead)', 'Cascade or Faster R-CNN')),
     ('Mask R-CNN R50-FPN', 'mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', SIZE,
-     ('roi_head.mask_head', 'mask_head=None')),
+     None),
+    ('Mask Scoring R-CNN R50-FPN', 'ms_rcnn/ms-rcnn_r50_fpn_1x_coco.py', SIZE,
+     ('roi_head (MaskScoringRoIHead)', 'mask_head=None')),
     ('YOLACT R50', 'yolact/yolact_r50_1xb8-55e_coco.py', SIZE,
      ('mask_head (YOLACTProtonet)', 'without its masks')),
     ('YOLOX-S', 'yolox/yolox_s_8xb8-300e_coco.py', SIZE, None),
@@ -162,18 +166,40 @@ def _relative_errors(snn: SpikingDetector, size: int,
             for t, r in runs.items()}
 
 
+def _sample(size: int) -> DetDataSample:
+    """The data sample of one unscaled ``size`` x ``size`` image."""
+    return DetDataSample(metainfo=dict(
+        img_shape=(size, size), ori_shape=(size, size), pad_shape=(size, size),
+        batch_input_shape=(size, size), scale_factor=(1.0, 1.0),
+        border=(0, size, 0, size)))  # CenterNet's crop, none here
+
+
 def _assert_predicts(snn: SpikingDetector, size: int) -> None:
     """The full predict path (every stage, the heads' decoding, NMS) runs
     and reports each stage's steps."""
     snn.timesteps = [4]
-    sample = DetDataSample(metainfo=dict(
-        img_shape=(size, size), ori_shape=(size, size), pad_shape=(size, size),
-        batch_input_shape=(size, size), scale_factor=(1.0, 1.0),
-        border=(0, size, 0, size)))  # CenterNet's crop, none here
-    result = snn.predict(_images(size, 1), [sample])[0]
+    if snn.with_mask:  # random weights score below any threshold
+        snn.ann.test_cfg.rcnn.score_thr = 0.0
+    result = snn.predict(_images(size, 1), [_sample(size)])[0]
     assert set(result.timestep_preds) == {4}
-    stages = 1 + len(snn.box_stages) if snn.two_stage else 1
+    stages = 1 + len(snn.box_stages) + snn.with_mask if snn.two_stage \
+        else 1
     assert result.timestep_steps[4] == (4, 4 * stages)
+    if snn.with_mask:
+        masks = result.timestep_preds[4].masks
+        assert masks.shape[1:] == (size, size)
+
+
+def _roi_stage_errors(net: torch.nn.Module, stage: torch.nn.Module,
+                      feats, timesteps=TIMESTEPS):
+    """The relative errors of a converted RoI stage (box or mask) on RoI
+    features ``feats``."""
+    with torch.no_grad():
+        ann = torch.cat([t.flatten() for t in tree_leaves(stage(feats))])
+        runs = simulate(net, feats, list(timesteps))
+    return {t: float((torch.cat([o.flatten() for o in
+                                 tree_leaves(r.output)]) - ann).norm()
+                     / ann.norm()) for t, r in runs.items()}
 
 
 def _assert_converges(errors: dict) -> None:
@@ -225,13 +251,22 @@ def test_strict_refuses_islands(family):
     assert ISLANDS[family][1] in message
 
 
-def test_mask_rcnn_remedy_converts_its_boxes():
-    """The refusal's remedy (no mask head) gives a Faster R-CNN that
-    converts."""
-    snn = _build(_model('mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py',
-                        mask_roi_extractor=None, mask_head=None), SIZE)
-    assert snn.two_stage and not snn.ann.roi_head.with_mask
-    _assert_converges(_relative_errors(snn, SIZE))
+def test_mask_rcnn_box_and_mask_stages_converge():
+    """Mask R-CNN's box and mask stages, calibrated on an image's RoIs
+    (the proposals, the detected boxes), approach the ANN's box and mask
+    heads on those RoIs with T, as stage 1 does in the matrix."""
+    model = _model('mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py')
+    model.test_cfg.rpn.max_per_img = 16
+    model.test_cfg.rcnn.update(score_thr=0.0, max_per_img=8)
+    snn = _build(model, SIZE)
+    batches = [dict(inputs=_images(SIZE, 1), data_samples=[_sample(SIZE)])]
+    snn.calibrate(batches)
+    roi_head = snn.ann.roi_head
+    for net, stage, task in ((snn.box_net, BoxStage(roi_head), 'bbox'),
+                             (snn.mask_net, MaskStage(roi_head), 'mask')):
+        feats, = calibration_rois(snn.ann, batches, task=task)
+        assert len(feats) == (16 if task == 'bbox' else 8)
+        _assert_converges(_roi_stage_errors(net, stage, feats))
 
 
 def test_docs_match_the_matrix():

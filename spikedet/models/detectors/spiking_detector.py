@@ -1,10 +1,10 @@
-"""SpikingDetector: any mmdet single- or two-stage detector, converted."""
+"""SpikingDetector: any mmdet single- or two-stage detector, converted
+(boxes, and a Mask R-CNN's masks)."""
 import copy
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import torch
 from mmdet.models.detectors import BaseDetector
-from mmdet.structures.bbox import bbox2roi
 from torch import Tensor, nn
 from torch.utils._pytree import tree_map
 
@@ -16,18 +16,19 @@ from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics,
 from ...utils.errors import ConfigError
 from ...utils.host_heap import heap_trimming
 from ..spiking_setup import SpikingSetup
-from .stages import (BoxStage, DenseStage, LockstepStage, ProposalStage,
-                     random_roi_features, roi_features)
+from .calibration_rois import calibration_rois
+from .masks import MaskPrediction
+from .stages import (BoxStage, DenseStage, LockstepStage, MaskStage,
+                     ProposalStage)
 from .support import check_detector, patch_missing_loss_cls
 from .two_stage import TwoStagePrediction
 
-MAX_CALIB_ROIS = 512  # RoIs per calibration batch kept for stage 2
 #: What drives a two-stage detector's box head (see SpikingDetector).
 BOX_INPUTS = ('readout', 'lockstep')
 
 
 @MODELS.register_module()
-class SpikingDetector(TwoStagePrediction, BaseDetector):
+class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
     """Wraps a converted mmdet detector; keeps its preprocessor and decoding.
 
     *Single-stage* (YOLOv3 and any detector with ``bbox_head``): backbone,
@@ -57,9 +58,13 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
       proposals (:class:`LockstepStage`). Stage 1 is paid twice (steps,
       SOPs and the input layer's MACs).
 
-    A read-out's ``total_steps`` counts both stages (the proposal pass,
-    then the box head's pass); with statistics on, both stages' work up to
-    that read-out is counted.
+    A Cascade R-CNN's box stages run in turn, each on the boxes the one
+    before refined; a Mask R-CNN's mask head runs after the box stage, on
+    its boxes (:class:`MaskPrediction`; ``box_input='readout'`` only).
+
+    A read-out's ``total_steps`` counts every stage (the proposal pass,
+    then each box stage's pass, then the mask stage's); with statistics
+    on, every stage's work up to that read-out is counted.
 
     The ANN is kept (``self.ann``) and predicted on the same batch: its
     results go to ``pred_instances``, the SNN's to ``timestep_preds[T]``.
@@ -121,11 +126,13 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
                               f'{box_input!r}')
         detector = MODELS.build(ann)
         check_detector(detector)
-        if box_input == 'lockstep' and \
-                hasattr(getattr(detector, 'roi_head', None), 'num_stages'):
+        roi_head = getattr(detector, 'roi_head', None)
+        if box_input == 'lockstep' and (
+                hasattr(roi_head, 'num_stages') or
+                getattr(roi_head, 'with_mask', False)):
             raise ConfigError("box_input='lockstep' drives one box stage; "
-                              "a cascade's stages read out in turn: use "
-                              "box_input='readout'")
+                              "a cascade's stages and a mask stage read "
+                              "out in turn: use box_input='readout'")
         patch_missing_loss_cls(detector)
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = detector.data_preprocessor
@@ -169,11 +176,19 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
             return
         self.net = self._convert(ProposalStage(self.ann), inputs)
         stages = [convert(BoxStage(self.ann.roi_head, k),
-                          self._calibration_rois(batches, k), self.method,
+                          calibration_rois(self.ann, batches, k), self.method,
                           analog_inputs=True, **self.conversion_options)
                   for k in self.box_stages]
         self.box_net = stages[0] if self.box_stages == [None] else \
             nn.ModuleList(stages)
+        if self.with_mask:
+            masks = [convert(MaskStage(self.ann.roi_head, k),
+                             calibration_rois(self.ann, batches, k, 'mask'),
+                             self.method, analog_inputs=True,
+                             **self.conversion_options)
+                     for k in self.box_stages]
+            self.mask_net = masks[0] if self.box_stages == [None] else \
+                nn.ModuleList(masks)
         if self.box_input != 'lockstep':
             return
         # Shares the converted modules; kept out of the state dict.
@@ -188,29 +203,6 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
         stages = getattr(self.ann.roi_head, 'num_stages', None)
         return [None] if stages is None else list(range(stages))
 
-    @torch.no_grad()
-    def _calibration_rois(self, batches: List[Dict],
-                          stage: Optional[int] = None) -> List[Tensor]:
-        """RoI features the ANN's stage 2 sees on the calibration images
-        (a cascade's later stages calibrate on the proposals too, not on
-        the boxes the stages before them refined [our simplification])."""
-        if batches[0]['data_samples'] is None:
-            return [random_roi_features(self.ann.roi_head, 8, stage)]
-        feats_list = []
-        generator = torch.Generator().manual_seed(0)
-        for batch in batches:
-            feats = self.ann.extract_feat(batch['inputs'])
-            proposals = self.ann.rpn_head.predict(
-                feats, batch['data_samples'], rescale=False)
-            rois = bbox2roi([p.bboxes for p in proposals])
-            if len(rois) > MAX_CALIB_ROIS:
-                keep = torch.randperm(len(rois), generator=generator)
-                rois = rois[keep[:MAX_CALIB_ROIS]]
-            if len(rois):
-                feats_list.append(roi_features(self.ann.roi_head, feats,
-                                               rois, stage))
-        return feats_list
-
     # -- inference -------------------------------------------------------------
     def predict(self, batch_inputs: Tensor, batch_data_samples,
                 rescale: bool = True):
@@ -220,7 +212,8 @@ class SpikingDetector(TwoStagePrediction, BaseDetector):
         ann_samples = self.ann.predict(batch_inputs,
                                        copy.deepcopy(batch_data_samples),
                                        rescale=rescale)
-        nets = [self.net] + ([self.box_net] if self.two_stage else [])
+        nets = [self.net] + ([self.box_net] if self.two_stage else []) + \
+            ([self.mask_net] if self.two_stage and self.with_mask else [])
         inputs = self._laid_out(batch_inputs)
         with heap_trimming(nets, self.heap_trim), \
                 reported_as_unsupported(self, 'simulating'):

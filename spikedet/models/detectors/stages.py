@@ -24,33 +24,38 @@ def _stage_part(part: nn.Module, stage: Optional[int]) -> nn.Module:
 
 
 def random_roi_features(roi_head: nn.Module, count: int,
-                        stage: Optional[int] = None) -> RoIFeatures:
+                        stage: Optional[int] = None,
+                        task: str = 'bbox') -> RoIFeatures:
     """Random RoI features of the shape the RoI extractor gives (for
     tracing): its RoIAlign's output size, which a C4 detector's shared
     head halves before the box head's ``roi_feat_size``; a pair for a
     Double-Head RoI head (see :func:`roi_features`); ``stage``: a
-    cascade's box stage."""
-    extractor = _stage_part(roi_head.bbox_roi_extractor, stage)
+    cascade's box stage; ``task``: ``'bbox'`` or ``'mask'`` (the mask
+    branch's extractor)."""
+    extractor = _stage_part(getattr(roi_head, f'{task}_roi_extractor'), stage)
     layers = getattr(extractor, 'roi_layers', None)
     size = _pair(layers[0].output_size if layers else
                  _stage_part(roi_head.bbox_head, stage).roi_feat_size)
     shape = (count, extractor.out_channels, *size)
-    if getattr(roi_head, 'reg_roi_scale_factor', None) is None:
+    if task != 'bbox' or \
+            getattr(roi_head, 'reg_roi_scale_factor', None) is None:
         return torch.randn(shape)
     return torch.randn(shape), torch.randn(shape)
 
 
 def roi_features(roi_head: nn.Module, feats: Sequence[Tensor],
-                 rois: Tensor, stage: Optional[int] = None) -> RoIFeatures:
-    """What the box stage reads at ``rois``: RoIAlign of the neck's maps
-    (:func:`planar`); for a Double-Head RoI head, also the pooling of its
-    regression branch, over RoIs enlarged by ``reg_roi_scale_factor``;
-    ``stage``: a cascade's box stage (its own extractor)."""
-    extractor = _stage_part(roi_head.bbox_roi_extractor, stage)
+                 rois: Tensor, stage: Optional[int] = None,
+                 task: str = 'bbox') -> RoIFeatures:
+    """What the box (``task='bbox'``) or mask stage reads at ``rois``:
+    RoIAlign of the neck's maps (:func:`planar`) by that branch's
+    extractor; for a Double-Head RoI head's box stage, also the pooling of
+    its regression branch, over RoIs enlarged by ``reg_roi_scale_factor``;
+    ``stage``: a cascade's stage (its own extractor)."""
+    extractor = _stage_part(getattr(roi_head, f'{task}_roi_extractor'), stage)
     feats = planar(feats, extractor.num_inputs)
     pooled = extractor(feats, rois)
     scale = getattr(roi_head, 'reg_roi_scale_factor', None)
-    if scale is None:
+    if task != 'bbox' or scale is None:
         return pooled
     return pooled, extractor(feats, rois, roi_scale_factor=scale)
 
@@ -132,6 +137,28 @@ class BoxStage(nn.Module):
         if self.shared_head is not None:
             roi_feats = self.shared_head(roi_feats)
         return self.bbox_head(roi_feats)
+
+
+class MaskStage(nn.Module):
+    """The mask branch of a Mask R-CNN-like RoI head: (shared head and)
+    mask head on mask RoI features; returns the raw mask logits.
+
+    Args:
+        roi_head: A ``StandardRoIHead`` or ``CascadeRoIHead`` with masks.
+        stage: Which mask head of a cascade (None: the one).
+    """
+
+    def __init__(self, roi_head: nn.Module,
+                 stage: Optional[int] = None) -> None:
+        super().__init__()
+        self.shared_head = roi_head.shared_head if getattr(
+            roi_head, 'with_shared_head', False) else None
+        self.mask_head = _stage_part(roi_head.mask_head, stage)
+
+    def forward(self, roi_feats: Tensor) -> Tensor:
+        if self.shared_head is not None:
+            roi_feats = self.shared_head(roi_feats)
+        return self.mask_head(roi_feats)
 
 
 def shared_copy(module: nn.Module) -> nn.Module:

@@ -5,20 +5,25 @@ from torch import nn
 
 from ...conversion.errors import UnsupportedLayerError
 
+#: RoI heads whose masks the spiking detector predicts as they do.
+MASK_ROI_HEADS = ('StandardRoIHead', 'CascadeRoIHead')
+
 
 def check_detector(detector: nn.Module) -> None:
     """Refuse a detector whose structure the spiking wrapper cannot run.
 
     A single-stage detector (``bbox_head``) and a two-stage one with one
     box stage (``rpn_head`` + a ``StandardRoIHead``-like ``roi_head``) or
-    a cascade of them (``CascadeRoIHead``) are simulated; layers inside
-    them are checked later, at conversion.
+    a cascade of them (``CascadeRoIHead``), with Mask R-CNN's mask stage
+    or without, are simulated; layers inside them are checked later, at
+    conversion.
 
     Raises:
         UnsupportedLayerError: A transformer detector (DETR family), a
             cascade with more than box stages (HTC, SCNet, Sparse R-CNN),
-            or a mask head of the detector or its RoI head (its masks would
-            be silently dropped).
+            a mask head of the detector (YOLACT, SOLO) or a RoI head that
+            predicts masks otherwise than Mask R-CNN (PointRend, Mask
+            Scoring R-CNN): their masks would be silently dropped.
     """
     kind = type(detector).__name__
     if hasattr(detector, 'encoder') or hasattr(detector, 'decoder'):
@@ -44,11 +49,13 @@ def check_detector(detector: nn.Module) -> None:
             'simulates Faster R-CNN-like and Cascade R-CNN box stages: '
             'convert the Cascade or Faster R-CNN config of the same '
             'backbone')
-    if getattr(roi_head, 'with_mask', False):
+    kind = type(roi_head).__name__
+    if getattr(roi_head, 'with_mask', False) and kind not in MASK_ROI_HEADS:
         raise UnsupportedLayerError(
-            'roi_head.mask_head has no spiking simulation (its masks would '
-            'be dropped): convert the boxes only, with --cfg-options '
-            'model.roi_head.mask_roi_extractor=None '
+            f'roi_head ({kind}) predicts masks its own way (refined, '
+            'rescored or from more features) and the spiking detector '
+            "runs Mask R-CNN's mask stage: convert the boxes only, with "
+            '--cfg-options model.roi_head.mask_roi_extractor=None '
             'model.roi_head.mask_head=None, and evaluate bbox')
 
 

@@ -9,6 +9,7 @@ from mmdet.structures.bbox import bbox2roi, get_box_tensor
 from torch import Tensor, nn
 
 from ...simulation import merge, monitored_readouts
+from .masks import stage_names
 from .stages import roi_features
 
 
@@ -18,22 +19,13 @@ def _last(bbox_head: nn.Module) -> nn.Module:
         else bbox_head
 
 
-def _stage_name(stage: Optional[int]):
-    """Renames a box stage's layers as the detector names them
-    (``roi_head.bbox_head...``; a cascade's ``roi_head.bbox_head.<k>...``)."""
-    def name(layer: str) -> str:
-        if stage is not None and layer.startswith('bbox_head.'):
-            layer = f'bbox_head.{stage}.' + layer[len('bbox_head.'):]
-        return 'roi_head.' + layer
-    return name
-
-
 class TwoStagePrediction:
     """What :class:`SpikingDetector` runs for a two-stage detector (a mixin,
     as mmdet's test mixins: it reads the detector's ``ann``, ``net``,
     ``box_net`` (a ``ModuleList`` for a cascade), ``box_stages``,
     ``lockstep``, ``stats``, ``timesteps``, ``schedule``, ``chunk`` and
-    ``box_input``)."""
+    ``box_input``; with masks, :class:`MaskPrediction`'s
+    ``_mask_readout`` follows each read-out's boxes)."""
 
     def _predict_two_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:
@@ -46,15 +38,22 @@ class TwoStagePrediction:
             feats, rpn_outs = readout.output
             proposals = self._proposals(rpn_outs, metas)
             rois = bbox2roi([p.bboxes for p in proposals])
+            # With masks, boxes are rescaled by the mask head's decoding.
+            box_rescale = rescale and not self.with_mask
             if rois.shape[0] == 0:
                 results, box_steps, stage2 = self._no_boxes(metas, rois), \
                     0, None
             else:
                 results, box_steps, stage2 = self._box_readout(
-                    feats, rois, proposals, t, metas, rescale)
+                    feats, rois, proposals, t, metas, box_rescale)
+            stage3, mask_steps = None, 0
+            if self.with_mask:
+                results, mask_steps, stage3 = self._mask_readout(
+                    feats, results, t, metas, rescale)
             if stage1 is not None:
-                self.stats.add(t, merge([stage1, stage2]))
-            runs[t] = (results, (t, readout.total_steps + box_steps))
+                self.stats.add(t, merge([stage1, stage2, stage3]))
+            runs[t] = (results, (t, readout.total_steps + box_steps +
+                                 mask_steps))
         return runs
 
     def _proposals(self, rpn_outs, metas: List[Dict]) -> List:
@@ -107,7 +106,7 @@ class TwoStagePrediction:
             scores.append(cls_score)
             steps += readout.total_steps
             if snap is not None:
-                counts.append(snap.renamed(_stage_name(k)))
+                counts.append(snap.renamed(stage_names(k)))
             if k is not None and k + 1 < len(nets):
                 rois = self._refined(rois, cls_score, bbox_pred, k, metas,
                                      per_image)
