@@ -81,6 +81,8 @@ FAMILIES = [
      ('roi_head (HybridTaskCascadeRoIHead)', 'Cascade or Faster R-CNN')),
     ('Mask R-CNN R50-FPN', 'mask_rcnn/mask-rcnn_r50_fpn_1x_coco.py', SIZE,
      None),
+    ('Cascade Mask R-CNN R50-FPN',
+     'cascade_rcnn/cascade-mask-rcnn_r50_fpn_1x_coco.py', SIZE, None),
     ('Mask Scoring R-CNN R50-FPN', 'ms_rcnn/ms-rcnn_r50_fpn_1x_coco.py', SIZE,
      ('roi_head (MaskScoringRoIHead)', 'mask_head=None')),
     ('YOLACT R50', 'yolact/yolact_r50_1xb8-55e_coco.py', SIZE,
