@@ -24,8 +24,10 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
     (straight-through gradient) and then converted with consistent IF
     neurons and wake-sleep, exactly.
     Max-pool sites are left as max-pools. With ``spike_driven`` every
-    identity site (a synaptic layer reading another's output, see
-    :func:`spikedet.conversion.convert`) gets a :class:`SignedClipFloor` at
+    identity site (a synaptic layer reading analog values: the input, an
+    addition's or an island's output, see
+    :func:`spikedet.conversion.convert`; not a former SiLU's, now a
+    clip-floor) gets a :class:`SignedClipFloor` at
     its input, which the converter turns into a signed consistent IF
     neuron: the spike-driven SNN stays exact at ``L`` wake steps.
 
@@ -53,7 +55,8 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
     model.eval()
     try:
         table = trace_sites(model, forward, spike_driven=spike_driven,
-                            analog_inputs=analog_inputs)
+                            analog_inputs=analog_inputs,
+                            elementwise_neurons=True)
     finally:
         model.train(was_training)
 

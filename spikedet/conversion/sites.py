@@ -51,9 +51,12 @@ from .site_table import Site, SiteTable
 SiteObserver = Callable[['Site', Tensor, Tensor], None]
 
 
-def _emits(spec: ActivationSpec) -> str:
-    """A neuron passes spikes on, a rate-exact element-wise function analog
-    values (a signed neuron encodes them, when spike-driven)."""
+def _emits(spec: ActivationSpec, elementwise_neurons: bool) -> str:
+    """A neuron passes spikes on, a rate-exact operation analog values (a
+    signed neuron encodes them, when spike-driven); an element-wise site
+    that will be a neuron (``elementwise_neurons``) spikes."""
+    if spec.kind == 'elementwise' and elementwise_neurons:
+        return SPIKE
     return ANALOG if spec.compensated else SPIKE
 
 
@@ -62,11 +65,13 @@ class _Tracer(TorchFunctionMode):
 
     def __init__(self, model: nn.Module, table: SiteTable,
                  observer: Optional[SiteObserver], spike_driven: bool = False,
-                 analog_inputs: bool = False) -> None:
+                 analog_inputs: bool = False,
+                 elementwise_neurons: bool = False) -> None:
         super().__init__()
         self.model = model
         self.spike_driven = spike_driven
         self.analog_inputs = analog_inputs
+        self.elementwise_neurons = elementwise_neurons
         self.synaptic_counts: Dict[str, int] = defaultdict(int)
         self.product_calls: Dict[str, int] = defaultdict(int)
         self.names = {m: n for n, m in model.named_modules()}
@@ -97,7 +102,7 @@ class _Tracer(TorchFunctionMode):
         if spec is not None:
             self._record(self.names[module], False, spec, None, args[0],
                          output)
-            mark(output, _emits(spec))
+            mark(output, _emits(spec, self.elementwise_neurons))
         elif isinstance(module, nn.MaxPool2d):
             pool = (module.kernel_size, module.stride, module.padding,
                     module.dilation, module.ceil_mode)
@@ -137,7 +142,7 @@ class _Tracer(TorchFunctionMode):
             self._product_spec(owner, func, args)
         if spec is not None:
             self._record(owner, True, spec, None, args[0], out, func=func)
-            mark(out, _emits(spec))
+            mark(out, _emits(spec, self.elementwise_neurons))
         elif func in MAX_POOL_FUNCS and not is_identity_max_pool(args, kwargs):
             self._record(owner, True, None, pool_args_from_call(args, kwargs),
                          args[0], out, func=func)
@@ -213,7 +218,8 @@ def trace_sites(model: nn.Module,
                 table: Optional[SiteTable] = None,
                 observer: Optional[SiteObserver] = None,
                 spike_driven: bool = False,
-                analog_inputs: bool = False) -> SiteTable:
+                analog_inputs: bool = False,
+                elementwise_neurons: bool = False) -> SiteTable:
     """Run ``forward()`` once and record the sites of ``model``.
 
     Args:
@@ -227,6 +233,10 @@ def trace_sites(model: nn.Module,
             upstream stage (a two-stage detector's RoI features), not the
             network's input: the synaptic layers reading them get identity
             sites too. Defaults to False.
+        elementwise_neurons: The element-wise sites (SiLU, sigmoid, ...)
+            will be neurons that spike (CASC's clip-floors), not rate-exact
+            operations with analog output: their readers get no identity
+            site. Defaults to False.
 
     Returns:
         The site table.
@@ -237,7 +247,8 @@ def trace_sites(model: nn.Module,
             (data-dependent control flow: sites would not line up).
     """
     table = table if table is not None else SiteTable()
-    tracer = _Tracer(model, table, observer, spike_driven, analog_inputs)
+    tracer = _Tracer(model, table, observer, spike_driven, analog_inputs,
+                     elementwise_neurons)
     with torch.no_grad(), _module_hooks(tracer), tracer:
         forward()
     counts, products = dict(tracer.counts), dict(tracer.product_calls)

@@ -223,3 +223,38 @@ def test_casc_with_identity_sites_equals_its_quantized_ann_at_t_l(
     schedule = dict(type='wake_sleep', margin=levels, sleep=64)
     out = simulate(snn, data[0], [levels], schedule)[levels].output
     assert torch.allclose(out, ref, atol=1e-5)
+
+
+class SiluBlock(nn.Module):
+    """A CSP-like block of SiLU convolutions with a residual add."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.conv = nn.Conv2d(8, 8, 3, padding=1)
+        self.head = nn.Conv2d(8, 4, 1)
+
+    def forward(self, x):
+        x = F.silu(self.stem(x))
+        return self.head(F.silu(self.conv(x)) + x)
+
+
+def test_casc_of_a_silu_network_spikes_where_the_silus_were():
+    """QuantizedModel's path for SiLU networks: every SiLU becomes a
+    clip-floor, so the layers reading one (or a sum of them) receive
+    spikes and get no signed site; the CASC SNN equals the quantized ANN
+    at T = L."""
+    torch.manual_seed(0)
+    model = SiluBlock().eval()
+    data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
+    quantize_activations(model, lambda: model(data[0]), 4, learn_top=True,
+                         shift=0.5)
+    assert not any(hasattr(m, 'spikedet_input')
+                   for m in (model.conv, model.head))
+    calibrate_clip_tops(model, data, lambda m, b: m(b))
+    with torch.no_grad():
+        ref = model(data[0])
+    snn = convert(model, data, 'cif_wsc')
+    schedule = dict(type='wake_sleep', margin=4, sleep=64)
+    out = simulate(snn, data[0], [4], schedule)[4].output
+    assert torch.allclose(out, ref, atol=1e-5)
