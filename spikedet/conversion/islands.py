@@ -10,6 +10,8 @@ energy estimate and the conversion summary names every island;
 ``spike_driven='strict'`` refuses them for users who target neuromorphic
 hardware.
 
+Attention (:mod:`.attention`) is an island the same way.
+
 A deformable convolution (mmcv's ``DeformConv2dPack`` / ``ModulatedDeformConv2dPack``,
 mmdet's ``dcn=dict(type='DCN')``) samples its input at offsets computed
 from that input: nonlinear in it, so it is an island too, computing on the
@@ -30,6 +32,8 @@ from typing import Callable, Dict, Optional, Tuple
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+
+from .attention import ATTENTION_MODULES, ATTENTION_REMEDY, AttentionFunction
 
 _NORM_WORK, _L2_WORK, _SOFTMAX_WORK = 4, 3, 3
 
@@ -68,6 +72,7 @@ ISLAND_REMEDIES: Dict[str, str] = {
     **{op: 'it samples its input at offsets computed from that input; '
            'fine-tune without deformable convolutions (backbone dcn=None)'
        for op in ('DeformConv2dPack', 'ModulatedDeformConv2dPack')},
+    **{op: ATTENTION_REMEDY for op in ATTENTION_MODULES},
 }
 
 
@@ -97,6 +102,8 @@ def island_module(module: nn.Module) -> Optional[Tuple[nn.Module, int]]:
     """``(f, work per output element)`` of an island module (``f`` the
     module, or a wrapper of it), None for other modules."""
     name = type(module).__name__
+    if name in ATTENTION_MODULES:  # its work is known at each call
+        return AttentionFunction(module), 1
     if name in DEFORMABLE_MODULES:
         return ContiguousInput(module), int(module.weight[0].numel())
     work = ISLAND_MODULES.get(name)

@@ -238,8 +238,9 @@ _ACTIVATION_REMEDY = (
     "fine-tune the ANN with ReLU / LeakyReLU (act_cfg=dict(type='ReLU')) "
     'or with the clip-floor quantizer (configs/*_casc-l8.py show how)')
 _REMEDIES: Dict[str, str] = {
-    'attention': 'attention multiplies two activations, which no '
-                 'synapse can; transformer detectors are not supported',
+    'attention': 'a bare attention call is not an island; compute it '
+                 "inside torch's or mmcv's MultiheadAttention, which "
+                 'converts as one',
     **ISLAND_REMEDIES,
     **{op: PRODUCT_REMEDY for op in ('product', 'matmul', 'quotient')},
 }
@@ -259,6 +260,4 @@ def unsupported_remedy(op: str) -> str:
 
 
 #: Modules with no spiking counterpart, by class name, with the remedy.
-UNSUPPORTED_MODULES: Dict[str, str] = {
-    'MultiheadAttention': _REMEDIES['attention'],
-}
+UNSUPPORTED_MODULES: Dict[str, str] = {}

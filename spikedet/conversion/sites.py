@@ -94,14 +94,15 @@ class _Tracer(TorchFunctionMode):
             mark(args, ANALOG)
         self.stack.append(module)
 
-    def post_hook(self, module: nn.Module, args, output) -> None:
+    def post_hook(self, module: nn.Module, args, kwargs, output) -> None:
         self.stack.pop()
         if module not in self.names or self._inside_activation():
             return
         spec = module_activation_spec(module)
         if spec is not None:
-            self._record(self.names[module], False, spec, None, args[0],
-                         output)
+            # Attention is called with keywords only.
+            x = args[0] if args else next(iter(kwargs.values()))
+            self._record(self.names[module], False, spec, None, x, output)
             mark(output, _emits(spec, self.elementwise_neurons))
         elif isinstance(module, nn.MaxPool2d):
             pool = (module.kernel_size, module.stride, module.padding,
@@ -205,7 +206,7 @@ def _module_hooks(tracer: _Tracer) -> Iterator[None]:
     from torch.nn.modules.module import (register_module_forward_hook,
                                          register_module_forward_pre_hook)
     pre = register_module_forward_pre_hook(tracer.pre_hook)
-    post = register_module_forward_hook(tracer.post_hook)
+    post = register_module_forward_hook(tracer.post_hook, with_kwargs=True)
     try:
         yield
     finally:

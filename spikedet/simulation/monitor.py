@@ -5,6 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.modules.conv import _ConvTransposeNd
+from torch.utils._pytree import tree_leaves, tree_map
 
 from ..conversion.ops import SYNAPTIC_MODULES, apply_activation
 from .._hooks import probe_run
@@ -161,8 +162,10 @@ class SpikeMonitor:
             if module in islands:  # the ANN computes it once too
                 name = islands[module]
                 macs[name] = macs.get(name, 0) + \
-                    module.analog_work * out.numel()
-            return out.detach()  # no spike: the reader computes on it
+                    module.analog_work * _elements(out)
+            # No spike: the reader computes on it.
+            return tree_map(lambda y: y.detach() if isinstance(y, Tensor)
+                            else y, out)
 
         hooks = {m: analog_out for m in self.net.modules()
                  if isinstance(m, StatefulModule) and m.analog_output}
@@ -236,7 +239,7 @@ class SpikeMonitor:
         def hook(module, args, out):
             if not module.sleep:
                 self.charged[name] = self.charged.get(name, 0.0) + \
-                    float(module.analog_work * out.numel())
+                    float(module.analog_work * _elements(out))
         return hook
 
     def clear(self) -> None:
@@ -280,3 +283,9 @@ class SpikeMonitor:
                 sin)
         analog = {name: float(v) for name, v in self.charged.items()}
         return Snapshot(layers, sum(analog.values()), self.ann_macs, analog)
+
+
+def _elements(out) -> int:
+    """Output elements of an island: its first output's (attention's
+    output, not its weights)."""
+    return tree_leaves(out)[0].numel()

@@ -24,10 +24,11 @@ from spikedet.conversion.errors import UnsupportedLayerError
 from spikedet.models.detectors import SpikingDetector
 from spikedet.models.detectors.calibration_rois import calibration_rois
 from spikedet.models.detectors.stages import (BoxStage, DenseStage, MaskStage,
-                                             ProposalStage)
+                                             ProposalStage, TransformerStage)
 from spikedet.neurons import CompensatedOp
 from spikedet.simulation import simulate
 from spikedet.utils.config import load_config
+from spikedet.utils.errors import ConfigError
 
 DOC = Path(__file__).resolve().parents[2] / 'docs' / 'support_matrix.md'
 TIMESTEPS = (4, 16, 64)
@@ -45,7 +46,13 @@ ISLANDS = {'SSD300 VGG-16': ({'L2Norm'}, 'l2_norm_scale=None'),
            'RTMDet-S': ({'product'}, 'channel_attention=False'),
            'Libra R-CNN R50-FPN': ({'matmul', 'softmax'},
                                    'multiplies two activations'),
-           'Faster R-CNN R50-DCN': ({'DeformConv2dPack'}, 'dcn=None')}
+           'Faster R-CNN R50-DCN': ({'DeformConv2dPack'}, 'dcn=None'),
+           'DETR R50': ({'MultiheadAttention', 'LayerNorm'},
+                        'convolutional detector'),
+           'Deformable DETR R50': (
+               {'MultiheadAttention', 'MultiScaleDeformableAttention',
+                'LayerNorm', 'GroupNorm', 'product', 'quotient'},
+               'BatchNorm')}
 
 # (family, mmdet config, input size, None if it converts, else what the
 # refusal names: module path and a word of the remedy)
@@ -95,8 +102,11 @@ FAMILIES = [
      'guided_anchoring/ga-faster-rcnn_r50-caffe_fpn_1x_coco.py', SIZE,
      ('rpn_head.conv_cls (MaskedConv2d) failed while converting',
       'device cpu not found')),
-    ('DETR R50', 'detr/detr_r50_8xb2-150e_coco.py', SIZE,
-     ('<root> (DETR)', 'transformer')),
+    ('DETR R50', 'detr/detr_r50_8xb2-150e_coco.py', 64, None),
+    ('Deformable DETR R50',
+     'deformable_detr/deformable-detr_r50_16xb2-50e_coco.py', 64, None),
+    ('DINO R50', 'dino/dino-4scale_r50_8xb2-12e_coco.py', SIZE,
+     ('<root> (DINO)', 'as_two_stage=False')),
 ]
 
 
@@ -105,6 +115,8 @@ def _model(config: str, **changes):
     model.backbone.pop('init_cfg', None)
     for key, value in changes.items():
         model.roi_head[key] = value
+    if 'encoder' in model:  # a DETR: every kind of layer, fewer of them
+        model.encoder.num_layers, model.decoder.num_layers = 1, 2
     return model
 
 
@@ -114,6 +126,8 @@ def _images(size: int, seed: int, n: int = 1) -> torch.Tensor:
 
 
 def _stage(snn: SpikingDetector) -> torch.nn.Module:
+    if snn.transformer:
+        return TransformerStage(snn.ann)
     return ProposalStage(snn.ann) if snn.two_stage else DenseStage(snn.ann)
 
 
@@ -291,3 +305,16 @@ def test_docs_match_the_matrix():
             assert cells[2].startswith('refused'), family
             assert re.sub(r'[`\\]', '', refusal[0]) in \
                 re.sub(r'[`\\]', '', cells[3]), family
+
+
+@pytest.mark.parametrize('options', [dict(conversion=dict(method='cif_wsc')),
+                                     dict(conversion=dict(method='if'),
+                                          chunk=2)])
+def test_detr_refuses_what_its_constant_inputs_break(options):
+    """A DETR's positional encodings enter at every step (no wake-sleep
+    schedule) and its padding masks cover one step's batch (no stacked
+    steps): refused before conversion, in one line."""
+    model = _model('detr/detr_r50_8xb2-150e_coco.py')
+    with pytest.raises(ConfigError) as info:
+        SpikingDetector(model, **options)
+    assert '\n' not in str(info.value)

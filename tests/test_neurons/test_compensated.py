@@ -121,3 +121,82 @@ def test_a_module_fn_is_a_child_with_its_parameters():
     assert 'fn.weight' in op.state_dict()
     assert 'PReLU' in repr(op)
     assert 'fn=gelu' in repr(CompensatedOp(F.gelu))
+
+
+def _mmcv_attention():
+    from mmcv.cnn.bricks.transformer import MultiheadAttention
+    return MultiheadAttention(8, 2, batch_first=True).eval()
+
+
+def _deformable_attention():
+    from mmcv.ops import MultiScaleDeformableAttention
+    return MultiScaleDeformableAttention(8, num_heads=2, num_levels=2,
+                                         num_points=2, batch_first=True).eval()
+
+
+def _attention_calls(kind, steps):
+    """Per step: the keyword inputs of an attention call, the signals
+    drawn afresh, the constants (positions, masks, shapes) fixed."""
+    torch.manual_seed(5)
+    mask = torch.zeros(2, 6, dtype=torch.bool)
+    mask[1, 4:] = True  # the second image's padding
+    pos, points = torch.randn(2, 6, 8), torch.rand(2, 3, 2, 2)
+    calls = []
+    for _ in range(steps):
+        if kind == 'deformable':
+            calls.append(dict(
+                query=torch.randn(2, 3, 8), value=torch.randn(2, 5, 8),
+                reference_points=points,
+                spatial_shapes=torch.tensor([[2, 2], [1, 1]]),
+                level_start_index=torch.tensor([0, 4])))
+        else:
+            calls.append(dict(query=torch.randn(2, 6, 8), query_pos=pos,
+                              key_padding_mask=mask))
+    return calls
+
+
+@pytest.mark.parametrize('kind', ['softmax', 'deformable'])
+@pytest.mark.parametrize('asleep', [(), (2, 3)])
+def test_attention_reads_out_attention_of_the_averages(kind, asleep):
+    """mmcv's multi-head and multi-scale deformable attention, called with
+    keywords as mmdet's DETRs call them: at every read-out (under a
+    wake-sleep schedule too, sleep steps bringing no input, constants
+    included), the sum is T times the attention of the averaged
+    floating-point inputs, the masks, shapes and indices passed
+    unchanged."""
+    from spikedet.conversion.attention import AttentionFunction
+    attention = _mmcv_attention() if kind == 'softmax' else \
+        _deformable_attention()
+    op = CompensatedOp(AttentionFunction(attention), analog_work=1)
+    calls = _attention_calls(kind, 6)
+    total, wake, sums = 0, 0, {}
+    with torch.no_grad():
+        for step, call in enumerate(calls):
+            op.sleep = step in asleep
+            if op.sleep:  # a silent sleep step
+                call = {k: torch.zeros_like(v) if v.is_floating_point()
+                        else v for k, v in call.items()}
+            total = total + op(**call)
+            wake += not op.sleep
+            for k, v in call.items():
+                if v.is_floating_point():
+                    sums[k] = sums.get(k, 0) + v
+            expected = wake * attention(**dict(
+                call, **{k: s / wake for k, s in sums.items()}))
+            torch.testing.assert_close(total, expected, rtol=1e-4,
+                                       atol=1e-4)
+    assert op.analog_work > 1  # its own figure, from the call's shapes
+
+
+def test_tuple_outputs_torch_attention():
+    """torch's MultiheadAttention returns (output, weights): each is
+    compensated, so both read out as the attention of the averages."""
+    torch.manual_seed(6)
+    attention = nn.MultiheadAttention(8, 2, batch_first=True).eval()
+    op = CompensatedOp(attention)
+    xs = [torch.randn(1, 4, 8) for _ in range(5)]
+    outs = [op(x, x, x) for x in xs]
+    with torch.no_grad():
+        expected = attention(*[torch.stack(xs).mean(0)] * 3)
+    for got, want in zip(map(sum, zip(*outs)), expected):
+        torch.testing.assert_close(got, 5 * want, rtol=1e-4, atol=1e-4)

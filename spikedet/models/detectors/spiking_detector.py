@@ -1,10 +1,10 @@
-"""SpikingDetector: any mmdet single- or two-stage detector, converted
-(boxes, and a Mask R-CNN's masks)."""
+"""SpikingDetector: any mmdet single- or two-stage detector, or a DETR,
+converted (boxes, and a Mask R-CNN's masks)."""
 import copy
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import torch
-from mmdet.models.detectors import BaseDetector
+from mmdet.models.detectors import BaseDetector, DetectionTransformer
 from torch import Tensor, nn
 from torch.utils._pytree import tree_map
 
@@ -19,8 +19,9 @@ from ..spiking_setup import SpikingSetup
 from .calibration_rois import calibration_rois
 from .masks import MaskPrediction
 from .stages import (BoxStage, DenseStage, LockstepStage, MaskStage,
-                     ProposalStage)
-from .support import check_detector, patch_missing_loss_cls
+                     ProposalStage, TransformerStage)
+from .support import (check_detector, check_transformer_setup,
+                      patch_missing_loss_cls)
 from .two_stage import TwoStagePrediction
 
 #: What drives a two-stage detector's box head (see SpikingDetector).
@@ -57,6 +58,11 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
       read-out, the neck's output of each step pooled at each read-out's
       proposals (:class:`LockstepStage`). Stage 1 is paid twice (steps,
       SOPs and the input layer's MACs).
+
+    *DETR family* (an mmdet ``DetectionTransformer`` with its learned
+    queries, not selected from the encoder): one stage
+    (:class:`TransformerStage`), read out and decoded as a single-stage
+    detector's head; attention and LayerNorm are analog islands.
 
     A Cascade R-CNN's box stages run in turn, each on the boxes the one
     before refined; a Mask R-CNN's mask head runs after the box stage, on
@@ -142,6 +148,9 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         self.method, self.conversion_options = setup.method, setup.options
         self.timesteps, self.schedule = setup.timesteps, setup.schedule
         self.chunk = setup.chunk
+        self.transformer = isinstance(detector, DetectionTransformer)
+        if self.transformer:
+            check_transformer_setup(self.schedule, self.chunk)
         self.two_stage = hasattr(detector, 'rpn_head') and \
             hasattr(detector, 'roi_head')
         self.box_input = box_input
@@ -171,6 +180,9 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         batches = list(batches)
         inputs = [b['inputs'] for b in batches]
         self.ann.eval()
+        if self.transformer:  # calibrated on unpadded images
+            self.net = self._convert(TransformerStage(self.ann), inputs)
+            return
         if not self.two_stage:
             self.net = self._convert(DenseStage(self.ann), inputs)
             return
@@ -217,9 +229,13 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         inputs = self._laid_out(batch_inputs)
         with heap_trimming(nets, self.heap_trim), \
                 reported_as_unsupported(self, 'simulating'):
-            runs = self._predict_two_stage(inputs, metas, rescale) \
-                if self.two_stage else \
-                self._predict_one_stage(inputs, metas, rescale)
+            if self.transformer:
+                runs = self._predict_transformer(inputs, batch_data_samples,
+                                                 rescale)
+            elif self.two_stage:
+                runs = self._predict_two_stage(inputs, metas, rescale)
+            else:
+                runs = self._predict_one_stage(inputs, metas, rescale)
         if self.stats is not None:
             self.stats.add_images(len(batch_data_samples))
         for i, sample in enumerate(batch_data_samples):
@@ -238,6 +254,16 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
             return inputs
         self.net.to(memory_format=torch.channels_last)
         return inputs.contiguous(memory_format=torch.channels_last)
+
+    def _predict_transformer(self, inputs: Tensor, samples: List,
+                             rescale: bool) -> Dict[int, Tuple]:
+        """A DETR's one stage, masking the batch's padding as the ANN."""
+        self.net.samples = samples
+        try:
+            return self._predict_one_stage(
+                inputs, [s.metainfo for s in samples], rescale)
+        finally:
+            self.net.samples = None
 
     def _predict_one_stage(self, inputs: Tensor, metas: List[Dict],
                            rescale: bool) -> Dict[int, Tuple]:

@@ -5,6 +5,7 @@ Each stage is a plain ``nn.Module`` over the detector's own submodules, so
 nothing of the data samples, anchors or NMS around it.
 """
 import copy
+import inspect
 from typing import List, Optional, Sequence, Set, Tuple, Union
 
 import torch
@@ -88,6 +89,44 @@ class DenseStage(nn.Module):
         if self.neck is not None:
             feats = self.neck(feats)
         return self.bbox_head(feats)
+
+
+class TransformerStage(nn.Module):
+    """A DETR-family detector as one stage: backbone, neck, the
+    transformer's encoder and decoder (its learned queries and positional
+    encodings enter as constant analog inputs) and the head's layers;
+    returns the head's raw output (per decoder layer).
+
+    The transformer masks the padding of a batch from the images' shapes:
+    set :attr:`samples` to the batch's data samples before running it
+    (without them, each image fills the whole input).
+
+    Args:
+        detector: An mmdet ``DetectionTransformer``.
+    """
+
+    def __init__(self, detector: nn.Module) -> None:
+        super().__init__()
+        self.detector = detector
+        self.samples: Optional[List] = None
+        params = inspect.signature(detector.bbox_head.forward).parameters
+        self.head_inputs = tuple(params)
+
+    def forward(self, x: Tensor):
+        samples = self.samples or _whole_images(x)
+        feats = self.detector.extract_feat(x)
+        head_inputs = self.detector.forward_transformer(feats, samples)
+        return self.detector.bbox_head(
+            **{k: v for k, v in head_inputs.items() if k in self.head_inputs})
+
+
+def _whole_images(x: Tensor) -> List:
+    """Data samples of a batch of unpadded images of ``x``'s size."""
+    from mmdet.structures import DetDataSample
+    shape = tuple(x.shape[-2:])
+    return [DetDataSample(metainfo=dict(img_shape=shape,
+                                        batch_input_shape=shape))
+            for _ in range(x.shape[0])]
 
 
 class ProposalStage(nn.Module):

@@ -4,6 +4,8 @@ the module path and the remedy."""
 from torch import nn
 
 from ...conversion.errors import UnsupportedLayerError
+from ...simulation.schedules import PlainSchedule
+from ...utils.errors import ConfigError
 
 #: RoI heads whose masks the spiking detector predicts as they do.
 MASK_ROI_HEADS = ('StandardRoIHead', 'CascadeRoIHead')
@@ -19,18 +21,19 @@ def check_detector(detector: nn.Module) -> None:
     conversion.
 
     Raises:
-        UnsupportedLayerError: A transformer detector (DETR family), a
+        UnsupportedLayerError: A DETR that selects its queries (DINO), a
             cascade with more than box stages (HTC, SCNet, Sparse R-CNN),
             a mask head of the detector (YOLACT, SOLO) or a RoI head that
             predicts masks otherwise than Mask R-CNN (PointRend, Mask
             Scoring R-CNN): their masks would be silently dropped.
     """
     kind = type(detector).__name__
-    if hasattr(detector, 'encoder') or hasattr(detector, 'decoder'):
+    if getattr(detector, 'as_two_stage', False):  # DINO, two-stage DETRs
         raise UnsupportedLayerError(
-            f'<root> ({kind}) is a transformer detector: attention and '
-            'LayerNorm have no spiking counterpart; convert a CNN detector '
-            '(YOLOv3, RetinaNet, Faster R-CNN, ...)')
+            f'<root> ({kind}) selects its decoder queries from the '
+            "encoder's output by top-k, a discrete choice no average "
+            'makes: convert a DETR with learned queries (DETR, Deformable '
+            'DETR with as_two_stage=False)')
     mask_head = getattr(detector, 'mask_head', None)
     if mask_head is not None:  # YOLACT, SOLO, CondInst, ...
         raise UnsupportedLayerError(
@@ -57,6 +60,25 @@ def check_detector(detector: nn.Module) -> None:
             "runs Mask R-CNN's mask stage: convert the boxes only, with "
             '--cfg-options model.roi_head.mask_roi_extractor=None '
             'model.roi_head.mask_head=None, and evaluate bbox')
+
+
+def check_transformer_setup(schedule: object, chunk: int) -> None:
+    """Refuse a simulation a DETR cannot run.
+
+    Raises:
+        ConfigError: A wake-sleep schedule (the transformer's positional
+            encodings and queries enter at every step, sleep steps too,
+            which must be silent) or stacked steps (``chunk`` > 1: its
+            padding masks have the batch's size, not K times it).
+    """
+    if not isinstance(schedule, PlainSchedule):
+        raise ConfigError(
+            "a DETR's positional encodings and queries enter at every "
+            'step, sleep steps too, where a wake-sleep schedule needs '
+            'silence: convert it with a method of plain schedule')
+    if chunk != 1:
+        raise ConfigError("a DETR's padding masks cover one step's batch: "
+                          f'simulate it with chunk=1, not {chunk}')
 
 
 def patch_missing_loss_cls(detector: nn.Module) -> None:
