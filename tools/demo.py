@@ -36,7 +36,7 @@ from spikedet.utils.cli import run_cli
 from spikedet.utils.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 
-DETECTORS = [m for m in MODEL_ZOO if m.detector]
+DETECTORS = [m for m in MODEL_ZOO if m.detector and m.demo]
 
 
 def main() -> int:

@@ -37,9 +37,8 @@ def spiking_layers(net: nn.Module) -> List[Dict]:
             rows.append(dict(path=path, type=type(module).__name__,
                              theta_min=None, theta_max=None, channels=None))
         elif isinstance(module, CompensatedOp):
-            kind = (f'analog island: {module.name} ({module.analog_work} '
-                    'ops / element / step)' if module.analog_work else
-                    f'rate-exact {module.name}')
+            kind = (f'analog island: {module.name} ({_work(module)})'
+                    if module.analog_work else f'rate-exact {module.name}')
             rows.append(dict(path=path, type=kind, theta_min=None,
                              theta_max=None, channels=None))
         elif isinstance(module, ReadoutDelay):
@@ -64,3 +63,10 @@ def format_spiking_layers(rows: List[Dict]) -> str:
                      f'(x{r["channels"]})')
         lines.append(f'{r["path"]:<{width}}  {r["type"]:<36} {theta:>21}')
     return '\n'.join(lines)
+
+
+def _work(island: CompensatedOp) -> str:
+    """An island's analog work as the summary states it."""
+    if hasattr(island.fn, 'last_work'):  # attention: from its shapes
+        return 'work from its shapes at every step, see conversion/attention.py'
+    return f'{island.analog_work:g} ops / element / step'

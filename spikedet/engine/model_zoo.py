@@ -5,7 +5,9 @@ models from here. Each model has a plain ANN (``configs/<folder>/<stem>.py``
 with ``data/checkpoints/<stem>.pth``) and variants by suffix:
 ``_casc-l8`` / ``_casc-l4`` (quantization-aware, spike-driven, L = 8 / 4)
 and ``_casc-l8-analog`` (quantization-aware without clip-floors at the
-identity sites, for ``spike_driven=False``).
+identity sites, for ``spike_driven=False``); a variant a model lacks (the
+RTMDet has ``_casc-l4`` only) is reported as refused, for want of its
+checkpoint.
 """
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
@@ -23,12 +25,15 @@ class ZooModel:
         folder: Its folder under ``configs/``.
         stem: The file stem of its configs and checkpoints.
         detector: A detector (else an image classifier).
+        demo: Shown by ``tools/demo.py`` (which also needs its VOC
+            config, ``<stem>-voc.py``, and the demo's variants).
     """
     key: str
     name: str
     folder: str
     stem: str
     detector: bool
+    demo: bool = True
 
     def files(self, suffix: str = '') -> Tuple[str, str]:
         """``(config, checkpoint)`` of the variant ``suffix``."""
@@ -43,6 +48,8 @@ MODEL_ZOO: List[ZooModel] = [
              'faster-rcnn_r18_fpn_shapes', True),
     ZooModel('resnet18', 'ResNet-18 classifier', 'classification',
              'resnet18_shapes', False),
+    ZooModel('rtmdet', 'RTMDet-tiny (SiLU)', 'rtmdet', 'rtmdet_tiny_shapes',
+             True, demo=False),
 ]
 
 
