@@ -21,7 +21,7 @@ custom_hooks = [
          checkpoint='data/checkpoints/rtmdet_tiny_shapes.pth',
          feature='neck', weight=10.0)
 ]
-max_epochs = 12
+max_epochs = 10
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 optim_wrapper = dict(
     optimizer=dict(lr=5e-4),  # the plain ANN's AdamW, a fine-tune's rate

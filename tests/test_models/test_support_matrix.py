@@ -2,32 +2,28 @@
 (docs/support_matrix.md is checked against it): each family either
 converts, with its SNN's raw outputs approaching the ANN's as T grows
 (random weights, small input), or is refused with one line naming the
-module and the remedy.
+module and the remedy (the probe: spikedet.engine.family_probe;
+benchmarks/support_matrix.py runs it larger and longer).
 
 Random deep plain networks are chaotic: a small error at an early layer
 grows through the depth, so Darknet-53 and the MobileNetV2 networks
 approach their ANN slowly (relative error about 0.9 at T = 4, 0.65-0.8 at
-T = 64, 32 px) while the residual R50-FPN detectors reach a few percent.
-To test convergence and nothing else, thresholds are calibrated on the
-test image itself at the 100th percentile: no clipping error, so a
-correct conversion's error can only shrink with T, and a skipped or
-misrouted layer leaves a floor."""
+T = 64, 32 px) while the residual R50-FPN detectors reach a few percent."""
 import re
 from pathlib import Path
 
 import pytest
 import torch
 from mmdet.structures import DetDataSample
-from torch.utils._pytree import tree_leaves
 
 from spikedet.conversion.errors import UnsupportedLayerError
+from spikedet.engine.family_probe import (build_probe, flat, mmdet_model,
+                                          probe_images, relative_errors)
 from spikedet.models.detectors import SpikingDetector
 from spikedet.models.detectors.calibration_rois import calibration_rois
-from spikedet.models.detectors.stages import (BoxStage, DenseStage, MaskStage,
-                                             ProposalStage, TransformerStage)
+from spikedet.models.detectors.stages import BoxStage, MaskStage
 from spikedet.neurons import CompensatedOp
 from spikedet.simulation import simulate
-from spikedet.utils.config import load_config
 from spikedet.utils.errors import ConfigError
 
 DOC = Path(__file__).resolve().parents[2] / 'docs' / 'support_matrix.md'
@@ -111,8 +107,7 @@ FAMILIES = [
 
 
 def _model(config: str, **changes):
-    model = load_config('mmdet::' + config).model
-    model.backbone.pop('init_cfg', None)
+    model = mmdet_model(config)
     for key, value in changes.items():
         model.roi_head[key] = value
     if 'encoder' in model:  # a DETR: every kind of layer, fewer of them
@@ -120,66 +115,9 @@ def _model(config: str, **changes):
     return model
 
 
-def _images(size: int, seed: int, n: int = 1) -> torch.Tensor:
-    return torch.randn(n, 3, size, size,
-                       generator=torch.Generator().manual_seed(seed))
-
-
-def _stage(snn: SpikingDetector) -> torch.nn.Module:
-    if snn.transformer:
-        return TransformerStage(snn.ann)
-    return ProposalStage(snn.ann) if snn.two_stage else DenseStage(snn.ann)
-
-
-@torch.no_grad()
-def _normalise_batchnorm(snn: SpikingDetector, size: int) -> None:
-    """Give every BatchNorm the statistics of random images, as training
-    would: with mmdet's initial running statistics (mean 0, variance 1) a
-    deep random network's activations vanish and its outputs are its
-    biases, which any conversion reproduces."""
-    for module in snn.ann.modules():
-        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
-            module.reset_running_stats()
-            module.momentum = None  # cumulative average
-    stage = _stage(snn).train()
-    for seed in range(4):
-        stage(_images(size, 10 + seed, 2))
-    snn.ann.eval()
-
-
 def _build(model, size: int, timesteps=TIMESTEPS,
            spike_driven=True) -> SpikingDetector:
-    torch.manual_seed(0)
-    snn = SpikingDetector(model, dict(method='if_channel', percentile=100.0,
-                                      spike_driven=spike_driven),
-                          timesteps=timesteps,
-                          input_size=(size, size)).eval()
-    if any(type(m).__name__ == 'L2Norm' for m in snn.ann.modules()):
-        # SSD300: VGG without BatchNorm needs mmdet's own initialisation
-        # (Xavier, zero biases, the L2Norm's scale, left empty until then).
-        snn.ann.init_weights()
-    _normalise_batchnorm(snn, size)
-    snn.calibrate([dict(inputs=_images(size, 1), data_samples=None)])
-    return snn.eval()
-
-
-def _relative_errors(snn: SpikingDetector, size: int,
-                     timesteps=TIMESTEPS):
-    """||SNN - ANN|| / ||ANN|| of the simulated stage's raw outputs."""
-    x = _images(size, 1)
-    stage = _stage(snn)
-
-    def flat(outputs) -> torch.Tensor:
-        return torch.cat([t.flatten() for t in tree_leaves(outputs)])
-
-    with torch.no_grad():
-        ann = flat(stage(x))
-        # The outputs depend on the image, not only on the biases.
-        assert (flat(stage(_images(size, 2))) - ann).norm() > \
-            0.05 * ann.norm()
-        runs = simulate(snn.net, x, list(timesteps))
-    return {t: float((flat(r.output) - ann).norm() / ann.norm())
-            for t, r in runs.items()}
+    return build_probe(model, size, timesteps, spike_driven)
 
 
 def _sample(size: int) -> DetDataSample:
@@ -196,7 +134,7 @@ def _assert_predicts(snn: SpikingDetector, size: int) -> None:
     snn.timesteps = [4]
     if snn.with_mask:  # random weights score below any threshold
         snn.ann.test_cfg.rcnn.score_thr = 0.0
-    result = snn.predict(_images(size, 1), [_sample(size)])[0]
+    result = snn.predict(probe_images(size, 1), [_sample(size)])[0]
     assert set(result.timestep_preds) == {4}
     stages = 1 + len(snn.box_stages) + snn.with_mask if snn.two_stage \
         else 1
@@ -211,11 +149,10 @@ def _roi_stage_errors(net: torch.nn.Module, stage: torch.nn.Module,
     """The relative errors of a converted RoI stage (box or mask) on RoI
     features ``feats``."""
     with torch.no_grad():
-        ann = torch.cat([t.flatten() for t in tree_leaves(stage(feats))])
+        ann = flat(stage(feats))
         runs = simulate(net, feats, list(timesteps))
-    return {t: float((torch.cat([o.flatten() for o in
-                                 tree_leaves(r.output)]) - ann).norm()
-                     / ann.norm()) for t, r in runs.items()}
+    return {t: float((flat(r.output) - ann).norm() / ann.norm())
+            for t, r in runs.items()}
 
 
 def _assert_converges(errors: dict) -> None:
@@ -239,7 +176,7 @@ def test_support_matrix(family, config, size, refusal):
     islands = {m.name for m in snn.net.modules()
                if isinstance(m, CompensatedOp) and m.analog_work}
     assert islands == ISLANDS.get(family, (set(),))[0]
-    _assert_converges(_relative_errors(snn, size, steps))
+    _assert_converges(relative_errors(snn, size, steps))
     _assert_predicts(snn, size)
 
 
@@ -251,7 +188,7 @@ def test_rate_exact_operations_alone_reproduce_the_ann(config):
     reproduce the ANN's raw outputs at every T (the routing of every
     functional and product site checked on a real detector)."""
     snn = _build(_model(config), SIZE, (1, 4), spike_driven=False)
-    errors = _relative_errors(snn, SIZE, (1, 4))
+    errors = relative_errors(snn, SIZE, (1, 4))
     assert max(errors.values()) < 1e-4, errors
 
 
@@ -275,7 +212,7 @@ def test_mask_rcnn_box_and_mask_stages_converge():
     model.test_cfg.rpn.max_per_img = 16
     model.test_cfg.rcnn.update(score_thr=0.0, max_per_img=8)
     snn = _build(model, SIZE)
-    batches = [dict(inputs=_images(SIZE, 1), data_samples=[_sample(SIZE)])]
+    batches = [dict(inputs=probe_images(SIZE, 1), data_samples=[_sample(SIZE)])]
     snn.calibrate(batches)
     roi_head = snn.ann.roi_head
     for net, stage, task in ((snn.box_net, BoxStage(roi_head), 'bbox'),
