@@ -25,7 +25,9 @@ max_epochs = 10
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 optim_wrapper = dict(
     optimizer=dict(lr=5e-4),  # the plain ANN's AdamW, a fine-tune's rate
-    paramwise_cfg=dict(custom_keys={'.top': dict(decay_mult=0)}))
+    # bypass_duplicate: the head shares its convs across levels.
+    paramwise_cfg=dict(custom_keys={'.top': dict(decay_mult=0)},
+                       bypass_duplicate=True))
 param_scheduler = [
     dict(type='LinearLR', start_factor=0.01, by_epoch=False, begin=0,
          end=100),
