@@ -91,11 +91,18 @@ class AnnFunction(nn.Module):
 
     Args:
         fn: The site's ``fn`` (its spec's parameter).
+        site_spec: The site's spec, where the network is traced again
+            with this module in place (a quantized ANN is converted): the
+            module is then that site (see
+            :func:`~spikedet.conversion.ops.module_activation_spec`), not a
+            network whose calls are sites of their own. Defaults to None.
     """
 
-    def __init__(self, fn: Callable[[Tensor], Tensor]) -> None:
+    def __init__(self, fn: Callable[[Tensor], Tensor],
+                 site_spec: Optional[object] = None) -> None:
         super().__init__()
         self.fn = fn
+        self.site_spec = site_spec
 
     def forward(self, *inputs: Tensor) -> Tensor:
         with opaque():  # not a site of the module that calls it

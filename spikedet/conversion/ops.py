@@ -100,6 +100,9 @@ IDENTITY = ActivationSpec('identity')
 # Activation modules become sites as a whole (their internals are not traced).
 def module_activation_spec(module: nn.Module) -> Optional[ActivationSpec]:
     """The :class:`ActivationSpec` of an activation module, else None."""
+    kept = getattr(module, 'site_spec', None)  # a site kept in ANN form
+    if kept is not None:
+        return kept
     if isinstance(module, SignedClipFloor):
         return ActivationSpec('signed_clip_floor', dict(
             levels=module.levels, top=_top(module.positive.top),

@@ -65,7 +65,8 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             return nn.MaxPool2d(*site.pool_args)
         if site.spec.kind == 'island':  # kept: normalisations, softmaxes
             fn = site.spec.params['fn']
-            return AnnFunction(fn) if not isinstance(fn, nn.Module) else \
+            return AnnFunction(fn, site.spec) \
+                if not isinstance(fn, nn.Module) else \
                 model.get_submodule(site.owner)
         if site.is_identity:
             return SignedClipFloor(levels, learn_top=learn_top, shift=shift,

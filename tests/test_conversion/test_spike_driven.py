@@ -258,3 +258,37 @@ def test_casc_of_a_silu_network_spikes_where_the_silus_were():
     schedule = dict(type='wake_sleep', margin=4, sleep=64)
     out = simulate(snn, data[0], [4], schedule)[4].output
     assert torch.allclose(out, ref, atol=1e-5)
+
+
+class GatedBlock(nn.Module):
+    """RTMDet's channel attention: a SiLU conv's output times a gate from
+    its global average (a product of two signals: an analog island)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.fc = nn.Conv2d(8, 8, 1)
+        self.head = nn.Conv2d(8, 4, 1)
+
+    def forward(self, x):
+        x = F.silu(self.stem(x))
+        gate = F.hardsigmoid(self.fc(F.adaptive_avg_pool2d(x, 1)))
+        return self.head(x * gate)
+
+
+def test_casc_keeps_a_quantized_island_exact():
+    """The quantized ANN keeps the product in its ANN form; converting
+    that ANN makes it the island again (rate-exact), not a product of each
+    step's spikes: the CASC SNN equals the quantized ANN at T = L."""
+    torch.manual_seed(0)
+    model = GatedBlock().eval()
+    data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
+    quantize_activations(model, lambda: model(data[0]), 4, learn_top=True,
+                         shift=0.5)
+    calibrate_clip_tops(model, data, lambda m, b: m(b))
+    with torch.no_grad():
+        ref = model(data[0])
+    snn = convert(model, data, 'cif_wsc')
+    schedule = dict(type='wake_sleep', margin=4, sleep=64)
+    out = simulate(snn, data[0], [4], schedule)[4].output
+    assert torch.allclose(out, ref, atol=1e-5)
