@@ -97,7 +97,7 @@ class _Attention(nn.Module):
 
 
 @pytest.mark.parametrize('layer,path,remedy', [
-    (_Attention(), '1.1 (_Attention) calls attention', 'transformer'),
+    (_Attention(), '1.1 (_Attention) calls attention', 'MultiheadAttention'),
     (_MaxHead(), '1.1 (_MaxHead) calls maximum', 'predict_by_feat'),
 ])
 def test_unsupported_operation_gets_its_own_remedy(layer, path, remedy):
