@@ -225,6 +225,18 @@ def test_casc_with_identity_sites_equals_its_quantized_ann_at_t_l(
     assert torch.allclose(out, ref, atol=1e-5)
 
 
+def _assert_casc_equals_its_quantized_ann(model, data, levels):
+    """Calibrate the quantized ``model``'s tops, convert it with CASC and
+    compare at T = L after a sleep phase."""
+    calibrate_clip_tops(model, data, lambda m, b: m(b))
+    with torch.no_grad():
+        ref = model(data[0])
+    snn = convert(model, data, 'cif_wsc')
+    schedule = dict(type='wake_sleep', margin=levels, sleep=64)
+    out = simulate(snn, data[0], [levels], schedule)[levels].output
+    assert torch.allclose(out, ref, atol=1e-5)
+
+
 class SiluBlock(nn.Module):
     """A CSP-like block of SiLU convolutions with a residual add."""
 
@@ -251,13 +263,7 @@ def test_casc_of_a_silu_network_spikes_where_the_silus_were():
                          shift=0.5)
     assert not any(hasattr(m, 'spikedet_input')
                    for m in (model.conv, model.head))
-    calibrate_clip_tops(model, data, lambda m, b: m(b))
-    with torch.no_grad():
-        ref = model(data[0])
-    snn = convert(model, data, 'cif_wsc')
-    schedule = dict(type='wake_sleep', margin=4, sleep=64)
-    out = simulate(snn, data[0], [4], schedule)[4].output
-    assert torch.allclose(out, ref, atol=1e-5)
+    _assert_casc_equals_its_quantized_ann(model, data, levels=4)
 
 
 class GatedBlock(nn.Module):
@@ -285,10 +291,4 @@ def test_casc_keeps_a_quantized_island_exact():
     data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
     quantize_activations(model, lambda: model(data[0]), 4, learn_top=True,
                          shift=0.5)
-    calibrate_clip_tops(model, data, lambda m, b: m(b))
-    with torch.no_grad():
-        ref = model(data[0])
-    snn = convert(model, data, 'cif_wsc')
-    schedule = dict(type='wake_sleep', margin=4, sleep=64)
-    out = simulate(snn, data[0], [4], schedule)[4].output
-    assert torch.allclose(out, ref, atol=1e-5)
+    _assert_casc_equals_its_quantized_ann(model, data, levels=4)

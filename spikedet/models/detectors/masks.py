@@ -8,7 +8,7 @@ from mmdet.structures.bbox import bbox2roi
 from torch import Tensor, nn
 
 from ...simulation import merge, monitored_readouts
-from .stages import roi_features
+from .stages import last_part, roi_features
 
 
 def stage_names(stage: Optional[int],
@@ -74,8 +74,7 @@ class MaskPrediction:
         else:
             mask_preds = sum(m.sigmoid() for m in logits) / len(logits)
             activated = True
-        head = roi_head.mask_head[-1] if isinstance(
-            roi_head.mask_head, nn.ModuleList) else roi_head.mask_head
+        head = last_part(roi_head.mask_head)
         per_image = tuple(len(r) for r in results)
         results = head.predict_by_feat(
             mask_preds=mask_preds.split(per_image, 0), results_list=results,

@@ -24,6 +24,18 @@ def _stage_part(part: nn.Module, stage: Optional[int]) -> nn.Module:
     return part if stage is None else part[stage]
 
 
+def last_part(part: nn.Module) -> nn.Module:
+    """The head that decodes: a cascade's last (``part`` itself for one)."""
+    return part[-1] if isinstance(part, nn.ModuleList) else part
+
+
+def shared_head(roi_head: nn.Module) -> Optional[nn.Module]:
+    """A C4 RoI head's shared res5 block, which its box and mask stages
+    run first (None without one)."""
+    return roi_head.shared_head if getattr(roi_head, 'with_shared_head',
+                                           False) else None
+
+
 def random_roi_features(roi_head: nn.Module, count: int,
                         stage: Optional[int] = None,
                         task: str = 'bbox') -> RoIFeatures:
@@ -166,8 +178,7 @@ class BoxStage(nn.Module):
     def __init__(self, roi_head: nn.Module,
                  stage: Optional[int] = None) -> None:
         super().__init__()
-        self.shared_head = roi_head.shared_head if getattr(
-            roi_head, 'with_shared_head', False) else None
+        self.shared_head = shared_head(roi_head)
         self.bbox_head = _stage_part(roi_head.bbox_head, stage)
 
     def forward(self, roi_feats: RoIFeatures) -> Tuple[Tensor, Tensor]:
@@ -190,8 +201,7 @@ class MaskStage(nn.Module):
     def __init__(self, roi_head: nn.Module,
                  stage: Optional[int] = None) -> None:
         super().__init__()
-        self.shared_head = roi_head.shared_head if getattr(
-            roi_head, 'with_shared_head', False) else None
+        self.shared_head = shared_head(roi_head)
         self.mask_head = _stage_part(roi_head.mask_head, stage)
 
     def forward(self, roi_feats: Tensor) -> Tensor:

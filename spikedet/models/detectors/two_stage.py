@@ -10,13 +10,7 @@ from torch import Tensor, nn
 
 from ...simulation import merge, monitored_readouts
 from .masks import stage_names
-from .stages import roi_features
-
-
-def _last(bbox_head: nn.Module) -> nn.Module:
-    """The box head that decodes: a cascade's last."""
-    return bbox_head[-1] if isinstance(bbox_head, nn.ModuleList) \
-        else bbox_head
+from .stages import last_part, roi_features
 
 
 class TwoStagePrediction:
@@ -63,7 +57,7 @@ class TwoStagePrediction:
 
     def _no_boxes(self, metas: List[Dict], rois: Tensor) -> List:
         """Empty results for images without a proposal."""
-        bbox_head = _last(self.ann.roi_head.bbox_head)
+        bbox_head = last_part(self.ann.roi_head.bbox_head)
         return empty_instances(
             metas, rois.device, task_type='bbox',
             box_type=bbox_head.predict_box_type,
@@ -76,7 +70,7 @@ class TwoStagePrediction:
         does."""
         cls_score, bbox_pred = output
         per_image = tuple(len(p) for p in proposals)
-        return _last(self.ann.roi_head.bbox_head).predict_by_feat(
+        return last_part(self.ann.roi_head.bbox_head).predict_by_feat(
             rois=rois.split(per_image, 0),
             cls_scores=cls_score.split(per_image, 0),
             bbox_preds=bbox_pred.split(per_image, 0),
