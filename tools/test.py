@@ -13,7 +13,10 @@ spiking config every T is read out from ONE simulation pass; the tool prints
 a table (T, wake and total steps, metrics, the ANN last) and writes
 WORK_DIR/curve.json and WORK_DIR/curve.png. With --stats the table also
 shows synaptic operations per image, the firing rate and the energy
-estimate relative to the ANN per T; WORK_DIR/stats.json has them per layer.
+estimate relative to the ANN per T (compute only, and the whole bill with
+neuron updates and memory traffic against a float32 and an int8 ANN);
+WORK_DIR/stats.json has them per layer, ``layers_T<t>.png`` and
+``energy_T<t>.png`` draw them at the largest T.
 """
 import argparse
 import json
@@ -36,6 +39,7 @@ from spikedet.evaluation.report import (add_statistics, format_curve_table,
 from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json, ensure_writable_dir
 from spikedet.visualization.curves import plot_curve
+from spikedet.visualization.stats_figures import write_stats_figures
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
 from spikedet.utils.setup_env import register_all_modules
@@ -110,17 +114,22 @@ def main() -> int:
     out = osp.join(cfg.work_dir, 'metrics.json')
     atomic_write_json(out, metrics, indent=2)
     curve = extract_curve(metrics)
+    stats = None
     if args.stats:
         with open(stats_file) as f:
-            add_statistics(curve, json.load(f))
+            stats = json.load(f)
+        add_statistics(curve, stats)
     if curve['timesteps']:
         print(format_curve_table(curve))
         if args.stats:
             print(ENERGY_CONVENTIONS)
         atomic_write_json(osp.join(cfg.work_dir, 'curve.json'), curve, 2)
         name = main_metric(curve)
+        title = osp.basename(osp.dirname(osp.abspath(args.config)))
         plot_curve(curve, name, osp.join(cfg.work_dir, 'curve.png'),
-                   title=osp.basename(osp.dirname(osp.abspath(args.config))))
+                   title=title)
+        if stats is not None:
+            write_stats_figures(stats, cfg.work_dir, title=title)
     summary = ', '.join(f'{k}={v:.4f}' for k, v in metrics.items()
                         if isinstance(v, float) and '/T' not in k)
     MMLogger.get_current_instance().info(f'{summary} (written to {out})')

@@ -5,22 +5,27 @@ from typing import Dict, List, Optional
 COLUMNS = ('bbox_mAP', 'bbox_mAP_50', 'mAP', 'top1')
 MAIN_METRICS = ('bbox_mAP_50', 'mAP', 'top1')
 # Efficiency columns (tools/test.py --stats): key, header, width, format.
+# E/E_ANN: compute only; E_tot: with neuron updates and memory traffic,
+# against the float32 ANN and (both sides int8) the int8 ANN.
 STATS_COLUMNS = (('sops', 'SOPs/img', 10, '.3e'),
                  ('firing_rate', 'rate', 7, '.4f'),
-                 ('energy_ratio', 'E/E_ANN', 8, '.3f'))
+                 ('energy_ratio', 'E/E_ANN', 8, '.3f'),
+                 ('energy_ratio_total', 'E_tot/E_ANN', 11, '.3f'),
+                 ('energy_ratio_int8', 'E_tot/E_int8', 12, '.3f'))
 
 
 def add_statistics(curve: Dict, report: Dict) -> Dict:
     """Copy per-T totals of a :class:`TimestepStatistics` report into the
     curve's rows (SOPs, analog and ANN MACs per image, firing rate, energy
-    relative to the ANN, SIN fraction)."""
+    relative to the ANN, compute only and whole, SIN fraction)."""
     for t, row in report['timesteps'].items():
         rows = curve['timesteps']
         values = rows.get(int(t), rows.get(str(t)))
         if values is not None:
             for key in (*(c[0] for c in STATS_COLUMNS), 'sin_fraction',
                         'analog_macs', 'ann_macs'):
-                values[key] = row[key]
+                if key in row:  # a hand-made report may carry fewer
+                    values[key] = row[key]
     return curve
 
 

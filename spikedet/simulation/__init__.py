@@ -1,7 +1,9 @@
 """The timestep loop, schedules and read-outs (pure torch)."""
 from .bias_control import constant_currents, zeroed_constant_currents
 from .energy import E_AC_PJ, E_MAC_PJ, ENERGY_CONVENTIONS, energy
-from .counts import LayerCounts, Snapshot, merge
+from .counts import AnnLayer, LayerCounts, Snapshot, merge
+from .energy_model import energy_bill
+from .hardware import Hardware
 from .monitor import SpikeMonitor
 from .schedules import (PlainSchedule, Schedule, WakeSleepSchedule,
                         build_schedule)
@@ -19,7 +21,7 @@ __all__ = [
     'WakeSleepSchedule', 'Schedule', 'build_schedule', 'DEFAULT_TIMESTEPS',
     'ReadOut', 'SimulationError',
     'check_chunk', 'check_timesteps', 'iterate_readouts', 'latency', 'simulate', 'step_span',
-    'LayerCounts',
+    'AnnLayer', 'LayerCounts', 'energy_bill', 'Hardware',
     'Snapshot', 'SpikeMonitor', 'energy', 'E_AC_PJ', 'E_MAC_PJ',
     'ENERGY_CONVENTIONS', 'merge', 'TimestepStatistics',
     'monitored', 'monitored_readouts',

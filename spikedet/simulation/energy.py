@@ -18,10 +18,17 @@ ENERGY_CONVENTIONS = (
     'softmax or product of two signals made rate-exact) at every wake '
     'step; ANN = 4.6 pJ per MAC of one forward pass of the same layers and '
     'islands (two-stage: stage 1 plus the box head on the same proposals). '
-    'Not counted on either side: neuron updates (the rate-exact '
-    'element-wise functions, SiLU and the like, included), biases, routing '
-    '(additions, concatenation, up-sampling, pooling, RoIAlign), memory '
-    'traffic.')
+    'Compute-only (E / E_ANN) leaves out on either side: neuron updates '
+    '(the rate-exact element-wise functions, SiLU and the like, included), '
+    'biases, routing (additions, concatenation, up-sampling, pooling, '
+    'RoIAlign), memory traffic. The whole bill (E_tot / E_ANN; int8: both '
+    'sides with int8 weights and arithmetic, the SNN keeping 32-bit '
+    'potentials) adds per neuron update an add, a compare and the potential '
+    'read and written; per synaptic operation a weight fetched (256 KiB '
+    'SRAM); per spike a 4-byte address event written and read; for the ANN '
+    'its weights fetched once per 64 KiB output tile, its activations read '
+    'and written once (64 KiB buffer; SRAM energies by size, Horowitz '
+    '2014): spikedet.simulation.energy_model.')
 
 
 def energy(totals: Dict[str, float], e_mac: float = E_MAC_PJ,

@@ -1,4 +1,5 @@
 """Spike statistics of a simulation: events, SOPs, analog MACs."""
+import dataclasses
 from typing import Any, Callable, Dict, List
 
 import torch
@@ -10,7 +11,7 @@ from torch.utils._pytree import tree_leaves, tree_map
 from ..conversion.ops import SYNAPTIC_MODULES, apply_activation
 from .._hooks import probe_run
 from ..neurons.stateful import StatefulModule, opaque, opaque_hook
-from .counts import LayerCounts, Snapshot
+from .counts import AnnLayer, LayerCounts, Snapshot
 
 
 
@@ -90,6 +91,7 @@ class SpikeMonitor:
         self.analog_rows: Dict[str, int] = {}
         self.ann_macs = 0.0
         self.layer_macs: Dict[str, int] = {}
+        self.ann_layers: Dict[str, AnnLayer] = {}
         self.counts: Dict[str, LayerCounts] = {}
         self.sin_net: Dict[str, Tensor] = {}
         self.charged: Dict[str, Tensor] = {}
@@ -130,6 +132,16 @@ class SpikeMonitor:
         counted: List[Tensor] = []
         analog: Dict[str, int] = {}
         macs: Dict[str, int] = {}
+        ann: Dict[str, AnnLayer] = {}
+
+        def record(name: str, cost: float, weights: int, x, out) -> None:
+            layer = ann.setdefault(name, AnnLayer(weights=weights))
+            layer.macs += cost
+            layer.inputs += sum(t.numel() for t in tree_leaves(x)
+                                if isinstance(t, Tensor))
+            layer.outputs += _elements(out)
+            layer.calls += 1
+            macs[name] = macs.get(name, 0) + cost
 
         def emit(name):
             def hook(module, args, out):
@@ -142,7 +154,7 @@ class SpikeMonitor:
             def hook(module, args, out):
                 x = args[0]
                 cost = _macs(module, x, out)
-                macs[name] = macs.get(name, 0) + cost
+                record(name, cost, module.weight.numel(), x, out)
                 if x.requires_grad:
                     counted.append(_count_synapses(module, x))
                 else:
@@ -160,9 +172,8 @@ class SpikeMonitor:
 
         def analog_out(module, args, out):
             if module in islands:  # the ANN computes it once too
-                name = islands[module]
-                macs[name] = macs.get(name, 0) + \
-                    module.analog_work * _elements(out)
+                record(islands[module], module.analog_work * _elements(out),
+                       0, args, out)
             # No spike: the reader computes on it.
             return tree_map(lambda y: y.detach() if isinstance(y, Tensor)
                             else y, out)
@@ -178,6 +189,7 @@ class SpikeMonitor:
         self.analog = analog
         self.ann_macs = float(sum(macs.values()))
         self.layer_macs = macs
+        self.ann_layers = ann
 
     def macs_under(self, prefix: str) -> float:
         """ANN MACs (one forward) of the synaptic layers under ``prefix``."""
@@ -280,9 +292,12 @@ class SpikeMonitor:
             layers[name] = LayerCounts(
                 float(c.events), float(c.spikes), float(c.sops),
                 c.neuron_steps + per_step * idle_steps, c.steps + idle_steps,
-                sin)
+                sin, float(c.neuron_steps))
         analog = {name: float(v) for name, v in self.charged.items()}
-        return Snapshot(layers, sum(analog.values()), self.ann_macs, analog)
+        ann = {name: dataclasses.replace(layer)
+               for name, layer in self.ann_layers.items()}
+        return Snapshot(layers, sum(analog.values()), self.ann_macs, analog,
+                        ann)
 
 
 def _elements(out) -> int:

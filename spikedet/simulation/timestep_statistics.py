@@ -5,7 +5,9 @@ from typing import Any, Callable, Dict, Iterator, Optional, Sequence, Tuple
 from torch import nn
 
 from .energy import energy
+from .energy_model import energy_bill
 from .counts import Snapshot, merge
+from .hardware import Hardware
 from .monitor import SpikeMonitor
 from .schedules import Schedule
 from .simulate import ReadOut, iterate_readouts
@@ -71,7 +73,13 @@ class TimestepStatistics:
             ``analog_layers``: analog MACs per image of each synaptic layer
             that computed on analog input (the input layer only, in a
             spike-driven network) and of each analog island (its work in
-            MAC equivalents, see :mod:`spikedet.conversion.islands`).
+            MAC equivalents, see :mod:`spikedet.conversion.islands`);
+            ``energy``: per precision (``fp32``, ``int8``: both sides at
+            that precision) the whole bill of
+            :func:`~spikedet.simulation.energy_model.energy_bill` (pJ per
+            image per part, ``ratio`` and ``compute_ratio``), float32 with
+            its ``blocks``; ``energy_ratio_total`` and
+            ``energy_ratio_int8``: its two totals' ratios.
         """
         n = max(self.images, 1)
         out: Dict[str, Any] = dict(images=self.images, timesteps={})
@@ -94,6 +102,12 @@ class TimestepStatistics:
                 for name, c in snap.layers.items()}
             row['analog_layers'] = {name: macs / n for name, macs
                                     in sorted(snap.analog_layers.items())}
+            bills = {p: energy_bill(snap, n, Hardware(precision=p))
+                     for p in ('fp32', 'int8')}
+            bills['int8'].pop('blocks')
+            row['energy'] = bills
+            row['energy_ratio_total'] = bills['fp32']['ratio']
+            row['energy_ratio_int8'] = bills['int8']['ratio']
             out['timesteps'][t] = row
         return out
 

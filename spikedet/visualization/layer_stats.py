@@ -38,7 +38,7 @@ def plot_layer_stats(stats: Dict, timestep: int, path: os.PathLike,
     rows = layer_rows(stats, timestep)
     if not rows:
         raise UserInputError(f'no per-layer statistics at T = {timestep}')
-    names = [_short(name) for name, _, _ in rows]
+    names = [short_name(name) for name, _, _ in rows]
     height = max(4.0, 0.16 * len(rows) + 1.5)
     fig, (rate_ax, sop_ax) = plt.subplots(1, 2, figsize=(12, height),
                                           dpi=100, sharey=True)
@@ -58,6 +58,6 @@ def plot_layer_stats(stats: Dict, timestep: int, path: os.PathLike,
     plt.close(fig)
 
 
-def _short(name: str, width: int = 48) -> str:
+def short_name(name: str, width: int = 48) -> str:
     """A layer path cut from the left to ``width`` characters."""
     return name if len(name) <= width else '...' + name[-(width - 3):]

@@ -9,6 +9,7 @@ from torch import nn
 from spikedet.conversion import (METHODS, calibrate_clip_tops, convert,
                                  quantize_activations)
 from spikedet.conversion.clip_floor import SignedClipFloor
+from spikedet.conversion.quantize import QuantizedFunction
 from spikedet.conversion.ops import SYNAPTIC_MODULES
 from spikedet.neurons import BaseNeuron
 from spikedet.simulation import SpikeMonitor, simulate
@@ -291,4 +292,22 @@ def test_casc_keeps_a_quantized_island_exact():
     data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
     quantize_activations(model, lambda: model(data[0]), 4, learn_top=True,
                          shift=0.5)
+    _assert_casc_equals_its_quantized_ann(model, data, levels=4)
+
+
+@pytest.mark.parametrize('block', [SiluBlock, GatedBlock])
+def test_casc_keeping_the_functions_equals_its_quantized_ann(block):
+    """``keep_functions``: every SiLU becomes ``clip(silu(x))`` (a signed
+    clip-floor: SiLU dips below 0), the hard sigmoid ``clip(hsig(x))`` (an
+    unsigned one); the CASC SNN computes each function on its input rate
+    and equals the quantized ANN at T = L."""
+    torch.manual_seed(0)
+    model = block().eval()
+    data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
+    quantize_activations(model, lambda: model(data[0]), 4, learn_top=True,
+                         shift=0.5, keep_functions=True)
+    kept = [m for m in model.modules() if isinstance(m, QuantizedFunction)]
+    assert len(kept) == 2
+    signed = [isinstance(m.clip, SignedClipFloor) for m in kept]
+    assert signed == ([True, True] if block is SiluBlock else [True, False])
     _assert_casc_equals_its_quantized_ann(model, data, levels=4)

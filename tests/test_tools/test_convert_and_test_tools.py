@@ -100,6 +100,15 @@ def test_test_tool_converts_on_the_fly(tmp_path, tiny_shapes, ann_checkpoint):
     assert per_t['4']['sops'] >= per_t['2']['sops']
     assert curve['timesteps']['4']['sops'] == per_t['4']['sops']
     assert any('features' in name for name in per_t['2']['layers'])
+    # The whole bill beside compute alone; the figures at the largest T.
+    assert 'E_tot/E_ANN' in proc.stdout and 'E_tot/E_int8' in proc.stdout
+    bill = per_t['4']['energy']
+    assert bill['fp32']['ratio'] == curve['timesteps']['4'][
+        'energy_ratio_total'] > per_t['4']['energy_ratio']
+    assert bill['fp32']['compute_ratio'] == pytest.approx(
+        per_t['4']['energy_ratio'])
+    for name in ('layers_T4.png', 'energy_T4.png'):
+        assert (work / name).read_bytes()[:4] == b'\x89PNG'
 
 
 def test_stats_needs_a_spiking_model(tmp_path, tiny_shapes, ann_checkpoint):
