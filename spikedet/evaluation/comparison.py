@@ -34,8 +34,8 @@ def table_head(timesteps: Sequence[int]) -> List[str]:
     head = ('| model | method | ' +
             ' | '.join(f'T={t}' for t in timesteps) +
             ' | ANN | T99 | firing rate | SOPs / image | E / E_ANN | '
-            'E_SOP / E_ANN | SIN % |')
-    return [head, '|' + '---|' * (len(timesteps) + 9)]
+            'E_SOP / E_ANN | E_tot / E_ANN | E_tot / E_int8 | SIN % |')
+    return [head, '|' + '---|' * (len(timesteps) + 11)]
 
 
 def _t99_cell(t99: Optional[int], curve: Dict, single: bool) -> str:
@@ -52,7 +52,7 @@ def table_row(model: str, preset: str, run: Dict,
     the largest T)."""
     if 'refused' in run:
         return (f'| {model} | `{preset}` | refused: {run["refused"]} |'
-                + ' |' * (len(timesteps) + 6))
+                + ' |' * (len(timesteps) + 8))
     curve = run['curve']
     name = main_metric(curve)
     t99 = first_reaching(curve, name, TARGET)
@@ -77,7 +77,15 @@ def table_row(model: str, preset: str, run: Dict,
             f'{stats["firing_rate"]:.4f} | {stats["sops"]:.3g} | '
             f'{stats["energy_ratio"]:.3f} | '
             f'{energy(dict(stats, analog_macs=0.0))["ratio"]:.3f} | '
+            f'{_ratio_cell(stats, "energy_ratio_total")} | '
+            f'{_ratio_cell(stats, "energy_ratio_int8")} | '
             f'{100 * stats.get("sin_fraction", 0.0):.2f} |')
+
+
+def _ratio_cell(stats: Dict, key: str) -> str:
+    # A curve measured without the whole bill (reused from a run of an
+    # earlier version) has no total: '-'.
+    return f'{stats[key]:.3f}' if key in stats else '-'
 
 
 def claim_rows(model: str, presets: Dict[str, Method],
@@ -266,11 +274,16 @@ def results_markdown(rows: Sequence[str], claims: Sequence[str],
         'quantized ANN for CASC). T99: smallest T reaching 99 % of it.',
         f'- Firing rate, SOPs and energy at T99 (or T={timesteps[-1]}): '
         'spikes per neuron per step; synaptic operations per image '
-        '(coefficient x fan-out); E / E_ANN the energy estimate relative to '
-        'the ANN, E_SOP / E_ANN its synaptic part alone. Every run is '
-        'spike-driven: a signed neuron sits at every identity site (a '
-        'synaptic layer reading another\'s output), so only the input '
-        'layer computes on analog values. SIN %: spikes of inactivated '
+        '(coefficient x fan-out); E / E_ANN the compute-only energy '
+        'estimate relative to the ANN, E_SOP / E_ANN its synaptic part '
+        'alone; E_tot / E_ANN the whole bill (neuron updates, weight '
+        'fetches, spike and activation traffic added on both sides, '
+        'float32), E_tot / E_int8 the same with int8 weights and arithmetic '
+        'on both sides (`-`: a curve reused from a run that did not record '
+        'it). Every run is spike-driven: a signed neuron sits at every '
+        'identity site (a synaptic layer reading another\'s output), so '
+        'only the input layer (and the analog islands of a network that '
+        'has them) computes on analog values. SIN %: spikes of inactivated '
         'neurons (ANN activation 0, rectifying sites), each neuron\'s net '
         'signed count clipped at zero (a retraction lowers it), over all '
         'spikes.',

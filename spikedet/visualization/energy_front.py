@@ -39,7 +39,8 @@ def plot_energy_fronts(panels: Dict[str, Tuple[Front, float]], metric: str,
         ax.axhline(0.99 * ann, color='k', ls=':', lw=1)
         ax.axvline(1.0, color='k', ls='--', lw=1)
         ax.set_xscale('log')
-        ax.set_xlabel('E / E_ANN (45 nm estimate)')
+        ax.set_xlabel('E / E_ANN, compute only (synaptic operations and '
+                      'MACs, 45 nm; memory traffic in the table)')
         ax.set_ylabel(metric)
         ax.set_title(name)
         ax.grid(True, alpha=0.3)

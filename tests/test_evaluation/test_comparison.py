@@ -7,6 +7,8 @@ def _run(values, ann=0.8):
     timesteps = {str(t): dict(bbox_mAP_50=v, bbox_mAP=v / 2, wake_steps=t,
                               total_steps=t, firing_rate=0.1, sops=1e6,
                               energy_ratio=0.1 * t, energy_sop_ratio=0.05 * t,
+                              energy_ratio_total=0.2 * t,
+                              energy_ratio_int8=0.3 * t,
                               analog_macs=0.0, ann_macs=1e6, sin_fraction=0.0)
                  for t, v in values.items()}
     return dict(curve=dict(ann=dict(bbox_mAP_50=ann, bbox_mAP=ann / 2),
@@ -21,6 +23,8 @@ def test_sections_collect_rows_analog_rows_and_the_energy_front():
                  {'if_channel': _run({1: 0.0, 4: 0.5})}, methods, (1, 4))
     if_row, one_row = sections.rows
     assert '| 4 |' in if_row  # T99 = 4
+    # compute-only, its synaptic part, the whole bill, int8, at T99 = 4
+    assert '| 0.400 | 0.196 | 0.800 | 1.200 |' in if_row
     # A single-inference method: only T = 1, 'never', stats at T = 1.
     assert '| - |' in one_row and '| never |' in one_row
     assert len(sections.analog) == 1
