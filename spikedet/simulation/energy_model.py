@@ -48,10 +48,11 @@ def _zero() -> Dict[str, float]:
     return dict.fromkeys(PARTS, 0.0)
 
 
-def block_of(name: str, depth: int = 2) -> str:
+def block_of(name: str, depth: Optional[int] = 2) -> str:
     """The block a layer belongs to: its first ``depth`` path components
-    (``backbone.layer1.0.conv1`` -> ``backbone.layer1``)."""
-    return '.'.join(name.split('.')[:depth])
+    (``backbone.layer1.0.conv1`` -> ``backbone.layer1``); None: the layer
+    itself."""
+    return name if depth is None else '.'.join(name.split('.')[:depth])
 
 
 def ann_layer_energy(layer: AnnLayer, images: int,
@@ -101,14 +102,16 @@ def _add(into: Dict[str, float], part: Dict[str, float]) -> None:
 
 
 def energy_bill(snap: Snapshot, images: int,
-                hw: Optional[Hardware] = None, depth: int = 2) -> Dict:
+                hw: Optional[Hardware] = None,
+                depth: Optional[int] = 2) -> Dict:
     """The energy of both sides for ``snap`` (counts over ``images``).
 
     Args:
         snap: Counts of a simulation, with its ANN pass per layer.
         images: Images the counts cover (energies are per image).
         hw: The hardware. Defaults to ``Hardware()`` (float32).
-        depth: Path components naming a block (see :func:`block_of`).
+        depth: Path components naming a block (see :func:`block_of`);
+            None: a block per layer.
 
     Returns:
         ``dict(snn=parts, ann=parts, ratio, compute_ratio, blocks)``: parts

@@ -78,7 +78,9 @@ class TimestepStatistics:
             that precision) the whole bill of
             :func:`~spikedet.simulation.energy_model.energy_bill` (pJ per
             image per part, ``ratio`` and ``compute_ratio``), float32 with
-            its ``blocks``; ``energy_ratio_total`` and
+            its ``blocks`` and ``layers`` (each layer's parts; a spiking
+            layer's SNN side, a synaptic layer's ANN side);
+            ``energy_ratio_total`` and
             ``energy_ratio_int8``: its two totals' ratios.
         """
         n = max(self.images, 1)
@@ -105,6 +107,8 @@ class TimestepStatistics:
             bills = {p: energy_bill(snap, n, Hardware(precision=p))
                      for p in ('fp32', 'int8')}
             bills['int8'].pop('blocks')
+            bills['fp32']['layers'] = energy_bill(snap, n, Hardware(),
+                                                  depth=None)['blocks']
             row['energy'] = bills
             row['energy_ratio_total'] = bills['fp32']['ratio']
             row['energy_ratio_int8'] = bills['int8']['ratio']

@@ -81,6 +81,8 @@ def test_blocks_add_up_to_the_network_and_compute_matches_the_old_ratio():
         snap = monitor.snapshot()
     bill = energy_bill(snap, images=2, depth=1)
     assert set(bill['blocks']) == {'0', '1', '2', '3', '5'}
+    assert energy_bill(snap, images=2, depth=None)['blocks'] == \
+        bill['blocks']  # every layer is a block of its own here
     for side in ('snn', 'ann'):
         for part in ('synaptic', 'neuron', 'memory', 'total'):
             assert sum(b[side][part] for b in bill['blocks'].values()) == \
