@@ -3,40 +3,14 @@ import dataclasses
 from typing import Any, Callable, Dict, List
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
-from torch.nn.modules.conv import _ConvTransposeNd
 from torch.utils._pytree import tree_leaves, tree_map
 
 from ..conversion.ops import SYNAPTIC_MODULES, apply_activation
 from .._hooks import probe_run
 from ..neurons.stateful import StatefulModule, opaque, opaque_hook
 from .counts import AnnLayer, LayerCounts, Snapshot
-
-
-
-def _macs(module: nn.Module, x: Tensor, out: Tensor) -> int:
-    """Multiply-accumulates of one call: output elements x weights each
-    (a transposed conv: input elements x weights each)."""
-    if isinstance(module, _ConvTransposeNd):
-        return x.numel() * module.weight[0].numel()
-    return out.numel() * module.weight[0].numel()
-
-
-def _count_synapses(module: nn.Module, x: Tensor) -> Tensor:
-    """Sum over outputs of the inputs each one reads through a non-zero
-    weight: its gradient w.r.t. ``x`` is every input element's fan-out,
-    border effects, strides, dilation and groups included."""
-    ones = (module.weight != 0).to(x.dtype)
-    if isinstance(module, nn.Linear):
-        return F.linear(x, ones).sum()
-    if isinstance(module, _ConvTransposeNd):
-        transpose = (F.conv_transpose1d, F.conv_transpose2d,
-                     F.conv_transpose3d)[ones.dim() - 3]
-        return transpose(x, ones, None, module.stride, module.padding,
-                         module.output_padding, module.groups,
-                         module.dilation).sum()
-    return module._conv_forward(x, ones, None).sum()  # padding modes too
+from .synapses import count_synapses, layer_macs
 
 
 class SpikeMonitor:
@@ -153,10 +127,10 @@ class SpikeMonitor:
         def synapse(name):
             def hook(module, args, out):
                 x = args[0]
-                cost = _macs(module, x, out)
+                cost = layer_macs(module, x, out)
                 record(name, cost, module.weight.numel(), x, out)
                 if x.requires_grad:
-                    counted.append(_count_synapses(module, x))
+                    counted.append(count_synapses(module, x))
                 else:
                     analog[name] = analog.get(name, 0) + cost
                     self.analog_rows[name] = x.shape[0]
