@@ -62,6 +62,12 @@ ELEMENTWISE_FUNCS: Dict[Callable, Tuple[str, Callable]] = {
 }
 
 
+def is_max_pooling(op: str) -> bool:
+    """Whether an element-wise site's ``op`` name is a max-pooling (the
+    rate-exact pools: adaptive, 1-d, 3-d)."""
+    return 'maxpool' in op.lower().replace('max-pool', 'maxpool')
+
+
 def is_elementwise_module(module: nn.Module) -> bool:
     """Whether ``module`` is an element-wise activation of the list."""
     return type(module).__name__ in ELEMENTWISE_MODULES

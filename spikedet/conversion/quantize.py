@@ -5,7 +5,7 @@ import torch
 from torch import nn
 
 from .clip_floor import ClipFloor, SignedClipFloor
-from .elementwise import AnnFunction
+from .elementwise import AnnFunction, is_max_pooling
 from .site_rewrite import install_sites
 from .sites import Site, trace_sites
 
@@ -86,9 +86,9 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             return SignedClipFloor(levels, learn_top=learn_top, shift=shift,
                                    channel_wise=channel_wise)
         if site.spec.kind == 'elementwise' and \
-                'MaxPool' in site.spec.params['op'].replace('max-pool',
-                                                            'MaxPool'):
-            # The maximum of levels is a level: nothing to quantize.
+                is_max_pooling(site.spec.params['op']):
+            # Kept; its readers get a signed site, as conversion gives
+            # them a signed neuron after the rate-exact pool.
             return AnnFunction(site.spec.params['fn'], site.spec)
         clip = ClipFloor(levels, learn_top=learn_top, shift=shift,
                          channel_wise=channel_wise)
@@ -132,9 +132,14 @@ class QuantizedFunction(nn.Module):
 @torch.no_grad()
 def takes_negative_values(fn) -> bool:
     """Whether the element-wise ``fn`` is negative anywhere on [-8, 8]
-    (SiLU, GELU, hard-swish: yes; sigmoid, hard sigmoid, softplus: no)."""
+    (SiLU, GELU, hard-swish: yes; sigmoid, hard sigmoid, softplus: no).
+    A function that cannot take a 1-d probe (a PReLU with a slope per
+    channel) counts as signed."""
     probe = torch.linspace(-8.0, 8.0, 1601)
-    return bool((fn(probe) < 0).any())
+    try:
+        return bool((fn(probe) < 0).any())
+    except (RuntimeError, ValueError):
+        return True
 
 
 @torch.no_grad()

@@ -38,6 +38,7 @@ from torch.overrides import TorchFunctionMode
 
 from ..neurons.stateful import StatefulModule
 from .errors import UnsupportedLayerError
+from .elementwise import is_max_pooling
 from .ops import (IDENTITY, MAX_POOL_FUNCS, SYNAPTIC_FUNCS,
                   SYNAPTIC_MODULES, UNSUPPORTED_FUNCS, UNSUPPORTED_MODULES,
                   ActivationSpec, functional_activation_spec,
@@ -54,8 +55,10 @@ SiteObserver = Callable[['Site', Tensor, Tensor], None]
 def _emits(spec: ActivationSpec, elementwise_neurons: bool) -> str:
     """A neuron passes spikes on, a rate-exact operation analog values (a
     signed neuron encodes them, when spike-driven); an element-wise site
-    that will be a neuron (``elementwise_neurons``) spikes."""
-    if spec.kind == 'elementwise' and elementwise_neurons:
+    that will be a neuron (``elementwise_neurons``; not a max-pooling, which
+    stays a pooling of what it reads) spikes."""
+    if spec.kind == 'elementwise' and elementwise_neurons and \
+            not is_max_pooling(spec.params['op']):
         return SPIKE
     return ANALOG if spec.compensated else SPIKE
 

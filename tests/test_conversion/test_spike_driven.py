@@ -8,7 +8,7 @@ from torch import nn
 
 from spikedet.conversion import (METHODS, calibrate_clip_tops, convert,
                                  quantize_activations)
-from spikedet.conversion.clip_floor import SignedClipFloor
+from spikedet.conversion.clip_floor import ClipFloor, SignedClipFloor
 from spikedet.conversion.quantize import QuantizedFunction
 from spikedet.conversion.ops import SYNAPTIC_MODULES
 from spikedet.neurons import BaseNeuron
@@ -310,4 +310,38 @@ def test_casc_keeping_the_functions_equals_its_quantized_ann(block):
     assert len(kept) == 2
     signed = [isinstance(m.clip, SignedClipFloor) for m in kept]
     assert signed == ([True, True] if block is SiluBlock else [True, False])
+    _assert_casc_equals_its_quantized_ann(model, data, levels=4)
+
+
+class PooledBlock(nn.Module):
+    """A SiLU conv gathered by an adaptive max-pool (Libra R-CNN's kind)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.head = nn.Conv2d(8, 4, 1)
+
+    def forward(self, x):
+        return self.head(F.adaptive_max_pool2d(F.silu(self.stem(x)), 3))
+
+
+@pytest.mark.parametrize('keep_functions', [False, True])
+def test_a_quantized_adaptive_max_pool_stays_a_pool(keep_functions):
+    """The pool's site keeps the pool; the SiLU before it is quantized,
+    the conv after it reads a signed site (conversion gives it a signed
+    neuron after the rate-exact pool), and CASC stays exact."""
+    torch.manual_seed(0)
+    model = PooledBlock().eval()
+    data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
+    quantize_activations(model, lambda: model(data[0]), 4, learn_top=True,
+                         shift=0.5, keep_functions=keep_functions)
+    calibrate_clip_tops(model, data, lambda m, b: m(b))
+    with torch.no_grad():
+        stem = model.stem(data[0])
+        site, _ = model.spikedet_sites.sites
+        assert isinstance(site, QuantizedFunction if keep_functions
+                          else ClipFloor)
+        pooled = F.adaptive_max_pool2d(site(stem), 3)
+        expect = model.head(model.head.spikedet_input(pooled))
+        assert torch.allclose(model(data[0]), expect, atol=1e-6)
     _assert_casc_equals_its_quantized_ann(model, data, levels=4)
