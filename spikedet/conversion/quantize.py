@@ -65,9 +65,10 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             product, an adaptive max-pool), but not yet on that RTMDet
             fine-tuned this way (val mAP@0.5 0.839): its SNN scores 0.842
             against its quantized ANN's 0.867 on the first 16 val images
-            at T = 4 (commit ebda61f's code), although its backbone, neck
-            and head alone convert exactly on the same images (head
-            outputs equal to 1e-4); the cause is not found.
+            at T = 4 (commit ebda61f's code; at batch size 1: 0.835
+            against 0.834): its backbone, neck and head, converted alone,
+            reproduce the quantized ANN on six of val images 800-807
+            batched together and miss it on two; the cause is not found.
 
     Returns:
         ``model``.
