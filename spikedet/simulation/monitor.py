@@ -34,7 +34,10 @@ class SpikeMonitor:
     not all zero. An analog island (a normalisation or softmax made
     rate-exact, :class:`~spikedet.neurons.CompensatedOp` with
     ``analog_work``) is charged its work at every wake step, and once in
-    the ANN's MACs. Biases and the neurons' own updates are not counted.
+    the ANN's MACs. Each spiking layer's neuron updates are counted too,
+    and the probe records per synaptic layer and island what one ANN pass
+    computes, reads and writes (:class:`AnnLayer`), for the energy model
+    (:func:`~spikedet.simulation.energy_bill`).
 
     A spiking max-pool is a layer of its own; the neurons feeding it get no
     SOPs for it (pooling is no synapse), and its events count 1 each.
@@ -64,7 +67,7 @@ class SpikeMonitor:
         self.analog: Dict[str, int] = {}
         self.analog_rows: Dict[str, int] = {}
         self.ann_macs = 0.0
-        self.layer_macs: Dict[str, int] = {}
+        self.layer_macs: Dict[str, float] = {}
         self.ann_layers: Dict[str, AnnLayer] = {}
         self.counts: Dict[str, LayerCounts] = {}
         self.sin_net: Dict[str, Tensor] = {}
@@ -105,7 +108,6 @@ class SpikeMonitor:
         probes: Dict[str, Tensor] = {}
         counted: List[Tensor] = []
         analog: Dict[str, int] = {}
-        macs: Dict[str, int] = {}
         ann: Dict[str, AnnLayer] = {}
 
         def record(name: str, cost: float, weights: int, x, out) -> None:
@@ -115,7 +117,6 @@ class SpikeMonitor:
                                 if isinstance(t, Tensor))
             layer.outputs += _elements(out)
             layer.calls += 1
-            macs[name] = macs.get(name, 0) + cost
 
         def emit(name):
             def hook(module, args, out):
@@ -161,8 +162,8 @@ class SpikeMonitor:
                            else torch.zeros_like(p)).detach()
                        for n, p in probes.items()}
         self.analog = analog
-        self.ann_macs = float(sum(macs.values()))
-        self.layer_macs = macs
+        self.layer_macs = {name: layer.macs for name, layer in ann.items()}
+        self.ann_macs = float(sum(self.layer_macs.values()))
         self.ann_layers = ann
 
     def macs_under(self, prefix: str) -> float:
