@@ -68,7 +68,9 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             at T = 4 (commit ebda61f's code; at batch size 1: 0.835
             against 0.834): its backbone, neck and head, converted alone,
             reproduce the quantized ANN on six of val images 800-807
-            batched together and miss it on two; the cause is not found.
+            batched together and miss it on two, each from a single element
+            one level off at a single site (most likely float rounding at
+            a level boundary), which the later layers amplify.
 
     Returns:
         ``model``.
