@@ -218,18 +218,19 @@ def test_casc_with_identity_sites_equals_its_quantized_ann_at_t_l(
     if channel_wise:  # a top per channel, and they differ
         assert all(t.dim() == 1 and t.numel() > 1 and t.std() > 0
                    for t in tops.values())
-    with torch.no_grad():
-        ref = model(data[0])
-    snn = convert(model, data, 'cif_wsc')
-    schedule = dict(type='wake_sleep', margin=levels, sleep=64)
-    out = simulate(snn, data[0], [levels], schedule)[levels].output
-    assert torch.allclose(out, ref, atol=1e-5)
+    _assert_casc_equals_calibrated_ann(model, data, levels)
 
 
 def _assert_casc_equals_its_quantized_ann(model, data, levels):
     """Calibrate the quantized ``model``'s tops, convert it with CASC and
     compare at T = L after a sleep phase."""
     calibrate_clip_tops(model, data, lambda m, b: m(b))
+    _assert_casc_equals_calibrated_ann(model, data, levels)
+
+
+def _assert_casc_equals_calibrated_ann(model, data, levels):
+    """Convert the calibrated quantized ``model`` with CASC and compare at
+    T = L after a sleep phase."""
     with torch.no_grad():
         ref = model(data[0])
     snn = convert(model, data, 'cif_wsc')
