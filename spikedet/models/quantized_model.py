@@ -16,7 +16,8 @@ def quantize_detector(detector: BaseModel, levels: int,
                       shift: float = 0.0,
                       spike_driven: bool = True,
                       channel_wise: bool = False,
-                      keep_functions: bool = False) -> BaseModel:
+                      keep_functions: bool = False,
+                      signed_functions: bool = True) -> BaseModel:
     """Replace every activation site of an mmdet detector by a clip-floor.
 
     The sites are traced through the parts that run per image (backbone,
@@ -28,7 +29,8 @@ def quantize_detector(detector: BaseModel, levels: int,
         detector: A single- or two-stage mmdet detector (modified in place).
         levels: Clip-floor levels L.
         input_size: ``(H, W)`` of the random tracing input.
-        learn_top, shift, spike_driven, channel_wise, keep_functions: See
+        learn_top, shift, spike_driven, channel_wise, keep_functions,
+        signed_functions: See
             :func:`spikedet.conversion.quantize_activations` (the box head
             reads the neck's analog output: its first layer's input is an
             identity site).
@@ -37,7 +39,8 @@ def quantize_detector(detector: BaseModel, levels: int,
         ``detector``.
     """
     image = torch.randn(2, 3, *input_size)
-    options = dict(channel_wise=channel_wise, keep_functions=keep_functions)
+    options = dict(channel_wise=channel_wise, keep_functions=keep_functions,
+                   signed_functions=signed_functions)
     if hasattr(detector, 'rpn_head') and hasattr(detector, 'roi_head'):
         stage = ProposalStage(detector)
         quantize_activations(stage, lambda: stage(image), levels, learn_top,
@@ -60,7 +63,8 @@ def QuantizedModel(model: Dict, levels: int = 8, learn_top: bool = False,
                    input_size: Sequence[int] = (64, 64),
                    spike_driven: bool = True,
                    channel_wise: bool = False,
-                   keep_functions: bool = False) -> BaseModel:
+                   keep_functions: bool = False,
+                   signed_functions: bool = True) -> BaseModel:
     """Config builder: ``dict(type='QuantizedModel', model=..., levels=8)``
     builds ``model`` and makes it quantization-aware
     (:func:`quantize_detector`). The result is the detector itself, with its
@@ -68,7 +72,8 @@ def QuantizedModel(model: Dict, levels: int = 8, learn_top: bool = False,
     signed clip-floor at an identity site; ``spike_driven=False`` puts
     none there; ``channel_wise=True`` makes each top a ``[C]`` vector;
     ``keep_functions=True`` quantizes a SiLU's or sigmoid's output instead
-    of replacing the function)."""
+    of replacing the function, ``signed_functions=False`` dropping a
+    SiLU's negative tail))."""
     return quantize_detector(MODELS.build(model), levels, input_size,
                              learn_top, shift, spike_driven, channel_wise,
-                             keep_functions)
+                             keep_functions, signed_functions)

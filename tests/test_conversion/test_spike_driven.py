@@ -296,21 +296,31 @@ def test_casc_keeps_a_quantized_island_exact():
     _assert_casc_equals_its_quantized_ann(model, data, levels=4)
 
 
+@pytest.mark.parametrize('signed_functions', [True, False])
 @pytest.mark.parametrize('block', [SiluBlock, GatedBlock])
-def test_casc_keeping_the_functions_equals_its_quantized_ann(block):
+def test_casc_keeping_the_functions_equals_its_quantized_ann(
+        block, signed_functions):
     """``keep_functions``: every SiLU becomes ``clip(silu(x))`` (a signed
-    clip-floor: SiLU dips below 0), the hard sigmoid ``clip(hsig(x))`` (an
-    unsigned one); the CASC SNN computes each function on its input rate
-    and equals the quantized ANN at T = L."""
+    clip-floor: SiLU dips below 0; an unsigned one without
+    ``signed_functions``), the hard sigmoid ``clip(hsig(x))`` (an unsigned
+    one); the CASC SNN computes each function on its input rate and equals
+    the quantized ANN at T = L."""
     torch.manual_seed(0)
     model = block().eval()
     data = [torch.randn(4, 3, 6, 6) for _ in range(2)]
     quantize_activations(model, lambda: model(data[0]), 4, learn_top=True,
-                         shift=0.5, keep_functions=True)
+                         shift=0.5, keep_functions=True,
+                         signed_functions=signed_functions)
     kept = [m for m in model.modules() if isinstance(m, QuantizedFunction)]
     assert len(kept) == 2
     signed = [isinstance(m.clip, SignedClipFloor) for m in kept]
-    assert signed == ([True, True] if block is SiluBlock else [True, False])
+    silu_signed = [signed_functions] * (2 if block is SiluBlock else 1)
+    assert signed == (silu_signed if block is SiluBlock
+                      else silu_signed + [False])
+    calibrate_clip_tops(model, data, lambda m, b: m(b))
+    with torch.no_grad():  # the SiLU's tail is kept or dropped
+        tail = kept[0](torch.full((1, 8, 1, 1), -1.0))
+    assert bool((tail < 0).all()) == signed_functions
     _assert_casc_equals_its_quantized_ann(model, data, levels=4)
 
 
