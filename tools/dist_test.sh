@@ -20,8 +20,15 @@ NODE_RANK=${NODE_RANK:-0}
 PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 cd "$(dirname "$0")/.."
+# The repository's environment (make demo / make test build it) when it
+# exists, else the python on PATH.
+if [ -x .venv/bin/python ]; then
+    PYTHON=.venv/bin/python
+else
+    PYTHON=python
+fi
 PYTHONPATH="$(pwd):${PYTHONPATH:-}" \
-python -m torch.distributed.run \
+"$PYTHON" -m torch.distributed.run \
     --nnodes="$NNODES" --node_rank="$NODE_RANK" --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$GPUS" --master_port="$PORT" \
     tools/test.py "$CONFIG" "$CHECKPOINT" --launcher pytorch "$@"
