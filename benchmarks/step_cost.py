@@ -43,10 +43,11 @@ quantization-aware ``*_casc-l8`` ones) and mmdet's MobileNetV2 and
 Darknet-53 YOLOv3 and R50-FPN Faster R-CNN configs (random weights, with
 ``cif_wsc`` made quantization-aware as ours, untrained clip tops). The
 ``cif_wsc`` rows' ANN is the quantization-aware one they convert.
-The full-size rows read 0.9-1.3 between runs until stop 26: glibc gave
-back their heap top past 2 GiB after each simulation (fixed in
-``steady_heap``); since then R50-FPN ``if_channel`` read 0.95-0.96. Their
-margin is a few percent: repeat those rows.
+The full-size rows read 0.9-1.3 between runs until commit eeb26d3
+(2026-12-04): glibc gave back their heap top past 2 GiB after each
+simulation (fixed in ``steady_heap``); since then R50-FPN ``if_channel``
+read 0.95-0.96. Their margin is a few percent: repeat those rows. The
+latest numbers are in docs/benchmarks.md.
 
 Prints one table with step / ANN for every variant side by side. All
 numbers are measured in this run on this machine.
