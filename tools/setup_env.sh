@@ -23,7 +23,16 @@ stamp_value() {
     cat "${ROOT}/tools/setup_env.sh" "${ROOT}/setup.cfg" | sha256sum | cut -d' ' -f1
 }
 
+# The fused C neuron steps (the tools' --backend native): built at set-up,
+# once per machine and source version (about a second; a no-op when
+# built), never by a simulation.
+build_native() {
+    "${VENV}/bin/python" "${ROOT}/tools/build_native.py" \
+        || echo "[setup] fused neuron steps not built: the tools run the pure-torch steps" >&2
+}
+
 if [[ -f "${STAMP}" && "$(cat "${STAMP}")" == "$(stamp_value)" ]]; then
+    build_native
     exit 0
 fi
 
@@ -80,5 +89,6 @@ log "installing spikedet (editable)"
 
 "${VENV}/bin/python" -c "import torch, mmcv.ops, mmdet, spikedet" \
     || { log "import check failed"; exit 1; }
+build_native
 stamp_value > "${STAMP}"
 log "environment ready"

@@ -33,9 +33,9 @@ from spikedet.engine.runner_utils import (LAUNCHERS, close_process_group,
 from spikedet.engine.test_setup import (add_progress_hook, add_stats_hook,
                                         configure_spiking_test, set_dump_dir)
 from spikedet.evaluation.curve import extract_curve
-from spikedet.neurons import kernels
 from spikedet.evaluation.report import (add_statistics, format_curve_table,
                                         main_metric)
+from spikedet.neurons.kernels import BACKENDS
 from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json, ensure_writable_dir
 from spikedet.visualization.curves import plot_curve
@@ -74,10 +74,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--launcher', default='none', choices=LAUNCHERS,
                         help='mmengine launcher: several processes split '
                         'the test set (tools/dist_test.sh)')
-    parser.add_argument('--compile', action='store_true',
-                        help='fuse each neuron step with torch.compile (a '
-                        'one-time compilation; same spikes; eager if no '
-                        'compiler is available)')
+    parser.add_argument('--backend', default='native', choices=BACKENDS,
+                        help='neuron steps: fused C steps built at set-up '
+                        '(native; pure torch where not built), '
+                        'torch.compile (compile; a one-time compilation) '
+                        'or pure torch; the same spikes')
+    parser.add_argument('--heap-trim', type=float, default=0.05,
+                        metavar='F', help='on the CPU, keep glibc\'s heap '
+                        'steady and trim it when the resident memory grows '
+                        'by this fraction (a negative value: off)')
     parser.add_argument('--chunk', type=int, default=1, metavar='K',
                         help='simulate K wake steps per forward call, '
                         'stacked in the batch (same spikes; faster where '
@@ -88,15 +93,16 @@ def parse_args() -> argparse.Namespace:
 def main() -> int:
     args = parse_args()
     register_all_modules()
-    kernels.set_compiled_steps(args.compile)
     cfg = load_config(args.config, args.cfg_options)
     set_launcher(cfg, args.launcher)
     cfg.work_dir = args.work_dir or default_work_dir(args.config)
     ensure_writable_dir(cfg.work_dir)
     if args.dump:
         ensure_writable_dir(args.dump)
-    configure_spiking_test(cfg, args.snn, args.timesteps, args.calib_batches,
-                           args.chunk, args.strict)
+    configure_spiking_test(
+        cfg, args.snn, args.timesteps, args.calib_batches, args.chunk,
+        args.strict, args.backend,
+        args.heap_trim if args.heap_trim >= 0 else None)
     if args.dump:
         set_dump_dir(cfg, args.dump)
     stats_file = osp.join(cfg.work_dir, 'stats.json')

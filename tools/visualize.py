@@ -51,6 +51,7 @@ def main() -> int:
         raise UserInputError(f'{args.config} is not a spiking detector '
                              'config; make one with tools/convert.py')
     cfg.model.timesteps = list(check_timesteps(args.timesteps))
+    cfg.model.backend = 'native'  # the fused steps where built
     images = []
     for path in args.images:
         image = cv2.imread(path) if osp.isfile(path) else None

@@ -12,13 +12,17 @@ from .spiking_config import spiking_config
 def configure_spiking_test(cfg: Config, method: Optional[str],
                            timesteps: Optional[Sequence[int]],
                            calib_batches: int, chunk: int = 1,
-                           strict: bool = False) -> None:
+                           strict: bool = False, backend: str = 'torch',
+                           heap_trim: Optional[float] = None) -> None:
     """With ``method``, convert the config's ANN after its checkpoint loads
     (a :class:`ConversionHook` calibrating on ``calib_batches`` training
     batches) and score every read-out; without it, set the read-outs of a
     spiking config (from ``tools/convert.py``). ``chunk`` > 1 runs that
     many wake steps per forward call (``model.chunk``); ``strict``
-    converts with ``spike_driven='strict'`` (no analog island).
+    converts with ``spike_driven='strict'`` (no analog island);
+    ``backend`` and ``heap_trim`` become the spiking wrapper's (see
+    :class:`spikedet.models.spiking_model.SpikingModel`; a plain ANN's
+    config is left as it is).
 
     Raises:
         UserInputError: ``calib_batches`` or ``chunk`` < 1, or read-outs,
@@ -33,6 +37,7 @@ def configure_spiking_test(cfg: Config, method: Optional[str],
                                  if timesteps else DEFAULT_TIMESTEPS, strict)
         if chunk > 1:
             snn_cfg.model['chunk'] = chunk
+        snn_cfg.model.update(backend=backend, heap_trim=heap_trim)
         cfg.test_evaluator = snn_cfg.test_evaluator
         cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
             dict(type='ConversionHook', snn_model=snn_cfg.model,
@@ -50,6 +55,8 @@ def configure_spiking_test(cfg: Config, method: Optional[str],
             raise UserInputError('--chunk needs a spiking config (made by '
                                  'tools/convert.py) or --snn')
         cfg.model.chunk = chunk
+    if not method and 'timesteps' in cfg.model:
+        cfg.model.update(backend=backend, heap_trim=heap_trim)
 
 
 def set_dump_dir(cfg: Config, folder: str) -> None:

@@ -1,24 +1,27 @@
-"""The neurons' per-step updates as pure functions: fused, compiled or
-eager.
+"""The neurons' per-step updates as pure functions, run by a chosen
+backend.
 
 A neuron's step is a handful of elementwise operations over its state.
-Each kernel runs, in this order of preference:
+Which code runs it is the simulation's choice, made with
+:func:`neuron_steps` (a context, so nothing changes for the rest of the
+process):
 
-1. its fused C step (:mod:`spikedet.neurons.native`; every kernel
-   here): one loop over the state, on CPU tensors of a layout it reads
-   (planar or channels-last, float32 / float64), where a C compiler built
-   the library; on by default (``SPIKEDET_NATIVE_STEPS=0`` turns it off);
-2. compiled by ``torch.compile`` (inductor) into one fused loop, while
-   :func:`set_compiled_steps` is on (``tools/test.py --compile``): a
-   one-time compilation (about 20 s per kernel on a 2-core CPU, cached on
-   disk by inductor) and a C++ compiler (CPU) or Triton (CUDA) needed; if
-   compiling fails, the kernels fall back to eager for the rest of the
-   process with one warning;
-3. eager torch: each operation one pass over memory (in place where the
-   state allows), and none makes a bool tensor: on CPU a comparison's
-   bool result, its conversion and a select on it each cost several
-   float passes, so a comparison writes 0. / 1. in the state's dtype and
-   a select is a ``lerp`` or a product by that mask (exact at 0 and 1).
+- ``'torch'`` (the default): pure torch, each operation one pass over
+  memory (in place where the state allows), and none makes a bool tensor:
+  on CPU a comparison's bool result, its conversion and a select on it
+  each cost several float passes, so a comparison writes 0. / 1. in the
+  state's dtype and a select is a ``lerp`` or a product by that mask
+  (exact at 0 and 1). Runs everywhere.
+- ``'native'``: each kernel's fused C step (:mod:`spikedet.neurons.native`)
+  on CPU tensors of a layout it reads (planar or channels-last, float32 /
+  float64), where the library has been built ahead of time
+  (:func:`~spikedet.neurons.native.build_library`); anything else runs the
+  torch kernel.
+- ``'compile'``: each kernel compiled by ``torch.compile`` (inductor) into
+  one fused loop: a one-time compilation (about 20 s per kernel on a
+  2-core CPU, cached on disk by inductor) needing a C++ compiler (CPU) or
+  Triton (CUDA); if compiling fails, the torch kernels run for the rest of
+  the process, with one warning.
 
 All three do the same arithmetic in the same order, so the spikes are
 identical (tests/test_neurons/test_kernels.py and test_native.py check 64
@@ -28,61 +31,95 @@ Each kernel mutates the state tensors it is given (the membrane, counts)
 and returns fresh tensors (the step's spikes and emitted value). The IF
 and signed IF kernels also take ``overwrite``: the caller owns the input
 ``x`` and lets the kernel write the value over it (the fused steps do: no
-fresh block, one memory stream fewer; eager and compiled ignore it). The
+fresh block, one memory stream fewer; torch and compiled ignore it). The
 fused IF, signed IF and consistent IF steps return None for the spikes,
 which follow from the value
 (:meth:`~spikedet.neurons.base.BaseNeuron.spikes_of`): an IF step writes
 two tensors instead of three.
 """
+import contextlib
 import functools
 import warnings
-from typing import Callable, Dict, Optional, Tuple
+from contextvars import ContextVar
+from typing import Callable, Dict, Iterator, Optional, Tuple
 
 import torch
 from torch import Tensor
 
 from . import native
 
-_SETTINGS = dict(compiled=False)
+#: The neuron step backends (see the module docstring).
+BACKENDS = ('torch', 'native', 'compile')
+_BACKEND: ContextVar[str] = ContextVar('spikedet_neuron_steps',
+                                       default='torch')
 _COMPILED: Dict[Callable, Callable] = {}
+_COMPILE_FAILED = []  # holds the first failure: compile no more
 
 
-def set_compiled_steps(enabled: bool = True) -> None:
-    """Run the neuron kernels compiled (``True``) or eagerly (``False``)."""
-    _SETTINGS['compiled'] = bool(enabled)
+def check_backend(backend: str) -> str:
+    """``backend`` if it is one of :data:`BACKENDS`.
+
+    Raises:
+        ValueError: Any other value.
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f'unknown neuron step backend {backend!r}; choose '
+                         f'from {", ".join(BACKENDS)}')
+    return backend
 
 
-def compiled_steps() -> bool:
-    """Whether the neuron kernels currently run compiled."""
-    return _SETTINGS['compiled']
+@contextlib.contextmanager
+def neuron_steps(backend: str) -> Iterator[None]:
+    """Run the neuron kernels with ``backend`` inside the context (this
+    thread or task only; the previous choice comes back after it)."""
+    token = _BACKEND.set(check_backend(backend))
+    try:
+        yield
+    finally:
+        _BACKEND.reset(token)
+
+
+def current_backend() -> str:
+    """The backend the kernels run with here."""
+    return _BACKEND.get()
+
+
+def effective_backend(backend: str) -> str:
+    """What ``backend`` runs on a CPU here: ``'native'`` falls back to
+    ``'torch'`` where the library has not been built (see
+    :func:`~spikedet.neurons.native.library`)."""
+    if check_backend(backend) == 'native' and native.library() is None:
+        return 'torch'
+    return backend
 
 
 def _compile_failed(error: Exception) -> None:
     # warnings, not MMLogger: the neurons stay pure torch (the tools route
     # Python warnings into their logs).
-    _SETTINGS['compiled'] = False
+    _COMPILE_FAILED.append(error)
     first = str(error).splitlines()[0] if str(error) else ''
     warnings.warn(f'compiling the neuron steps failed '
-                  f'({type(error).__name__}: {first}); running them eagerly',
-                  RuntimeWarning)
+                  f'({type(error).__name__}: {first}); running them in '
+                  'pure torch', RuntimeWarning)
 
 
 def kernel(fused: Optional[Callable] = None) -> Callable:
-    """Make a function a neuron kernel: its fused C step ``fused`` (a
-    wrapper of :mod:`spikedet.neurons.native`, None where it does not
-    apply) if it returns a result, else the function compiled while
-    :func:`compiled_steps` is on, else eager. ``kernel(...)(fn).eager``
-    is ``fn``."""
+    """Make a function a neuron kernel run by the current backend: its
+    fused C step ``fused`` (a wrapper of :mod:`spikedet.neurons.native`,
+    None where it does not apply) under ``'native'`` if that returns a
+    result, the function compiled under ``'compile'``, else the function.
+    ``kernel(...)(fn).eager`` is ``fn``."""
 
     def wrap(fn: Callable) -> Callable:
 
         @functools.wraps(fn)
         def dispatch(*args):
-            if fused is not None:
+            backend = _BACKEND.get()
+            if backend == 'native' and fused is not None:
                 out = fused(*args)
                 if out is not None:
                     return out
-            if _SETTINGS['compiled']:
+            elif backend == 'compile' and not _COMPILE_FAILED:
                 compiled = _COMPILED.get(fn)
                 if compiled is None:
                     compiled = _COMPILED[fn] = torch.compile(

@@ -13,19 +13,21 @@ the input where the neuron owns it (``overwrite``): read input and
 membrane, write membrane and value, where eager allocates and writes
 three fresh tensors.
 
-The library is compiled once per machine with the C compiler of ``$CC``
-(else ``cc``) into ``$SPIKEDET_KERNEL_CACHE`` (default
-``~/.cache/spikedet/kernels``), under a name that hashes the source, the
-flags and the compiler, so an edit or another compiler builds afresh (in
-about a second); it is published by an atomic rename, so concurrent
-processes never load half a file. Built without ``-march=native`` (on
-x86-64 each loop has AVX-512, AVX2 and baseline clones, picked at load
-time),
-the file also runs on other machines that share the cache. No compiler, a
-failed build, a non-CPU tensor, a dtype other than float32 / float64,
-another layout, or a threshold that is not one value per channel along
-dim 1: each wrapper returns None and the caller runs its eager kernel.
-``SPIKEDET_NATIVE_STEPS=0`` or :func:`set_native_steps` turn it off.
+The library is built ahead of use, never by a simulation:
+:func:`build_library` (``tools/build_native.py``, which ``make setup``
+runs) compiles it with the C compiler of ``$CC`` (else ``cc``) into
+``$SPIKEDET_KERNEL_CACHE`` (default ``~/.cache/spikedet/kernels``), under a
+name that hashes the source, the flags and the compiler, so an edit or
+another compiler builds afresh (in about a second); it is published by an
+atomic rename, so concurrent processes never load half a file. Built
+without ``-march=native`` (on x86-64 each loop has AVX-512, AVX2 and
+baseline clones, picked at load time), the file also runs on other
+machines that share the cache. The steps run only inside
+``neuron_steps('native')`` (:mod:`spikedet.neurons.kernels`; the tools'
+default, not the library's). Library not built, a non-CPU tensor, a dtype
+other than float32 / float64, another layout, or a threshold that is not
+one value per channel along dim 1: each wrapper returns None and the
+caller runs its pure-torch kernel, with the same spikes.
 
 OpenMP shares a step's rows between ``torch.get_num_threads()`` threads
 of the runtime torch has already loaded (libgomp.so.1): one thread pool,
@@ -65,18 +67,6 @@ _SIGNATURES = {
     'signed_consistent_if': (_P,) * 9 + (ctypes.c_double,) + (_I,) * 2
     + _LAYOUT,
 }
-_SETTINGS = dict(enabled=os.environ.get('SPIKEDET_NATIVE_STEPS', '1') != '0')
-
-
-def set_native_steps(enabled: bool = True) -> None:
-    """Use the fused C steps where they apply (``True``) or never."""
-    _SETTINGS['enabled'] = bool(enabled)
-
-
-def native_steps() -> bool:
-    """Whether the fused C steps are switched on (they may still be
-    unavailable: see :func:`library`)."""
-    return _SETTINGS['enabled']
 
 
 def cache_dir() -> Path:
@@ -85,13 +75,39 @@ def cache_dir() -> Path:
     return Path(root) if root else Path.home() / '.cache/spikedet/kernels'
 
 
+def _compiler() -> Optional[str]:
+    return shutil.which(os.environ.get('CC', 'cc'))
+
+
 def _compiler_identity(compiler: str) -> str:
     run = subprocess.run([compiler, '--version'], capture_output=True,
                          text=True, timeout=60)
     return run.stdout.splitlines()[0] if run.stdout else compiler
 
 
-def _build(compiler: str, target: Path) -> None:
+def library_path(compiler: str) -> Path:
+    """The cache file of the library ``compiler`` builds."""
+    key = hashlib.sha256('\0'.join(
+        [SOURCE.read_text(), *FLAGS, _compiler_identity(compiler)]
+    ).encode()).hexdigest()[:16]
+    return cache_dir() / f'neuron_steps-{key}.so'
+
+
+def build_library() -> Path:
+    """Compile the fused steps into the cache (if not there yet) and
+    return the file; the next :func:`library` call loads it.
+
+    Raises:
+        RuntimeError: No C compiler (``$CC`` / ``cc``), or the build
+            failed (the compiler's first error line).
+    """
+    compiler = _compiler()
+    if compiler is None:
+        raise RuntimeError(f"no C compiler found ({os.environ.get('CC', 'cc')}"
+                           '); the neuron steps run in pure torch')
+    target = library_path(compiler)
+    if target.exists():
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, partial = tempfile.mkstemp(suffix='.so', dir=target.parent)
     os.close(handle)
@@ -100,39 +116,37 @@ def _build(compiler: str, target: Path) -> None:
                        check=True, capture_output=True, text=True,
                        timeout=300)
         os.replace(partial, target)
+    except subprocess.CalledProcessError as error:
+        lines = (error.stderr or '').strip().splitlines()
+        raise RuntimeError('building the fused neuron steps failed: '
+                           f'{lines[0] if lines else error}') from None
     finally:
         if os.path.exists(partial):
             os.remove(partial)
+    forget_library()
+    return target
 
 
 @functools.lru_cache(maxsize=None)
 def library() -> Optional[ctypes.CDLL]:
-    """The fused steps' library, built on the first call of the process
-    if the cache lacks it; None where no compiler is found or it fails
-    (one warning for a failure, none for a missing compiler)."""
-    compiler = shutil.which(os.environ.get('CC', 'cc'))
+    """The fused steps' library, loaded from the cache on the first call
+    of the process; None where it has not been built (see
+    :func:`build_library`) or no compiler identifies it. Builds nothing."""
+    compiler = _compiler()
     if compiler is None:
         return None
     try:
-        key = hashlib.sha256('\0'.join(
-            [SOURCE.read_text(), *FLAGS, _compiler_identity(compiler)]
-        ).encode()).hexdigest()[:16]
-        target = cache_dir() / f'neuron_steps-{key}.so'
-        if not target.exists():
-            _build(compiler, target)
-        lib = ctypes.CDLL(str(target))
+        target = library_path(compiler)
+        return ctypes.CDLL(str(target)) if target.exists() else None
     except (OSError, subprocess.SubprocessError) as error:
-        lines = (getattr(error, 'stderr', None) or '').strip().splitlines()
-        warnings.warn('building the fused neuron steps failed '
-                      f'({lines[0] if lines else error}); running them '
-                      'eagerly', RuntimeWarning)
+        warnings.warn(f'loading the fused neuron steps failed ({error}); '
+                      'running them in pure torch', RuntimeWarning)
         return None
-    return lib
 
 
 def forget_library() -> None:
-    """Look for (or build) the library again at the next step, e.g. after
-    ``$CC`` or ``$SPIKEDET_KERNEL_CACHE`` changed."""
+    """Look for the library again at the next step, e.g. after a build
+    or after ``$CC`` or ``$SPIKEDET_KERNEL_CACHE`` changed."""
     library.cache_clear()
     _functions.cache_clear()
 
@@ -211,7 +225,7 @@ def _run(name: str, x: Tensor, state: Sequence[Tensor],
     one output) ``x`` itself, whose version counter is then bumped (an
     in-place change autograd and caches must see). None (nothing touched)
     where the C steps do not apply."""
-    functions = _functions() if _SETTINGS['enabled'] else None
+    functions = _functions()
     layout = None if functions is None else _layout(x, state)
     channel_values = None if layout is None else \
         _per_channel(thresholds, x, layout[3])

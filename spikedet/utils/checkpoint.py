@@ -180,6 +180,9 @@ def load_weights(model: nn.Module, path: os.PathLike,
             shapes do not match the model (the message names them).
     """
     ckpt = read_checkpoint(path)
+    prepare = getattr(model, 'prepare_for_weights', None)
+    if prepare is not None:  # a spiking wrapper builds what they fill
+        prepare(ckpt['state_dict'].keys())
     skip = tuple(skip)
     state = {key: value for key, value in ckpt['state_dict'].items()
              if not (skip and key.endswith(skip))}

@@ -49,6 +49,8 @@ def test_spiking_classifier_predicts_every_t_and_the_ann():
     cfg = load_config(CFG.format('vgg11')).model
     snn = MODELS.build(dict(type='SpikingClassifier', ann=cfg,
                             conversion=dict(method='if'), timesteps=[1, 3]))
+    assert not snn.converted  # building converts nothing
+    snn.build_structure()
     assert sum(isinstance(m, BaseNeuron) for m in snn.net.modules()) == 9
     snn.eval()
     out = snn.test_step(_batch(2))

@@ -32,9 +32,11 @@ def _data(h=96, w=128):
 
 
 def _spiking(model_cfg, timesteps=(1, 3), **kwargs):
-    return MODELS.build(dict(type='SpikingDetector', ann=model_cfg,
-                             conversion=dict(method='if'),
-                             timesteps=list(timesteps), **kwargs)).eval()
+    snn = MODELS.build(dict(type='SpikingDetector', ann=model_cfg,
+                            conversion=dict(method='if'),
+                            timesteps=list(timesteps), **kwargs)).eval()
+    snn.build_structure()
+    return snn
 
 
 def _mmdet_model(rel_path):
@@ -268,6 +270,7 @@ def test_quantized_detectors_convert_to_consistent_neurons(model, sites,
     snn = MODELS.build(dict(type='SpikingDetector', ann=cfg,
                             conversion=dict(method='cif_wsc'),
                             timesteps=[2])).eval()
+    snn.build_structure()
     nets = [snn.net] + ([snn.box_net] if snn.two_stage else [])
     cif = [m for net in nets for m in net.modules()
            if isinstance(m, ConsistentIFNeuron)]
@@ -317,7 +320,8 @@ def test_channel_wise_tops_become_channel_wise_thresholds():
                             conversion=dict(method='cif_wsc_l4'),
                             timesteps=[4])).eval()
     clips = [m for m in snn.ann.modules() if isinstance(m, ClipFloor)]
-    assert all(m.top.dim() == 1 and m.top.numel() > 1 for m in clips)
+    assert clips and all(m.top.dim() == 1 and m.top.numel() > 1
+                         for m in clips)
     torch.manual_seed(0)
     with torch.no_grad():
         for m in clips:
@@ -395,9 +399,10 @@ def test_channels_last_runs_stage_one_in_nhwc_with_the_same_results(
         nhwc = snn.test_step(_data(64, 64))[0]
     hook.remove()
     assert layouts and all(layouts)
-    convs = [m for m in snn.net.modules() if isinstance(m, torch.nn.Conv2d)]
-    assert all(m.weight.is_contiguous(memory_format=torch.channels_last)
-               for m in convs if m.kernel_size != (1, 1))
+    spatial = [m for m in snn.net.modules() if isinstance(
+        m, torch.nn.Conv2d) and m.kernel_size != (1, 1)]
+    assert spatial and all(m.weight.is_contiguous(
+        memory_format=torch.channels_last) for m in spatial)
     for t in (2, 3):  # the convolutions sum in another order: rounding
         a, b = planar.timestep_preds[t], nhwc.timestep_preds[t]
         assert len(a.scores) == len(b.scores) > 0, t

@@ -38,44 +38,48 @@ def _run(neuron, inputs):
     return outs
 
 
-@pytest.fixture
-def compiled():
-    # The fused C steps would take the IF kernels' calls: off, so that
-    # these tests compile what they name.
-    native.set_native_steps(False)
-    kernels.set_compiled_steps(True)
-    yield
-    kernels.set_compiled_steps(False)
-    native.set_native_steps(True)
-
-
-def test_compiled_steps_equal_eager(compiled):
+def test_compiled_steps_equal_eager():
     pytest.importorskip('torch._inductor')
     inputs = torch.randn(64, 2, C, 5, 5,
                          generator=torch.Generator().manual_seed(3))
     for name, make in NEURONS.items():
-        kernels.set_compiled_steps(False)
         eager = _run(make(), inputs)
-        kernels.set_compiled_steps(True)
-        fused = _run(make(), inputs)
-        if not kernels.compiled_steps():
+        with kernels.neuron_steps('compile'):
+            fused = _run(make(), inputs)
+        if kernels._COMPILE_FAILED:
             pytest.skip('torch.compile is not available here (no compiler)')
         for step, (a, b) in enumerate(zip(eager, fused)):
             for x, y in zip(a, b):
                 assert torch.equal(x, y), (name, step)
 
 
-def test_failed_compilation_falls_back_to_eager(compiled, monkeypatch):
+def test_failed_compilation_falls_back_to_eager(monkeypatch):
     def broken(fn, **kwargs):
         def fails(*args):
             raise RuntimeError('no C++ compiler')
         return fails
     monkeypatch.setattr(torch, 'compile', broken)
     monkeypatch.setattr(kernels, '_COMPILED', {})
+    monkeypatch.setattr(kernels, '_COMPILE_FAILED', [])
     neuron = IFNeuron(1.0)
-    out = neuron(torch.full((1, 1, 2, 2), 1.5))
+    with pytest.warns(RuntimeWarning, match='compiling the neuron steps'), \
+            kernels.neuron_steps('compile'):
+        out = neuron(torch.full((1, 1, 2, 2), 1.5))
     assert torch.equal(out, torch.ones(1, 1, 2, 2))
-    assert not kernels.compiled_steps()
+    assert kernels._COMPILE_FAILED
+
+
+def test_the_backend_is_a_scoped_choice():
+    """Pure torch unless a context asks; the choice ends with it."""
+    assert kernels.current_backend() == 'torch'
+    with kernels.neuron_steps('compile'):
+        assert kernels.current_backend() == 'compile'
+        with kernels.neuron_steps('native'):
+            assert kernels.current_backend() == 'native'
+        assert kernels.current_backend() == 'compile'
+    assert kernels.current_backend() == 'torch'
+    with pytest.raises(ValueError, match='unknown neuron step backend'):
+        kernels.check_backend('cuda')
 
 
 def _reference_if(v, x, theta, max_spikes):
@@ -139,9 +143,12 @@ def _signed_cif_reference(neuron, x, state, theta, step):
 def step_path(request):
     """Each kernel as eager torch, and as a fused C step where there is
     one (the fused steps' own tests check that it is taken)."""
-    native.set_native_steps(request.param == 'fused')
-    yield request.param
-    native.set_native_steps(True)
+    if request.param == 'fused' and native.library() is None:
+        pytest.skip('the fused steps are not built here '
+                    '(tools/build_native.py)')
+    with kernels.neuron_steps('native' if request.param == 'fused'
+                              else 'torch'):
+        yield request.param
 
 
 @pytest.mark.parametrize('name', list(REFERENCES))

@@ -1,7 +1,7 @@
 """The fused C neuron steps against the eager kernels: identical spikes,
 emitted values and membranes over 64 steps, into a fresh tensor or over
-the input; the layouts they decline; building, caching and falling back
-when no compiler is there."""
+the input; the layouts they decline; building ahead of use, caching, and
+falling back to pure torch when the library is not built."""
 from pathlib import Path
 
 import pytest
@@ -43,12 +43,16 @@ def fresh_cache(tmp_path_factory):
 @pytest.fixture
 def built(fresh_cache, monkeypatch):
     """The library built afresh into a temporary cache (once per module:
-    a build takes about a second)."""
+    a build takes about a second), the native backend on."""
     monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(fresh_cache))
     native.forget_library()
-    if native.library() is None:
-        pytest.skip('no C compiler here: the eager steps run instead')
-    yield fresh_cache
+    try:
+        native.build_library()
+    except RuntimeError as error:
+        pytest.skip(f'{error}: the pure-torch steps run instead')
+    assert native.library() is not None
+    with kernels.neuron_steps('native'):
+        yield fresh_cache
     native.forget_library()
 
 
@@ -89,11 +93,8 @@ def test_native_steps_equal_eager(built, name, dtype, layout, overwrite,
     # Currents of several thresholds' size: bursts and both signs fire.
     inputs = 2 * torch.randn(64, 2, C, 5, 5, dtype=dtype,
                              generator=torch.Generator().manual_seed(3))
-    native.set_native_steps(False)
-    try:
+    with kernels.neuron_steps('torch'):
         eager = _run(NEURONS[name](dtype), inputs)
-    finally:
-        native.set_native_steps(True)
     if layout == 'channels_last':  # the same values, channel innermost
         inputs = [x.contiguous(memory_format=torch.channels_last)
                   for x in inputs]
@@ -132,11 +133,8 @@ def test_native_steps_on_linear_layers(built):
     theta = _theta(0).view(1, C)
     v_a, v_b = torch.zeros_like(x), torch.zeros_like(x)
     spikes, value = native.if_subtract(v_a, x, theta, 1)
-    native.set_native_steps(False)
-    try:
+    with kernels.neuron_steps('torch'):
         eager = kernels.if_subtract(v_b, x, theta, 1)
-    finally:
-        native.set_native_steps(True)
     assert spikes is None and torch.equal(value, eager[1])
     assert torch.equal(IFNeuron(theta.flatten()).spikes_of(value), eager[0])
     assert torch.equal(v_a, v_b)
@@ -172,11 +170,8 @@ def test_scalar_and_channel_thresholds_mix(built):
     v_fused, v_eager = torch.zeros_like(x), torch.zeros_like(x)
     fused = native.signed_if(v_fused, x, theta, -theta, carry, True)
     assert fused is not None
-    native.set_native_steps(False)
-    try:
+    with kernels.neuron_steps('torch'):
         eager = kernels.signed_if(v_eager, x, theta, -theta, carry, True)
-    finally:
-        native.set_native_steps(True)
     assert fused[0] is None and (fused[1] < 0).any()
     assert torch.equal(torch.sign(fused[1]), eager[0])
     assert torch.equal(fused[1], eager[1]) and torch.equal(v_fused, v_eager)
@@ -186,31 +181,50 @@ def test_library_is_built_once_and_cached(built):
     first = list(Path(built).glob('neuron_steps-*.so'))
     assert len(first) == 1
     stamp = first[0].stat().st_mtime_ns
+    assert native.build_library() == first[0]  # found, not rebuilt
     native.forget_library()
     assert native.library() is not None
     assert [p.stat().st_mtime_ns for p in Path(built).glob('*.so')] == [stamp]
     assert not list(Path(built).glob('*.tmp*'))
 
 
-def test_no_compiler_falls_back_to_eager(tmp_path, monkeypatch):
+def test_an_unbuilt_library_is_not_built_by_a_simulation(tmp_path,
+                                                         monkeypatch):
+    """The native backend never compiles: without a built library it
+    loads nothing, builds nothing and the torch steps run."""
     monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
-    monkeypatch.setenv('CC', str(tmp_path / 'no-such-compiler'))
     native.forget_library()
     try:
         assert native.library() is None
-        out = IFNeuron(1.0)(torch.full((1, 1, 2, 2), 1.5))
+        assert kernels.effective_backend('native') == 'torch'
+        with kernels.neuron_steps('native'):
+            out = IFNeuron(1.0)(torch.full((1, 1, 2, 2), 1.5))
         assert torch.equal(out, torch.ones(1, 1, 2, 2))
+        assert not list(tmp_path.iterdir())
     finally:
         native.forget_library()
 
 
-def test_failed_build_warns_and_falls_back(tmp_path, monkeypatch):
+def test_no_compiler_cannot_build(tmp_path, monkeypatch):
+    monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
+    monkeypatch.setenv('CC', str(tmp_path / 'no-such-compiler'))
+    native.forget_library()
+    try:
+        with pytest.raises(RuntimeError, match='no C compiler'):
+            native.build_library()
+        assert native.library() is None
+    finally:
+        native.forget_library()
+
+
+def test_failed_build_says_so_and_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv('SPIKEDET_KERNEL_CACHE', str(tmp_path))
     monkeypatch.setenv('CC', 'false')  # a "compiler" that always fails
     native.forget_library()
     try:
-        with pytest.warns(RuntimeWarning, match='fused neuron steps'):
-            assert native.library() is None
+        with pytest.raises(RuntimeError, match='fused neuron steps'):
+            native.build_library()
         assert not list(tmp_path.iterdir())  # no partial file left
+        assert native.library() is None
     finally:
         native.forget_library()

@@ -49,6 +49,7 @@ class ConversionHook(Hook):
     def before_test(self, runner) -> None:
         ann = unwrap(runner.model)
         snn = MODELS.build(self.snn_model)
+        snn.to(next(ann.parameters()).device)  # the runner's device
         snn.ann.load_state_dict(ann.state_dict())
         snn.dataset_meta = getattr(ann, 'dataset_meta', None)
         snn.eval()

@@ -7,18 +7,16 @@ from torch import Tensor
 
 from ...conversion import convert
 from ...registry import MODELS
-from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics,
-                           monitored_readouts)
-from ..spiking_setup import SpikingSetup
+from ...simulation import DEFAULT_TIMESTEPS, monitored_readouts
+from ..spiking_model import SpikingModel
 
 
 @MODELS.register_module()
-class SpikingClassifier(BaseModel):
+class SpikingClassifier(SpikingModel, BaseModel):
     """Wraps an :class:`ImageClassifier` converted with ``conversion``.
 
-    Building it converts the ANN's structure (sites found on a random batch
-    of ``input_size``, placeholder thresholds); the real thresholds come with
-    the converted weights (``tools/convert.py`` writes them). ``predict``
+    Building it converts nothing (see :class:`SpikingModel`): calibrate it,
+    or load converted weights (``tools/convert.py`` writes them). ``predict``
     resets the neurons, runs one simulation and attaches the scores of every
     T in ``timesteps``, plus the ANN's scores on the same batch (the ANN is
     kept as ``self.ann``, so every accuracy curve carries its reference).
@@ -33,6 +31,8 @@ class SpikingClassifier(BaseModel):
         chunk: Wake steps per forward call, stacked along the batch
             dimension (see :func:`spikedet.simulation.iterate_readouts`):
             faster where batched convolutions are. Defaults to 1.
+        backend, heap_trim: See :class:`SpikingModel` (defaults: pure
+            torch, the heap untouched).
     """
 
     def __init__(self,
@@ -41,19 +41,18 @@ class SpikingClassifier(BaseModel):
                  timesteps: Sequence[int] = DEFAULT_TIMESTEPS,
                  schedule: Optional[Dict] = None,
                  chunk: int = 1,
+                 backend: str = 'torch',
+                 heap_trim: Optional[float] = None,
                  init_cfg: Optional[Dict] = None) -> None:
         ann_model = MODELS.build(ann)
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = ann_model.data_preprocessor
-        setup = SpikingSetup.from_config(conversion, timesteps, schedule,
-                                         chunk)
-        self.method, self.conversion_options = setup.method, setup.options
-        self.timesteps, self.schedule = setup.timesteps, setup.schedule
-        self.chunk = setup.chunk
-        self.ann = ann_model
-        self.stats: Optional[TimestepStatistics] = None
-        example = torch.randn(2, 3, *ann_model.input_size)
-        self.calibrate([example])
+        self._set_up(ann_model, conversion, timesteps, schedule, chunk,
+                     backend, heap_trim)
+
+    def structure_batches(self) -> List[Tensor]:
+        device = next(self.ann.parameters()).device
+        return [torch.randn(2, 3, *self.ann.input_size, device=device)]
 
     def calibrate(self, batches: Iterable) -> None:
         """(Re)convert ``self.ann`` with calibration ``batches`` of
@@ -71,13 +70,14 @@ class SpikingClassifier(BaseModel):
             raise ValueError('a SpikingClassifier only predicts; train the '
                              'ANN and convert it')
         scores, steps = {'ann': self.ann.net(inputs)}, {}
-        for t, readout, counts in monitored_readouts(
-                self.stats, self.net, inputs, self.timesteps, self.schedule,
-                self.chunk):
-            if counts is not None:
-                self.stats.add(t, counts)
-            scores[t] = readout.output
-            steps[t] = (readout.wake_steps, readout.total_steps)
+        with self.simulating():
+            for t, readout, counts in monitored_readouts(
+                    self.stats, self.net, inputs, self.timesteps,
+                    self.schedule, self.chunk):
+                if counts is not None:
+                    self.stats.add(t, counts)
+                scores[t] = readout.output
+                steps[t] = (readout.wake_steps, readout.total_steps)
         if self.stats is not None:
             self.stats.add_images(len(inputs))
         return [dict(gt_label=int(s.gt_label),

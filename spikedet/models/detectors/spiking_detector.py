@@ -11,11 +11,9 @@ from torch.utils._pytree import tree_map
 from ...conversion import convert
 from ...conversion.failures import reported_as_unsupported
 from ...registry import MODELS
-from ...simulation import (DEFAULT_TIMESTEPS, TimestepStatistics,
-                           monitored_readouts, simulate)
+from ...simulation import DEFAULT_TIMESTEPS, monitored_readouts, simulate
 from ...utils.errors import ConfigError
-from ...utils.host_heap import heap_trimming
-from ..spiking_setup import SpikingSetup
+from ..spiking_model import SpikingModel
 from .calibration_rois import calibration_rois
 from .masks import MaskPrediction
 from .stages import (BoxStage, DenseStage, LockstepStage, MaskStage,
@@ -29,8 +27,12 @@ BOX_INPUTS = ('readout', 'lockstep')
 
 
 @MODELS.register_module()
-class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
+class SpikingDetector(SpikingModel, TwoStagePrediction, MaskPrediction,
+                      BaseDetector):
     """Wraps a converted mmdet detector; keeps its preprocessor and decoding.
+
+    Building it converts nothing (see :class:`SpikingModel`): calibrate it,
+    or load converted weights.
 
     *Single-stage* (YOLOv3 and any detector with ``bbox_head``): backbone,
     neck and head run at every step; the head's raw maps are integrated and,
@@ -83,18 +85,20 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         conversion: ``dict(method=..., **options)`` for :func:`convert`.
         timesteps: Read-out wake steps. Defaults to 1, 2, 4, ..., 256.
         schedule: Simulation schedule; defaults to the method's own.
-        input_size: ``(H, W)`` of the random input used to build the
-            structure before calibration. Defaults to (64, 64).
+        input_size: ``(H, W)`` of the random input that builds the
+            structure converted weights load into. Defaults to (64, 64).
         box_input: Two-stage only: ``'readout'`` or ``'lockstep'`` (see
             above).
+        backend: The neuron steps' code: ``'torch'`` (default),
+            ``'native'`` or ``'compile'`` (see :class:`SpikingModel`).
         heap_trim: On the CPU, give the C heap's free pages back to the
             OS whenever the resident memory has grown by this fraction
             during a simulation (glibc only; see
             :func:`spikedet.utils.host_heap.heap_trimming`): the peak memory
             then stays level in T. The first CPU step also makes the heap
-            keep freed blocks for the next step
-            (:func:`~spikedet.utils.host_heap.steady_heap`). None disables
-            both. Defaults to 0.05.
+            keep freed blocks for the next step, for the rest of the
+            process (:func:`~spikedet.utils.host_heap.steady_heap`). None
+            (the default) touches neither; the tools set 0.05.
         chunk: Wake steps per forward call, stacked along the batch
             dimension (see :func:`spikedet.simulation.iterate_readouts`):
             faster where batched convolutions are, memory K times a
@@ -103,13 +107,14 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         channels_last: On the CPU, run stage 1 (the dense network) in
             channels-last memory (NHWC): oneDNN's convolutions skip their
             per-call reorders (14-23 % faster ANN forwards at 320 px,
-            docs/measurements.md) and the fused neuron steps read the
+            docs/benchmarks.md) and the fused neuron steps read the
             channel innermost. The convolutions then sum in another
             order, so outputs agree with the default layout to float
             rounding, not bit for bit. Defaults to True.
 
     Raises:
-        ConfigError: ``box_input`` is neither, or ``heap_trim`` < 0.
+        ConfigError: ``box_input`` is neither, an unknown ``backend``, or
+            ``heap_trim`` < 0.
         SimulationError: ``timesteps`` or ``chunk`` is not positive.
     """
 
@@ -120,13 +125,11 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
                  schedule: Optional[Dict] = None,
                  input_size: Sequence[int] = (64, 64),
                  box_input: str = 'readout',
-                 heap_trim: Optional[float] = 0.05,
+                 backend: str = 'torch',
+                 heap_trim: Optional[float] = None,
                  chunk: int = 1,
                  channels_last: bool = True,
                  init_cfg: Optional[Dict] = None) -> None:
-        if heap_trim is not None and not heap_trim >= 0:
-            raise ConfigError(f'heap_trim must be >= 0 or None, got '
-                              f'{heap_trim}')
         if box_input not in BOX_INPUTS:
             raise ConfigError(f'box_input must be one of {BOX_INPUTS}, got '
                               f'{box_input!r}')
@@ -142,23 +145,16 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         patch_missing_loss_cls(detector)
         super().__init__(init_cfg=init_cfg)
         self.data_preprocessor = detector.data_preprocessor
-        self.ann = detector
-        setup = SpikingSetup.from_config(conversion, timesteps, schedule,
-                                         chunk)
-        self.method, self.conversion_options = setup.method, setup.options
-        self.timesteps, self.schedule = setup.timesteps, setup.schedule
-        self.chunk = setup.chunk
+        self._set_up(detector, conversion, timesteps, schedule, chunk,
+                     backend, heap_trim)
         self.transformer = isinstance(detector, DetectionTransformer)
         if self.transformer:
             check_transformer_setup(self.schedule, self.chunk)
         self.two_stage = hasattr(detector, 'rpn_head') and \
             hasattr(detector, 'roi_head')
         self.box_input = box_input
-        self.heap_trim = heap_trim
+        self.input_size = tuple(input_size)
         self.channels_last = bool(channels_last)
-        self.stats: Optional[TimestepStatistics] = None
-        example = torch.randn(1, 3, *input_size)
-        self.calibrate([dict(inputs=example, data_samples=None)])
 
     @property
     def dataset_meta(self):
@@ -169,6 +165,11 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         self.ann.dataset_meta = value
 
     # -- conversion ----------------------------------------------------------
+    def structure_batches(self) -> List[Dict]:
+        device = next(self.ann.parameters()).device
+        example = torch.randn(1, 3, *self.input_size, device=device)
+        return [dict(inputs=example, data_samples=None)]
+
     def _convert(self, module, batches):
         return convert(module, batches, self.method, **self.conversion_options)
 
@@ -224,11 +225,9 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
         ann_samples = self.ann.predict(batch_inputs,
                                        copy.deepcopy(batch_data_samples),
                                        rescale=rescale)
-        nets = [self.net] + ([self.box_net] if self.two_stage else []) + \
-            ([self.mask_net] if self.two_stage and self.with_mask else [])
-        inputs = self._laid_out(batch_inputs)
-        with heap_trimming(nets, self.heap_trim), \
+        with self.simulating(), \
                 reported_as_unsupported(self, 'simulating'):
+            inputs = self._laid_out(batch_inputs)
             if self.transformer:
                 runs = self._predict_transformer(inputs, batch_data_samples,
                                                  rescale)
@@ -290,8 +289,9 @@ class SpikingDetector(TwoStagePrediction, MaskPrediction, BaseDetector):
     def _forward(self, batch_inputs, batch_data_samples=None):
         """Raw outputs of the SNN at the largest T (``mode='tensor'``)."""
         t = self.timesteps[-1]
-        return simulate(self.net, batch_inputs, [t], self.schedule,
-                        chunk=self.chunk)[t].output
+        with self.simulating():
+            return simulate(self.net, batch_inputs, [t], self.schedule,
+                            chunk=self.chunk)[t].output
 
     def extract_feat(self, batch_inputs):
         return self.ann.extract_feat(batch_inputs)
