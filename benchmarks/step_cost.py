@@ -18,16 +18,17 @@ the others get a process each. Variants:
 
 - ``before``: the code of git revision ``--before`` (checked out in a
   temporary worktree; skipped without ``--before``),
-- ``eager``: this checkout, neuron kernels in eager torch only (the
-  fused C steps off),
-- ``fused``: this checkout as it runs by default: the fused C steps of
-  :mod:`spikedet.neurons.native` where they apply, eager torch elsewhere,
+- ``eager``: this checkout, neuron kernels in pure torch (the library's
+  default backend, ``'torch'``),
+- ``fused``: this checkout as the tools run it: the fused C steps of
+  :mod:`spikedet.neurons.native` (backend ``'native'``, built by
+  ``tools/build_native.py``) where they apply, torch elsewhere,
 - ``channels-last``: ``fused`` with the simulated stage in channels-last
   memory (``SpikingDetector(channels_last=True)``), against the same NCHW
   ANN forward (the ANN's own NHWC forward is printed beside it),
-- ``compiled``: this checkout, the kernels without a fused C step
-  compiled by torch.compile (its one-time compilation happens in the
-  warm-up steps),
+- ``compiled``: this checkout, every kernel compiled by torch.compile
+  (backend ``'compile'``; its one-time compilation happens in the warm-up
+  steps),
 - ``chunked`` / ``compiled-chunked``: the same with ``--chunk K`` (default
   4) wake steps per forward call (``simulate(..., chunk=K)``: the steps
   stacked along the batch dimension; ``--steps`` should be a multiple of
@@ -118,9 +119,7 @@ def child(name: str, steps: int, compiled: bool, chunk: int, heap: str,
     from spikedet.utils.checkpoint import load_weights
     from spikedet.utils.config import load_config
     from spikedet.utils.setup_env import register_all_modules
-    if compiled:
-        from spikedet.neurons import kernels
-        kernels.set_compiled_steps(True)
+    from spikedet.neurons import kernels
     if heap == 'steady':  # before the ANN too: one allocator for both
         from spikedet.utils.host_heap import steady_heap
         steady_heap()
@@ -151,10 +150,8 @@ def child(name: str, steps: int, compiled: bool, chunk: int, heap: str,
 
     def enter(mode: str) -> torch.Tensor:
         """Set the process up for ``mode``; return the simulation input."""
-        if mode == 'plain':  # as the checkout runs by default
+        if mode == 'plain':  # as the tools run by default
             return x
-        from spikedet.neurons import native
-        native.set_native_steps(mode != 'eager')
         layout = nhwc if mode == 'channels-last' else torch.contiguous_format
         model.net.to(memory_format=layout)
         return x.contiguous(memory_format=layout)
@@ -163,6 +160,15 @@ def child(name: str, steps: int, compiled: bool, chunk: int, heap: str,
     kw = dict(chunk=chunk) if chunk > 1 else {}
     t_ann, short, long = [], {m: [] for m in modes}, {m: [] for m in modes}
     t_nhwc = None
+
+    def backend(mode: str) -> str:
+        return 'torch' if mode == 'eager' else \
+            'compile' if compiled else 'native'
+
+    def run(mode: str, inputs: torch.Tensor, t: int) -> None:
+        with kernels.neuron_steps(backend(mode)):
+            simulate(model.net, inputs, [t], schedule, **kw)
+
     with torch.no_grad():
         if 'channels-last' in modes:  # the ANN in NHWC, for the record
             model.ann.to(memory_format=nhwc)
@@ -172,17 +178,16 @@ def child(name: str, steps: int, compiled: bool, chunk: int, heap: str,
             model.ann.to(memory_format=torch.contiguous_format)
         ann(x)  # the ANN as mmdet runs it: NCHW
         for mode in modes:  # warm-up
-            simulate(model.net, enter(mode), [2 + steps], schedule, **kw)
+            run(mode, enter(mode), 2 + steps)
         # Interleaved rounds: a drift of the machine's speed (it shares
         # its host) reaches the ANN and every mode alike.
         for _ in range(3):
             t_ann += [timed(lambda: ann(x)) for _ in range(4)]
             for mode in modes:
                 inputs = enter(mode)
-                short[mode].append(timed(lambda: simulate(
-                    model.net, inputs, [2], schedule, **kw)))
-                long[mode].append(timed(lambda: simulate(
-                    model.net, inputs, [2 + steps], schedule, **kw)))
+                short[mode].append(timed(lambda: run(mode, inputs, 2)))
+                long[mode].append(timed(lambda: run(mode, inputs,
+                                                    2 + steps)))
     print(json.dumps(dict(
         ann=min(t_ann), ann_nhwc=t_nhwc,
         step={m: (min(long[m]) - min(short[m])) / steps for m in modes})))

@@ -4,7 +4,7 @@ test; SpikingJelly is not a dependency of spikedet).
 
     pip install --target /tmp/sjlib spikingjelly==2.0.0 loguru requests tqdm
     PYTHONPATH=/tmp/sjlib python benchmarks/vs_spikingjelly.py \
-        [--timesteps 32] [--batch 4] [--size 64] [--compiled] [--chunk 4]
+        [--timesteps 32] [--batch 4] [--size 64] [--backend native] [--chunk 4]
         [--repeats 3]
 
 Both convert the same random-weight network (BatchNorm statistics set on
@@ -40,14 +40,16 @@ def _normalised(name: str, calib: torch.Tensor) -> torch.nn.Module:
     return model.eval()
 
 
-def _spikedet(snn, x, timesteps, chunk, repeats):
+def _spikedet(snn, x, timesteps, chunk, repeats, backend):
+    from spikedet.neurons import kernels
     from spikedet.simulation import simulate
-    simulate(snn, x, [2], chunk=chunk)  # warm-up (compilation: --compiled)
-    seconds = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        out = simulate(snn, x, [timesteps], chunk=chunk)[timesteps].output
-        seconds.append(time.perf_counter() - start)
+    with kernels.neuron_steps(backend):
+        simulate(snn, x, [2], chunk=chunk)  # warm-up (and compilation)
+        seconds = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            out = simulate(snn, x, [timesteps], chunk=chunk)[timesteps].output
+            seconds.append(time.perf_counter() - start)
     return min(seconds), out
 
 
@@ -77,8 +79,10 @@ def main() -> None:
     parser.add_argument('--timesteps', type=int, default=32)
     parser.add_argument('--batch', type=int, default=4)
     parser.add_argument('--size', type=int, default=64)
-    parser.add_argument('--compiled', action='store_true',
-                        help="spikedet's neuron kernels compiled")
+    parser.add_argument('--backend', default='native',
+                        choices=('torch', 'native', 'compile'),
+                        help="spikedet's neuron steps (the tools' default: "
+                        'native, the fused C steps where built)')
     parser.add_argument('--chunk', type=int, default=4,
                         help='spikedet\'s second run: wake steps per '
                         'forward call')
@@ -86,15 +90,13 @@ def main() -> None:
                         help='simulations timed per run (the fastest kept)')
     args = parser.parse_args()
     from spikedet.conversion import convert
-    if args.compiled:
-        from spikedet.neurons import kernels
-        kernels.set_compiled_steps(True)
+    from spikedet.neurons import kernels
     g = torch.Generator().manual_seed(1)
     calib = torch.randn(args.batch * 2, 3, args.size, args.size, generator=g)
     x = torch.randn(args.batch, 3, args.size, args.size, generator=g)
     print(f'T = {args.timesteps}, {args.batch} images of {args.size} px, '
           f'{torch.get_num_threads()} threads, fastest of {args.repeats}'
-          + (', spikedet compiled' if args.compiled else ''))
+          + f', spikedet backend {kernels.effective_backend(args.backend)}')
     k = args.chunk
     print(f'| network | spikedet (s) | spikedet chunk {k} (s) | '
           f'SpikingJelly (s) | ratio | ratio chunk {k} | rel. error '
@@ -106,8 +108,10 @@ def main() -> None:
             reference = ann(x)
         snn = convert(ann, [calib], 'if', percentile=99.9)
         r = args.repeats
-        ours, out_ours = _spikedet(snn, x, args.timesteps, 1, r)
-        chunked, out_chunked = _spikedet(snn, x, args.timesteps, k, r)
+        ours, out_ours = _spikedet(snn, x, args.timesteps, 1, r,
+                                   args.backend)
+        chunked, out_chunked = _spikedet(snn, x, args.timesteps, k, r,
+                                         args.backend)
         theirs, out_theirs = _spikingjelly(_normalised(name, calib), calib,
                                            x, args.timesteps, r)
         err = [float((o - reference).norm() / reference.norm())

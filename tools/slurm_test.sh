@@ -18,8 +18,14 @@ GPUS_PER_NODE=${GPUS_PER_NODE:-8}
 CPUS_PER_TASK=${CPUS_PER_TASK:-5}
 SRUN_ARGS=${SRUN_ARGS:-""}
 cd "$(dirname "$0")/.."
+# The repository's environment when it exists, else the python on PATH.
+if [ -x .venv/bin/python ]; then
+    PY=.venv/bin/python
+else
+    PY=python
+fi
 PYTHONPATH="$(pwd):${PYTHONPATH:-}" \
 srun -p "$PARTITION" --job-name="$JOB_NAME" --gres=gpu:"$GPUS_PER_NODE" \
     --ntasks="$GPUS" --ntasks-per-node="$GPUS_PER_NODE" \
     --cpus-per-task="$CPUS_PER_TASK" --kill-on-bad-exit=1 $SRUN_ARGS \
-    python -u tools/test.py "$CONFIG" "$CHECKPOINT" --launcher slurm "$@"
+    "$PY" -u tools/test.py "$CONFIG" "$CHECKPOINT" --launcher slurm "$@"

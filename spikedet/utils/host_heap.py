@@ -6,7 +6,7 @@ blocks are free and serves large blocks by ``mmap``, unmapped when freed.
 A simulation step allocates and frees the same temporaries (neuron
 updates, convolution outputs) every step, so each step pays the page
 faults of memory given back by the step before (on the neurons' kernels,
-several times their own time: ``docs/measurements.md``).
+several times their own time: ``docs/benchmarks.md``).
 :func:`steady_heap` turns the automatic trim off and stops serving blocks
 by ``mmap`` at all (``M_MMAP_MAX`` = 0: the mmap threshold alone cannot
 be raised past 32 MiB, below a full-size detector's maps), so those
@@ -24,7 +24,7 @@ the allocation pattern decides), so :func:`heap_trimming` trims when the
 resident memory has grown by a set fraction since the last trim; with
 :func:`steady_heap` as well, the same detector's peak rose by 289 MiB at
 both T = 8 and T = 64. Measured with ``benchmarks/full_size_detector.py``;
-see ``docs/measurements.md``.
+see ``docs/benchmarks.md``.
 """
 import ctypes
 import functools
