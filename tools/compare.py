@@ -5,7 +5,7 @@
         [--extend-to 256] [--no-extend PRESET ...] [--analog [PRESET ...]] \
         [--out docs/results.md] [--cfg-options K=V ...]
 
-For each committed model (spikedet.engine.model_zoo) and each method preset
+For each committed model (harness.model_zoo) and each method preset
 (spikedet.conversion.methods, or preset files) it runs the user's own
 command, ``tools/test.py CFG CKPT --snn PRESET --stats``, spike-driven, on a
 fixed val subset, reading out at T = 1, 2, 4, ..., 128 in one pass
@@ -32,10 +32,10 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from spikedet.engine.comparison_runs import (Job, check_presets, plan_jobs,
+from harness.comparison_runs import (Job, check_presets, plan_jobs,
                                              preset_key, preset_method,
                                              run_job, subset_options)
-from spikedet.engine.model_zoo import MODEL_ZOO
+from harness.model_zoo import MODEL_ZOO
 from spikedet.engine.spiking_config import available_methods
 from spikedet.evaluation import comparison as cmp
 from spikedet.simulation import (DEFAULT_TIMESTEPS, ENERGY_CONVENTIONS,

@@ -27,8 +27,8 @@ import time
 
 from spikedet.datasets.embedded import ensure_embedded_data, val_image_paths
 from spikedet.engine.ann_report import ann_table, evaluate_ann
-from spikedet.engine.demo_runs import DEMO_RUNS, run_demo_conversion
-from spikedet.engine.model_zoo import MODEL_ZOO
+from harness.demo_runs import DEMO_RUNS, run_demo_conversion
+from harness.model_zoo import MODEL_ZOO
 from spikedet.evaluation.report import format_curve_table
 from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json

@@ -12,7 +12,7 @@ checkpoint.
 from dataclasses import dataclass
 from typing import Dict, List, Tuple
 
-from ..conversion.methods import resolve
+from spikedet.conversion.methods import resolve
 
 
 @dataclass(frozen=True)

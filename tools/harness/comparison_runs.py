@@ -6,11 +6,11 @@ import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-from ..conversion.methods import Method, resolve
-from ..utils.atomic_io import atomic_write_json, atomic_write_text
-from ..utils.errors import ConfigError, UserInputError
+from spikedet.conversion.methods import Method, resolve
+from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
+from spikedet.utils.errors import ConfigError, UserInputError
 from .model_zoo import ZooModel, ann_variant
-from .spiking_config import available_methods, load_method
+from spikedet.engine.spiking_config import available_methods, load_method
 from .tool_process import run_tool, user_error
 
 

@@ -1,9 +1,9 @@
-"""Planning the comparison's runs (spikedet.engine.comparison_runs)."""
+"""Planning the comparison's runs (tools/harness/comparison_runs.py)."""
 import pytest
 
-from spikedet.engine.comparison_runs import (check_presets, plan_jobs,
+from harness.comparison_runs import (check_presets, plan_jobs,
                                              preset_method)
-from spikedet.engine.model_zoo import MODEL_ZOO
+from harness.model_zoo import MODEL_ZOO
 from spikedet.utils.errors import UserInputError
 
 
