@@ -3,6 +3,8 @@ from typing import Callable, Dict, List, Tuple
 
 import torch
 from torch import Tensor, nn
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_leaves
 
 from .site_rewrite import set_submodule
 
@@ -17,9 +19,12 @@ def find_conv_bn_pairs(model: nn.Module,
 
     Data flow, not names or containers: it finds mmcv's ``ConvModule``,
     torchvision's ``conv1``/``bn1`` attributes and ``nn.Sequential`` alike.
-    Precondition (true for every CNN we know): the producer's output feeds
-    nothing but the norm. A norm or producer called more than once is left
-    alone (an unfolded eval-mode BatchNorm is affine, hence still exact).
+    Folding changes the producer's output, so it needs the producer's
+    output to feed nothing but the norm: every torch call that computes
+    from it (not a ``size()``, a shape or another call whose result holds
+    no tensor) is counted, and a producer read by anything besides its
+    norm is left alone, as is a norm or producer called more than once
+    (an unfolded eval-mode BatchNorm is affine, hence still exact).
 
     Args:
         model: The network.
@@ -32,6 +37,7 @@ def find_conv_bn_pairs(model: nn.Module,
     outputs: Dict[int, Tuple[str, Tensor]] = {}
     pairs: List[Tuple[str, str]] = []
     calls: Dict[str, int] = {}
+    reads: Dict[str, int] = {}  # producer -> calls computing from its output
     handles = []
 
     def on_producer(module, args, out):
@@ -50,12 +56,34 @@ def find_conv_bn_pairs(model: nn.Module,
         elif isinstance(module, _NORMS):
             handles.append(module.register_forward_pre_hook(on_norm))
     try:
-        with torch.no_grad():
+        with torch.no_grad(), _Readers(outputs, reads):
             forward()
     finally:
         for handle in handles:
             handle.remove()
-    return [(p, n) for p, n in pairs if calls[p] == 1 and calls[n] == 1]
+    return [(p, n) for p, n in pairs
+            if calls[p] == 1 and calls[n] == 1 and reads.get(p) == 1]
+
+
+class _Readers(TorchFunctionMode):
+    """Counts, per producer, the torch calls that compute a tensor from
+    its recorded output (the norm's ``batch_norm`` is one)."""
+
+    def __init__(self, outputs: Dict[int, Tuple[str, Tensor]],
+                 reads: Dict[str, int]) -> None:
+        super().__init__()
+        self.outputs, self.reads = outputs, reads
+
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        result = func(*args, **(kwargs or {}))
+        if self.outputs and any(isinstance(x, Tensor)
+                                for x in tree_leaves(result)):
+            for leaf in tree_leaves((args, kwargs)):
+                found = self.outputs.get(id(leaf)) \
+                    if isinstance(leaf, Tensor) else None
+                if found is not None and found[1] is leaf:
+                    self.reads[found[0]] = self.reads.get(found[0], 0) + 1
+        return result
 
 
 @torch.no_grad()

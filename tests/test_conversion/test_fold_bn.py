@@ -65,3 +65,34 @@ def test_bn_after_a_non_producer_is_left_alone():
                           nn.BatchNorm2d(3)).eval()
     x = torch.randn(1, 3, 4, 4)
     assert find_conv_bn_pairs(model, lambda: model(x)) == []
+
+
+class SharedOutput(nn.Module):
+    """A convolution whose output feeds its norm and a shortcut too:
+    folding the norm into it would change what the shortcut adds."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(4, 4, 3, padding=1)
+        self.bn = nn.BatchNorm2d(4)
+        self.tail = nn.Conv2d(4, 4, 1)
+        self.tail_bn = nn.BatchNorm2d(4)
+
+    def forward(self, x):
+        y = self.conv(x)
+        _ = y.shape, y.size(1)  # reading its shape reads no value
+        return self.tail_bn(self.tail(self.bn(y) + y))
+
+
+def test_a_producer_read_elsewhere_too_keeps_its_norm():
+    model = SharedOutput().eval()
+    _randomise_bn(model)
+    x = torch.randn(2, 4, 5, 5)
+    with torch.no_grad():
+        before = model(x)
+    assert find_conv_bn_pairs(model, lambda: model(x)) == [('tail',
+                                                            'tail_bn')]
+    assert fold_batchnorm(model, lambda: model(x)) == 1
+    assert isinstance(model.bn, nn.BatchNorm2d)
+    with torch.no_grad():
+        assert torch.allclose(model(x), before, atol=1e-5)
