@@ -62,7 +62,8 @@ class BistableNeuron(BaseNeuron):
 
     Args:
         threshold: Threshold (scalar or per channel).
-        phase: ``P``, steps per phase (>= 1). Defaults to 8.
+        phase: ``P``, steps per phase (>= 1; BSNN's default is its
+            method's, :mod:`spikedet.conversion.methods.bsnn`).
         depth: Spiking depth (>= 1). Defaults to 1.
         sync: Buffer fire-phase input. Defaults to True.
         alpha: For LeakyReLU sites (our extension): also fire ``-1`` spikes
@@ -73,21 +74,22 @@ class BistableNeuron(BaseNeuron):
         neg_threshold: Negative scale of a signed identity-site neuron
             (``alpha = 1``); None uses ``threshold``.
         coding: ``'rate'`` (one spike of ``theta`` per fire step) or
-            ``'phase'`` (binary-weighted spikes). Defaults to ``'rate'``.
+            ``'phase'`` (binary-weighted spikes).
     """
 
     silent_is_fixed_point = False  # the phase clock advances every step
 
     def __init__(self,
                  threshold: Union[float, Tensor] = 1.0,
-                 phase: int = 8,
+                 *,
+                 phase: int,
+                 coding: str,
                  depth: int = 1,
                  sync: bool = True,
                  alpha: Optional[float] = None,
                  v_init: float = 0.0,
                  channel_dim: int = 1,
-                 neg_threshold: Union[float, Tensor, None] = None,
-                 coding: str = 'rate') -> None:
+                 neg_threshold: Union[float, Tensor, None] = None) -> None:
         if coding not in CODINGS:
             raise ValueError(f'coding must be one of {CODINGS}, got '
                              f'{coding!r}')

@@ -62,8 +62,9 @@ class OneSpikeNeuron(BaseNeuron):
 
     Args:
         threshold: ``lambda``, the layer's (or channel's) scale.
-        base: ``B``. Defaults to 2.
-        phases: ``K``. Defaults to 8.
+        base: ``B`` (the method's default is in
+            :mod:`spikedet.conversion.methods.onespike`).
+        phases: ``K``.
         shift: ``s``; None for the arithmetic midpoint of ``B``.
         upper: Clip of a ReLU6 / clip-floor site (``[C]`` for a
             channel-wise clip-floor). Defaults to None.
@@ -76,8 +77,9 @@ class OneSpikeNeuron(BaseNeuron):
 
     def __init__(self,
                  threshold: Union[float, Tensor] = 1.0,
-                 base: float = 2.0,
-                 phases: int = 8,
+                 *,
+                 base: float,
+                 phases: int,
                  shift: Optional[float] = None,
                  upper: Union[float, Tensor, None] = None,
                  alpha: Optional[float] = None,

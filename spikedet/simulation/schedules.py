@@ -28,11 +28,13 @@ class WakeSleepSchedule:
     otherwise right after wake step ``T``; it is always divided by ``T``.
 
     Args:
-        margin: Wake steps between sleep phases. Defaults to 8.
-        sleep: Sleep steps per sleep phase. Defaults to 56.
+        margin: Wake steps between sleep phases (CASC's L; the method
+            module, :mod:`spikedet.conversion.methods.casc`, holds its
+            defaults).
+        sleep: Sleep steps per sleep phase.
     """
-    margin: int = 8
-    sleep: int = 56
+    margin: int
+    sleep: int
 
     def __post_init__(self) -> None:
         if self.margin < 1 or self.sleep < 0:

@@ -8,7 +8,7 @@ from spikedet.neurons import BistableNeuron, IFNeuron
 def test_no_spike_while_integrating():
     torch.manual_seed(0)
     for depth in (1, 2, 3):
-        neuron = BistableNeuron(0.3, phase=4, depth=depth)
+        neuron = BistableNeuron(0.3, phase=4, coding='rate', depth=depth)
         for t in range(64):
             out = neuron(torch.rand(50))
             if neuron.integrating(t):
@@ -19,7 +19,8 @@ def test_no_spike_while_integrating():
 def test_uneven_input_with_negative_sum_never_fires():
     # Within each phase: +1, +1, -1, -1.5 (sum -0.5 < 0: ANN output 0).
     pattern = [1.0, 1.0, -1.0, -1.5]
-    bistable, plain = BistableNeuron(1.0, phase=4), IFNeuron(1.0)
+    bistable = BistableNeuron(1.0, phase=4, coding='rate')
+    plain = IFNeuron(1.0)
     b_count = p_count = 0.0
     for t in range(400):
         x = torch.tensor([pattern[t % 4]])
@@ -33,7 +34,8 @@ def test_fire_phase_input_is_buffered_to_the_next_integrate_phase():
     phase = 4
 
     def run(sync: bool) -> float:
-        neuron = BistableNeuron(1.0, phase=phase, depth=1, sync=sync)
+        neuron = BistableNeuron(1.0, phase=phase, coding='rate', depth=1,
+                                sync=sync)
         total = 0.0
         for t in range(2 * 40 * phase):  # 40 cycles
             early = not neuron.integrating(t)
@@ -72,7 +74,7 @@ def test_phase_coding_sends_the_potential_as_a_binary_fraction(a):
 
 def test_phase_coding_refuses_an_unknown_reading():
     with pytest.raises(ValueError, match='coding'):
-        BistableNeuron(1.0, coding='burst')
+        BistableNeuron(1.0, phase=4, coding='burst')
 
 
 @pytest.mark.parametrize('a', [0.0, 0.2, 0.55, 1.0])
@@ -86,7 +88,7 @@ def test_rate_over_a_cycle_with_doubled_threshold(a):
 
 
 def test_signed_spikes_for_leaky_relu():
-    neuron = BistableNeuron(1.0, phase=2, alpha=0.1)
+    neuron = BistableNeuron(1.0, phase=2, coding='rate', alpha=0.1)
     total = sum(float(neuron(torch.tensor([-0.05]))) for _ in range(400))
     # Rate alpha * x: -0.005 per step, i.e. -2 over 400 steps (+- 1 spike).
     assert -3 <= total <= -1

@@ -30,9 +30,16 @@ def _first_output(neuron: BaseNeuron, x: torch.Tensor) -> torch.Tensor:
     return out
 
 
+#: What a neuron's constructor requires besides its threshold (the
+#: method's choice; each method module holds its defaults).
+REQUIRED = dict(BistableNeuron=dict(phase=4, coding='rate'),
+                OneSpikeNeuron=dict(base=2.0, phases=8))
+
+
 @pytest.fixture(params=sorted(NEURONS))
 def neuron(request) -> BaseNeuron:
-    return MODELS.build(dict(type=request.param, threshold=0.5))
+    return MODELS.build(dict(type=request.param, threshold=0.5,
+                             **REQUIRED.get(request.param, {})))
 
 
 @pytest.mark.parametrize('dtype', [torch.float32, torch.float64])
@@ -70,7 +77,8 @@ def test_reset_restores_initial_state(neuron):
 
 def test_per_channel_threshold_and_state_dict(neuron):
     cls = type(neuron)
-    per_channel = cls(threshold=torch.tensor([0.5, 1.0, 2.0]))
+    per_channel = cls(threshold=torch.tensor([0.5, 1.0, 2.0]),
+                      **REQUIRED.get(cls.__name__, {}))
     x = torch.full((1, 3, 2, 2), 4.0)
     out = _first_output(per_channel, x)
     assert torch.equal(out[0, :, 0, 0], torch.tensor([0.5, 1.0, 2.0]))
@@ -79,10 +87,12 @@ def test_per_channel_threshold_and_state_dict(neuron):
 
 
 def test_rejects_bad_thresholds(neuron):
+    cls = type(neuron)
+    required = REQUIRED.get(cls.__name__, {})
     with pytest.raises(ValueError):
-        type(neuron)(threshold=0.0)
+        cls(threshold=0.0, **required)
     with pytest.raises(ValueError):
-        type(neuron)(threshold=torch.ones(2, 2))
+        cls(threshold=torch.ones(2, 2), **required)
 
 
 def test_last_spikes_are_the_integer_spikes_of_the_step(neuron):

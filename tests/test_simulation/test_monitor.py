@@ -115,8 +115,9 @@ def test_spikes_of_inactivated_neurons_are_counted():
     assert plain.layers['n1'].sin_spikes == 0  # exact analog input
     assert plain.layers['n2'].spikes > 0
     assert plain.layers['n2'].sin_spikes == plain.layers['n2'].spikes
-    bistable = _sin(PhaseLead(BistableNeuron(2.0, phase=4, depth=1),
-                              BistableNeuron(2.0, phase=4, depth=2)))
+    bistable = _sin(PhaseLead(
+        BistableNeuron(2.0, phase=4, coding='rate', depth=1),
+        BistableNeuron(2.0, phase=4, coding='rate', depth=2)))
     assert bistable.layers['n1'].spikes > 0
     assert bistable.layers['n2'].sin_spikes == 0
 

@@ -67,5 +67,5 @@ def ann_variant(preset: Dict, spike_driven: bool = True) -> str:
     method = resolve(conversion.pop('method'), conversion).method
     if not method.needs_quantized_ann:
         return ''
-    level = preset['schedule'].get('margin', 8)
+    level = preset['schedule']['margin']  # the method's, if not the preset's
     return f'_casc-l{level}' + ('' if spike_driven else '-analog')
