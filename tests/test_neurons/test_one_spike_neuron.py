@@ -3,6 +3,7 @@ import pytest
 import torch
 from torch import nn
 
+from spikedet.conversion.depth import spiking_depths
 from spikedet.neurons import OneSpikeNeuron
 from spikedet.neurons.one_spike_neuron import (midpoint_shift,
                                                single_spike_levels)
@@ -54,14 +55,24 @@ def test_event_driven_windows_equal_the_functional_form(alpha):
     convs, readout = [c.double() for c in convs], readout.double()
     neurons = [n.double() for n in neurons]
     x = torch.randn(5, 3, 5, 5, dtype=torch.float64)
-    functional = x
+    functional, coded = x, []
     for conv, neuron in zip(convs, neurons):
         functional = neuron(conv(functional))
+        coded.append(int(torch.count_nonzero(functional)))
     functional = readout(functional)
     run = simulate_phase_windows(list(zip(convs, neurons)), readout, x)
     assert torch.allclose(run.output, functional, atol=1e-10)
-    assert all(s <= n for s, n in zip(run.spikes, run.neurons))  # <= 1 each
-    assert run.steps == 3 * 8
+    # One spike per non-zero coded value and none for a zero one (values
+    # below the last phase's threshold are zeros, not spikes) ...
+    assert run.spikes == coded
+    assert run.neurons == [5 * 6 * 5 * 5] * 2
+    assert all(0 < s < n for s, n in zip(run.spikes, run.neurons))
+    # ... and the latency the converter assigns from the probed depth of
+    # the last neuron, (depth + 1) K, is the windows' own.
+    net = nn.Sequential(*[m for pair in zip(convs, neurons) for m in pair])
+    depths = spiking_depths(net, lambda: net(x))
+    neurons[-1].depth = depths[str(len(net) - 1)]
+    assert neurons[-1].step_span() == run.steps == (2 + 1) * 8
 
 
 def test_statistics_count_one_spike_per_coded_value():
