@@ -35,11 +35,11 @@ def _data(seed: int, n: int = 16):
     return torch.randn(n, 3, 8, 8, generator=torch.Generator().manual_seed(seed))
 
 
-def _convert(model, name: str):
+def _convert(model, name: str, data=None):
     preset = load_method(name)
     options = dict(preset['conversion'])
-    return convert(model, [_data(1), _data(2)], options.pop('method'),
-                   **options), preset['schedule']
+    return convert(model, data or [_data(1), _data(2)],
+                   options.pop('method'), **options), preset['schedule']
 
 
 @pytest.mark.parametrize('name', sorted(available_methods()))
@@ -151,6 +151,63 @@ def test_spicalib_equals_burst_while_the_rule_cannot_act():
                         'spicalib_a4.py')
     early = simulate(fixed, x, [16])[16].output
     assert not torch.equal(early, theirs[16].output)
+
+
+class InactivatedNeuron(nn.Module):
+    """``fc1 -> ReLU (a, b) -> fc2 -> ReLU (z = a - b, y = a) -> fc3``,
+    identity weights elsewhere, no biases.
+
+    On ``x = (0.1, 1)`` the ANN has ``a = 0.1``, ``b = 1``, ``z = relu(-0.9)
+    = 0`` and ``y = 0.1``. With thresholds (0.1, 10) and (0.5, 0.1), ``a``
+    and ``y`` fire every step, ``b`` (a tenth of its threshold per step,
+    membrane from half of it) first at step 5, so ``z``'s early current is
+    positive: it fires once, at step 3, and never again (its mean current
+    is -0.9). That spike of an inactivated neuron is what Spike
+    Calibration retracts (algorithms_casc.md §2.3): silent for more than
+    ``isi + A = 2 + A`` steps after it, ``z`` sends one -1.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fc1, self.fc2, self.fc3 = (nn.Linear(2, 2, bias=False)
+                                        for _ in range(3))
+        self.relu1, self.relu2 = nn.ReLU(), nn.ReLU()
+        with torch.no_grad():
+            self.fc1.weight.copy_(torch.eye(2))
+            self.fc2.weight.copy_(torch.tensor([[1.0, -1.0], [1.0, 0.0]]))
+            self.fc3.weight.copy_(torch.eye(2))
+
+    def forward(self, x):
+        return self.fc3(self.relu2(self.fc2(self.relu1(self.fc1(x)))))
+
+
+def test_spicalib_brings_the_network_closer_to_the_ann_than_burst():
+    """The network-level claim: the filter removes the output error a
+    spike of an inactivated neuron leaves, which the same burst neurons
+    without it keep (0.5 / T here), and leaves the regular firers alone."""
+    model = InactivatedNeuron().eval()
+    x = torch.tensor([[0.1, 1.0]])
+    with torch.no_grad():
+        ann = model(x)
+    assert ann.tolist() == [[0.0, pytest.approx(0.1)]]
+    runs = {}
+    for name in ('spicalib', 'burst'):
+        snn, schedule = _convert(model, name, [x])
+        # By hand, so that the spikes can be worked out (see the class).
+        with torch.no_grad():
+            snn.relu1.threshold.copy_(torch.tensor([0.1, 10.0]))
+            snn.relu2.threshold.copy_(torch.tensor([0.5, 0.1]))
+        # One run per T: the allowance follows the run, A = T / 2.
+        runs[name] = {t: simulate(snn, x, [t], schedule)[t].output
+                      for t in (8, 16, 32, 64)}
+    sin = torch.tensor([[1.0, 0.0]])  # z's one spike, in the read-out
+    for t in (16, 32, 64):  # the -1 comes at step A + 6 <= T
+        calibrated, burst = runs['spicalib'][t], runs['burst'][t]
+        torch.testing.assert_close(burst, ann + 0.5 / t * sin)
+        torch.testing.assert_close(calibrated, ann)
+        assert (calibrated - ann).abs().sum() < (burst - ann).abs().sum()
+    # At T = 8 (A = 4) it would come at step 10: both keep the spike.
+    assert torch.equal(runs['spicalib'][8], runs['burst'][8])
 
 
 def test_spicalib_is_probed_and_monitored_like_any_network():
