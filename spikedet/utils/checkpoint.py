@@ -10,7 +10,10 @@ checkpoint carries beside the weights (mmengine's ``HistoryBuffer`` in the
 message hub, and the ``getattr`` its pickles use to name the buffer's
 statistics methods): a stand-in absorbs whatever it is given, calls nothing,
 and is dropped with the rest of the training state. Every other global is
-refused, and its name is reported: unpickling executes code.
+refused, and its name is reported (read from the pickle's opcodes, never by
+unpickling it, whatever the container: zip, legacy torch file or plain
+pickle): unpickling executes code. Weights that hold NaN or infinity are
+refused too, by the first tensor that does.
 """
 import os
 import pickle
@@ -23,6 +26,7 @@ from torch import nn
 
 from .atomic_io import atomic_path
 from .errors import CheckpointError
+from .pickle_globals import pickled_globals
 
 _MAX_LISTED_KEYS = 5
 # torch's weights-only unpickler names the global it refused to import.
@@ -77,8 +81,9 @@ def read_checkpoint(path: os.PathLike) -> Dict[str, Any]:
         dict is returned with ``meta = {}``.
 
     Raises:
-        CheckpointError: The file is missing, corrupt, not a state dict, or
-            needs a pickled global outside :data:`SAFE_GLOBALS`.
+        CheckpointError: The file is missing, corrupt, not a state dict,
+            needs a pickled global outside :data:`SAFE_GLOBALS` (named), or
+            holds a NaN or infinite weight (its key named).
     """
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -86,23 +91,50 @@ def read_checkpoint(path: os.PathLike) -> Dict[str, Any]:
     try:
         with torch.serialization.safe_globals(SAFE_GLOBALS):
             obj = torch.load(path, map_location='cpu', weights_only=True)
-    except pickle.UnpicklingError as exc:
-        found = _UNSAFE_GLOBAL.search(str(exc))
-        if found:
-            raise CheckpointError(
-                f'{path} contains a call to {found.group(1)}; refused '
-                '(unpickling it could run arbitrary code; only weights, '
-                'plain data and numpy values are loaded)') from None
-        raise CheckpointError(
-            f'{path} is not a readable PyTorch checkpoint (corrupt, '
-            'truncated, or not written by torch.save)') from None
     except Exception as exc:  # noqa: BLE001 - garbage can fail anywhere
-        # (RuntimeError, EOFError, BadZipFile, KeyError, ... from the
-        # unpickler on random bytes): all mean "not a checkpoint".
-        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise CheckpointError(f'{path} is not a readable PyTorch checkpoint '
-                              f'(corrupt or truncated: {reason})') from None
+        # (UnpicklingError, RuntimeError, EOFError, BadZipFile, KeyError, ...
+        # from the unpickler on random bytes).
+        raise _load_error(path, exc) from None
     return _normalise(obj, path)
+
+
+def _allowed_globals() -> set:
+    """Dotted names of the globals weights-only loading builds here."""
+    names = set()
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+        names.update(_get_allowed_globals())
+    except (ImportError, AttributeError):  # another torch: names unknown
+        pass
+    for entry in list(torch.serialization.get_safe_globals()) + SAFE_GLOBALS:
+        if isinstance(entry, tuple):
+            names.add(entry[1])
+        else:
+            names.add(f'{entry.__module__}.{entry.__qualname__}')
+    return names
+
+
+def _load_error(path: str, exc: Exception) -> CheckpointError:
+    """Why ``torch.load`` refused ``path``: the globals it would have to
+    import (read from the pickle's opcodes), else damage."""
+    allowed = _allowed_globals()
+    refused = [name for name in pickled_globals(path) if name not in allowed]
+    found = _UNSAFE_GLOBAL.search(str(exc))
+    if not refused and found and isinstance(exc, pickle.UnpicklingError):
+        refused = [found.group(1)]
+    if refused:
+        calls = 'a call to' if len(refused) == 1 else 'calls to'
+        return CheckpointError(
+            f'{path} contains {calls} {_listed(refused)}; refused '
+            '(unpickling it could run arbitrary code; only weights, '
+            'plain data and numpy values are loaded)')
+    if isinstance(exc, pickle.UnpicklingError):
+        return CheckpointError(
+            f'{path} is not a readable PyTorch checkpoint (corrupt, '
+            'truncated, or not written by torch.save)')
+    reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return CheckpointError(f'{path} is not a readable PyTorch checkpoint '
+                           f'(corrupt or truncated: {reason})')
 
 
 def _normalise(obj: Any, path: str) -> Dict[str, Any]:
@@ -114,7 +146,23 @@ def _normalise(obj: Any, path: str) -> Dict[str, Any]:
             isinstance(v, torch.Tensor) for v in state.values()):
         raise CheckpointError(f'{path} holds no state dict of tensors')
     state = {_strip_prefix(k): v for k, v in state.items()}
+    _check_finite(state, path)
     return dict(state_dict=state, meta=dict(meta))
+
+
+def _check_finite(state: Mapping[str, torch.Tensor], path: str) -> None:
+    """Refuse weights that hold NaN or infinity (a diverged training), by
+    the first tensor that does: they would convert and evaluate silently.
+    """
+    bad = [key for key, value in state.items()
+           if (value.is_floating_point() or value.is_complex())
+           and not bool(torch.isfinite(value).all())]
+    if bad:
+        more = f' (and {len(bad) - 1} more tensors)' if len(bad) > 1 else ''
+        raise CheckpointError(
+            f'{path} holds non-finite weights (NaN or inf) in {bad[0]}'
+            f'{more}; the training that wrote it diverged or the file is '
+            'damaged: use an earlier checkpoint')
 
 
 def _strip_prefix(key: str) -> str:
