@@ -10,6 +10,7 @@ from mmengine.utils import ProgressBar
 from torch import nn
 
 from ..utils.errors import UserInputError
+from .data_paths import check_data_paths
 
 
 def calibration_batches(cfg: Config, model: nn.Module,
@@ -30,9 +31,11 @@ def calibration_batches(cfg: Config, model: nn.Module,
 
     Raises:
         UserInputError: ``count < 1`` or an empty training split.
+        DataPathError: The training data is not where the config says.
     """
     if count < 1:
         raise UserInputError('--calib-batches must be >= 1')
+    check_data_paths(cfg, ['train_dataloader'], [])
     loader_cfg = copy.deepcopy(cfg.train_dataloader)
     loader_cfg.dataset.pipeline = copy.deepcopy(
         cfg.test_dataloader.dataset.pipeline)

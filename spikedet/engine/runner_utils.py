@@ -13,6 +13,7 @@ import spikedet
 from ..utils.build_errors import config_errors
 from ..utils.checkpoint import load_weights, save_weights
 from ..utils.errors import CheckpointError, UserInputError
+from .data_paths import check_data_paths
 
 
 def unwrap(model: nn.Module) -> nn.Module:
@@ -50,6 +51,34 @@ def check_classes(meta: Dict[str, Any], cfg: Config, ckpt: str) -> None:
 
 
 LAUNCHERS = ('none', 'pytorch', 'slurm', 'mpi')
+# What each launcher reads from the environment its starter sets, and the
+# starter.
+LAUNCHER_ENV = {
+    'pytorch': (('RANK', 'LOCAL_RANK', 'WORLD_SIZE', 'MASTER_ADDR',
+                 'MASTER_PORT'),
+                'torchrun, e.g. tools/dist_test.sh CONFIG CHECKPOINT 2'),
+    'slurm': (('SLURM_PROCID', 'SLURM_NTASKS', 'SLURM_NODELIST'),
+              'srun, e.g. tools/slurm_test.sh'),
+    'mpi': (('OMPI_COMM_WORLD_LOCAL_RANK', 'OMPI_COMM_WORLD_RANK',
+             'OMPI_COMM_WORLD_SIZE'), 'mpirun'),
+}
+
+
+def check_launcher_env(launcher: str) -> None:
+    """Refuse a launcher started without its process environment.
+
+    Raises:
+        UserInputError: A variable the launcher reads is not set (the tool
+            was started as a plain process); the message names them and
+            the starter to use.
+    """
+    names, starter = LAUNCHER_ENV[launcher]
+    missing = [name for name in names if name not in os.environ]
+    if missing:
+        raise UserInputError(
+            f'--launcher {launcher} needs the environment its starter sets '
+            f'({", ".join(missing)} missing): start the tool with '
+            f'{starter}, or use --launcher none for one process')
 
 
 def set_launcher(cfg: Config, launcher: str) -> None:
@@ -62,7 +91,9 @@ def set_launcher(cfg: Config, launcher: str) -> None:
     size (:class:`spikedet.evaluation.metrics.gather.GatheredMetric`).
 
     Raises:
-        UserInputError: Unknown launcher.
+        UserInputError: Unknown launcher, one that needs GPUs on a CPU
+            machine, or one started without its environment (see
+            :func:`check_launcher_env`).
     """
     if launcher not in LAUNCHERS:
         raise UserInputError(f'unknown launcher {launcher!r}; choose from '
@@ -71,14 +102,15 @@ def set_launcher(cfg: Config, launcher: str) -> None:
     if launcher == 'none':
         return
     cuda = torch.cuda.is_available()
+    if not cuda and launcher != 'pytorch':
+        raise UserInputError(f'launcher {launcher!r} needs GPUs; on CPU '
+                             'use --launcher pytorch (tools/dist_test.sh)')
+    check_launcher_env(launcher)
     env = cfg.setdefault('env_cfg', {})
     env.setdefault('dist_cfg', {})['backend'] = 'nccl' if cuda else 'gloo'
     if not cuda:
         # mmengine's initialisation selects a CUDA device first; on CPU the
         # process group is made here and the runner finds it.
-        if launcher != 'pytorch':
-            raise UserInputError(f'launcher {launcher!r} needs GPUs; on CPU '
-                                 'use --launcher pytorch (tools/dist_test.sh)')
         if not torch.distributed.is_initialized():
             torch.distributed.init_process_group('gloo')
         # The default wrapper pins a CUDA device.
@@ -158,6 +190,10 @@ def export_weights(model: nn.Module, cfg: Config,
     return dict(tensors=tensors, bytes=size)
 
 
+# Hooks that read training batches before the test.
+CALIBRATION_HOOKS = ('ConversionHook', 'ClipCalibrationHook')
+
+
 def evaluate_checkpoint(cfg: Config, checkpoint: os.PathLike) -> Dict:
     """Build a runner from ``cfg``, load ``checkpoint`` safely and test it.
 
@@ -167,7 +203,17 @@ def evaluate_checkpoint(cfg: Config, checkpoint: os.PathLike) -> Dict:
 
     Returns:
         The metrics dict of ``Runner.test()``.
+
+    Raises:
+        DataPathError: The test data (or, for a conversion on the fly, the
+            calibration data) is not where the config says.
     """
+    hooks = [hook.get('type') for hook in cfg.get('custom_hooks') or []]
+    calibrates = any(hook in CALIBRATION_HOOKS for hook in hooks)
+    # A conversion on the fly wrapped the config's own evaluator.
+    check_data_paths(cfg, ['test_dataloader'] + (
+        ['train_dataloader'] if calibrates else []), ['test_evaluator'],
+        wrapped='ConversionHook' in hooks)
     cfg.load_from = None
     runner = build_runner(cfg)
     load_into_runner(runner, cfg, checkpoint)

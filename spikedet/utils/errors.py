@@ -15,3 +15,7 @@ class CheckpointError(UserInputError):
 
 class ConfigError(UserInputError):
     """A config file is missing or invalid."""
+
+
+class DataPathError(UserInputError):
+    """A data root or annotation file a config names does not exist."""
