@@ -1,3 +1,4 @@
+import pytest
 import torch
 from torch import nn
 
@@ -44,6 +45,7 @@ def test_fold_matches_eval_bn_including_grouped():
         assert torch.allclose(model(x), before, atol=1e-5)
 
 
+@pytest.mark.needs_mm
 def test_mmcv_conv_module():
     from mmcv.cnn import ConvModule
     model = nn.Sequential(

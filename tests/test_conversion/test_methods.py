@@ -5,7 +5,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from spikedet.conversion import ConversionError, convert, resolve
-from spikedet.engine.spiking_config import available_methods, load_method
+from spikedet.conversion.methods import names
 from spikedet.neurons import (DoubleThresholdNeuron, IFNeuron, OneSpikeNeuron,
                               SignedIFNeuron, SpikeCalibration)
 from spikedet.simulation import simulate, step_span
@@ -35,14 +35,14 @@ def _data(seed: int, n: int = 16):
     return torch.randn(n, 3, 8, 8, generator=torch.Generator().manual_seed(seed))
 
 
-def _convert(model, name: str, data=None):
-    preset = load_method(name)
-    options = dict(preset['conversion'])
-    return convert(model, data or [_data(1), _data(2)],
-                   options.pop('method'), **options), preset['schedule']
+def _convert(model, name: str, data=None, **options):
+    """``(snn, schedule)`` of method or preset ``name`` (pure torch: the
+    presets resolve in the core)."""
+    return convert(model, data or [_data(1), _data(2)], name, **options), \
+        resolve(name, options).schedule
 
 
-@pytest.mark.parametrize('name', sorted(available_methods()))
+@pytest.mark.parametrize('name', names())
 def test_every_preset_converts_or_refuses_clearly(name):
     model = Mixed().eval()
     if resolve(name).method.name == 'cif_wsc':
@@ -147,8 +147,7 @@ def test_spicalib_equals_burst_while_the_rule_cannot_act():
     alone = simulate(calibrated, x, [24])[24].output  # A = 12
     assert not torch.equal(alone, theirs[24].output)
     # A fixed allowance acts early on the same network.
-    fixed, _ = _convert(model, 'configs/_base_/conversion/sweeps/'
-                        'spicalib_a4.py')
+    fixed, _ = _convert(model, 'spicalib', allowance=4)  # sweeps/spicalib_a4
     early = simulate(fixed, x, [16])[16].output
     assert not torch.equal(early, theirs[16].output)
 

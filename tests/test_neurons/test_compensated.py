@@ -155,6 +155,7 @@ def _attention_calls(kind, steps):
     return calls
 
 
+@pytest.mark.needs_mm
 @pytest.mark.parametrize('kind', ['softmax', 'deformable'])
 @pytest.mark.parametrize('asleep', [(), (2, 3)])
 def test_attention_reads_out_attention_of_the_averages(kind, asleep):

@@ -3,11 +3,11 @@ import pytest
 import torch
 
 from spikedet.neurons import NEURONS, BaseNeuron
-from spikedet.registry import MODELS
 
 
 def _registered_neurons():
     import spikedet.models  # noqa: F401  (registers the neurons)
+    from spikedet.registry import MODELS
     found = {}
     for name in list(MODELS.module_dict):
         cls = MODELS.get(name)
@@ -16,6 +16,7 @@ def _registered_neurons():
     return found
 
 
+@pytest.mark.needs_mm
 def test_every_neuron_is_registered():
     assert set(NEURONS) <= set(_registered_neurons())
 
@@ -38,8 +39,8 @@ REQUIRED = dict(BistableNeuron=dict(phase=4, coding='rate'),
 
 @pytest.fixture(params=sorted(NEURONS))
 def neuron(request) -> BaseNeuron:
-    return MODELS.build(dict(type=request.param, threshold=0.5,
-                             **REQUIRED.get(request.param, {})))
+    return NEURONS[request.param](threshold=0.5,
+                                  **REQUIRED.get(request.param, {}))
 
 
 @pytest.mark.parametrize('dtype', [torch.float32, torch.float64])

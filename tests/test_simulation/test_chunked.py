@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from spikedet.conversion import convert, quantize_activations, resolve
-from spikedet.engine.spiking_config import available_methods, load_method
+from spikedet.conversion.methods import names
 from spikedet.simulation import (PlainSchedule, SimulationError,
                                  WakeSleepSchedule, simulate)
 from spikedet.simulation.simulate import _groups
@@ -41,18 +41,16 @@ def _data(seed: int, n: int = 4) -> torch.Tensor:
 
 
 def _snn(name: str):
-    preset = load_method(name)
-    options = dict(preset['conversion'])
-    casc = resolve(name).method.name == 'cif_wsc'
+    preset = resolve(name)
+    casc = preset.method.name == 'cif_wsc'
     model = Mixed(leaky=not casc).double().eval()
     if casc:
         quantize_activations(model, lambda: model(_data(1)), levels=4)
-    snn = convert(model, [_data(1), _data(2)], options.pop('method'),
-                  **options)
-    return snn, preset['schedule']
+    snn = convert(model, [_data(1), _data(2)], name)
+    return snn, preset.schedule
 
 
-@pytest.mark.parametrize('name', sorted(available_methods()))
+@pytest.mark.parametrize('name', names())
 def test_every_method_reads_out_the_same_in_chunks(name):
     snn, schedule = _snn(name)
     x = _data(3)
