@@ -6,7 +6,7 @@ import torch
 
 from spikedet.registry import MODELS
 from spikedet.utils.config import load_config
-from spikedet.utils.errors import ConfigError
+from spikedet.errors import ConfigError
 
 CONFIG_DIR = Path(__file__).resolve().parents[1] / 'configs'
 CONFIGS = sorted(p for p in CONFIG_DIR.rglob('*.py') if '_base_' not in p.parts)

@@ -13,7 +13,7 @@ import os.path as osp
 
 from spikedet.utils.atomic_io import ensure_writable_dir
 from spikedet.utils.cli import run_cli
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 from spikedet.visualization.stats_figures import write_stats_figures
 
 

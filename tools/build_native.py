@@ -9,7 +9,7 @@ compiler this exits 2 and the pure-torch steps run instead (same spikes).
 """
 from spikedet.neurons import native
 from spikedet.utils.cli import run_cli
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 
 
 def main() -> int:

@@ -42,7 +42,7 @@ from spikedet.simulation import (DEFAULT_TIMESTEPS, ENERGY_CONVENTIONS,
                                  check_timesteps)
 from spikedet.utils.atomic_io import atomic_write_text
 from spikedet.utils.cli import run_cli
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 from spikedet.utils.revision import measured_on
 from spikedet.visualization.energy_front import plot_energy_fronts
 

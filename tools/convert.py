@@ -35,7 +35,7 @@ from spikedet.utils.build_errors import config_errors
 from spikedet.utils.checkpoint import load_weights, save_weights
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 
 
@@ -76,9 +76,9 @@ def main() -> int:
         ensure_embedded_data()
     with config_errors(args.config):
         model = MODELS.build(snn_cfg.model)
-    ensure_writable_dir(args.out)
     meta = load_weights(model.ann, args.checkpoint)
     check_classes(meta, cfg, args.checkpoint)
+    ensure_writable_dir(args.out)  # after the checks: nothing left behind
     model.eval()
     batches = calibration_batches(cfg, model, args.calib_batches)
     start = time.time()

@@ -33,7 +33,7 @@ from spikedet.evaluation.report import format_curve_table
 from spikedet.simulation import ENERGY_CONVENTIONS
 from spikedet.utils.atomic_io import atomic_write_json
 from spikedet.utils.cli import run_cli
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 
 DETECTORS = [m for m in MODEL_ZOO if m.detector and m.demo]

@@ -14,6 +14,7 @@ from mmengine.config import DictAction
 from mmengine.logging import MMLogger
 
 from spikedet.datasets import ensure_embedded_data, uses_embedded_data
+from spikedet.engine.data_paths import check_data_paths
 from spikedet.engine.runner_utils import (build_runner, default_work_dir,
                                           export_weights)
 from spikedet.utils.cli import run_cli
@@ -44,6 +45,8 @@ def main() -> int:
         cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
             dict(type='SafeLoadHook', checkpoint=cfg.load_from)]
         cfg.load_from = None
+    check_data_paths(cfg, ['train_dataloader', 'val_dataloader'],
+                     ['val_evaluator'])
     runner = build_runner(cfg)
     runner.train()
     stem = osp.splitext(osp.basename(args.config))[0]

@@ -21,7 +21,7 @@ from spikedet.utils.build_errors import config_errors
 from spikedet.utils.checkpoint import load_weights
 from spikedet.utils.cli import run_cli
 from spikedet.utils.config import load_config
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 from spikedet.utils.setup_env import register_all_modules
 from spikedet.visualization.detections import draw_detections, side_by_side
 

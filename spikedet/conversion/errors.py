@@ -1,5 +1,5 @@
 """Conversion errors a user can act on."""
-from ..utils.errors import UserInputError
+from ..errors import UserInputError
 
 
 class UnsupportedLayerError(UserInputError):

@@ -4,7 +4,7 @@ from typing import Iterator, Optional
 
 from torch import nn
 
-from ..utils.errors import UserInputError
+from ..errors import UserInputError
 from .errors import UnsupportedLayerError
 
 

@@ -7,7 +7,7 @@ from typing import Dict, Iterable, List, Optional
 from mmengine.config import Config
 from mmengine.logging import MMLogger
 
-from ..utils.errors import UserInputError
+from ..errors import UserInputError
 from .shapes_generator import (ShapesSpec, generate_shapes_dataset,
                                is_generated, read_meta)
 

@@ -9,7 +9,7 @@ from mmengine.runner import Runner
 from mmengine.utils import ProgressBar
 from torch import nn
 
-from ..utils.errors import UserInputError
+from ..errors import UserInputError
 from .data_paths import check_data_paths
 
 

@@ -10,7 +10,7 @@ from typing import Any, Iterator, Sequence, Tuple
 
 from mmengine.config import Config
 
-from ..utils.errors import DataPathError
+from ..errors import DataPathError
 
 
 def _datasets(dataset: Any, key: str) -> Iterator[Tuple[str, dict]]:

@@ -12,7 +12,7 @@ from torch import nn
 import spikedet
 from ..utils.build_errors import config_errors
 from ..utils.checkpoint import load_weights, save_weights
-from ..utils.errors import CheckpointError, UserInputError
+from ..errors import CheckpointError, UserInputError
 from .data_paths import check_data_paths
 
 

@@ -9,7 +9,7 @@ from ..conversion.errors import ConversionError
 from ..conversion.methods import names, resolve
 from ..simulation import DEFAULT_TIMESTEPS
 from ..utils.atomic_io import atomic_write_text
-from ..utils.errors import ConfigError
+from ..errors import ConfigError
 
 
 SPIKING_TYPES = ('SpikingClassifier', 'SpikingDetector')

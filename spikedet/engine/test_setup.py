@@ -5,7 +5,7 @@ from typing import Optional, Sequence
 from mmengine.config import Config
 
 from ..simulation import DEFAULT_TIMESTEPS, check_chunk, check_timesteps
-from ..utils.errors import UserInputError
+from ..errors import UserInputError
 from .spiking_config import spiking_config
 
 

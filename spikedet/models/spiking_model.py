@@ -8,7 +8,7 @@ from torch import nn
 
 from ..neurons.kernels import BACKENDS, effective_backend, neuron_steps
 from ..simulation import TimestepStatistics
-from ..utils.errors import ConfigError, UserInputError
+from ..errors import ConfigError, UserInputError
 from ..utils.host_heap import heap_trimming
 from .spiking_setup import SpikingSetup
 

@@ -10,7 +10,7 @@ from torch.utils._pytree import tree_map
 
 from ..neurons.stateful import (StatefulModule, reset_states, set_chunk,
                                 set_horizon, set_sleep, split_steps)
-from ..utils.errors import UserInputError
+from ..errors import UserInputError
 from .bias_control import zeroed_constant_currents
 from .evaluation_window import readout_delay, window_start, window_starts
 from .input_cache import cached_input_layers

@@ -1,8 +1,5 @@
-"""Safe checkpoint I/O, config loading, CLI helpers and scope set-up."""
+"""Safe checkpoint I/O, config loading, CLI helpers and scope set-up (the
+errors they raise are in :mod:`spikedet.errors`)."""
 from .checkpoint import load_weights, read_checkpoint, save_weights
-from .errors import CheckpointError, ConfigError, UserInputError
 
-__all__ = [
-    'load_weights', 'read_checkpoint', 'save_weights', 'CheckpointError',
-    'ConfigError', 'UserInputError'
-]
+__all__ = ['load_weights', 'read_checkpoint', 'save_weights']

@@ -48,7 +48,7 @@ def ensure_writable_dir(path: PathLike) -> Path:
     Raises:
         UserInputError: It cannot be created or written (the reason named).
     """
-    from .errors import UserInputError
+    from ..errors import UserInputError
     path = Path(path)
     try:
         path.mkdir(parents=True, exist_ok=True)

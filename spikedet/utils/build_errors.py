@@ -3,7 +3,7 @@ import re
 from contextlib import contextmanager
 from typing import Iterator
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 # mmengine's registry: "<Type> is not in the <scope>::<name> registry ...".
 _UNKNOWN_TYPE = re.compile(r'([^\s\'"]+) is not in the (\S+) registry')

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from .atomic_io import atomic_path
-from .errors import CheckpointError
+from ..errors import CheckpointError
 from .pickle_globals import pickled_globals
 
 _MAX_LISTED_KEYS = 5

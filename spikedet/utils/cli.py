@@ -2,7 +2,7 @@
 import sys
 from typing import Callable, Optional
 
-from .errors import UserInputError
+from ..errors import UserInputError
 
 
 def run_cli(main: Callable[[], Optional[int]]) -> None:

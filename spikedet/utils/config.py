@@ -5,7 +5,7 @@ from typing import Dict, Optional
 
 from mmengine.config import Config
 
-from .errors import ConfigError
+from ..errors import ConfigError
 
 
 def resolve_config_path(path: str) -> str:

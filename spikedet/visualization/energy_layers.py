@@ -8,7 +8,7 @@ matplotlib.use('Agg')
 import matplotlib.pyplot as plt  # noqa: E402
 
 from ..utils.atomic_io import atomic_path  # noqa: E402
-from ..utils.errors import UserInputError  # noqa: E402
+from ..errors import UserInputError  # noqa: E402
 from .layer_stats import short_name  # noqa: E402
 
 PARTS = (('synaptic', 'tab:blue'), ('neuron', 'tab:orange'),

@@ -6,7 +6,7 @@ import pytest
 
 from spikedet.datasets.embedded import ensure_embedded_data
 from spikedet.datasets.shapes_generator import GENERATOR_VERSION, read_meta
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 
 
 def test_another_shapes_set_is_used_as_it_is(tmp_path, tiny_shapes):

@@ -3,7 +3,7 @@ import pytest
 from mmengine.config import Config
 
 from spikedet.engine.data_paths import check_data_paths
-from spikedet.utils.errors import DataPathError, UserInputError
+from spikedet.errors import DataPathError, UserInputError
 
 
 def _cfg(tmp_path, **loaders) -> Config:

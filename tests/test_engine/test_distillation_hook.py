@@ -12,7 +12,7 @@ from spikedet.engine import DistillationHook
 from spikedet.models.feature_imitation import feature_imitation_loss
 from spikedet.registry import MODELS
 from spikedet.utils.checkpoint import save_weights
-from spikedet.utils.errors import ConfigError
+from spikedet.errors import ConfigError
 
 
 @MODELS.register_module(force=True)

@@ -10,7 +10,7 @@ from spikedet.engine import ClipCalibrationHook, SafeLoadHook
 from spikedet.registry import MODELS
 from spikedet.utils.checkpoint import save_weights
 from spikedet.utils.config import load_config
-from spikedet.utils.errors import CheckpointError
+from spikedet.errors import CheckpointError
 
 CASC = 'configs/yolov3/yolov3_mbv2_shapes_casc-l8.py'
 PLAIN = 'configs/yolov3/yolov3_mbv2_shapes.py'

@@ -3,7 +3,7 @@ import pytest
 
 from spikedet.conversion.methods import resolve
 from spikedet.engine.spiking_config import available_methods, load_method
-from spikedet.utils.errors import ConfigError
+from spikedet.errors import ConfigError
 
 
 def test_a_preset_file_given_by_path(tmp_path):

@@ -6,7 +6,7 @@ from spikedet.engine.spiking_config import spiking_config
 from spikedet.engine.test_setup import configure_spiking_test
 from spikedet.simulation import SimulationError
 from spikedet.utils.config import load_config
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 
 ANN = 'configs/yolov3/yolov3_mbv2_shapes.py'
 

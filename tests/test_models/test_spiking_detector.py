@@ -91,7 +91,7 @@ def test_two_stage(model):
 
 
 def test_box_input_is_checked():
-    from spikedet.utils.errors import ConfigError
+    from spikedet.errors import ConfigError
     cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
     with pytest.raises(ConfigError, match='box_input'):
         _spiking(cfg.model, box_input='neck')
@@ -99,7 +99,7 @@ def test_box_input_is_checked():
 
 def test_heap_trim_is_checked_and_watches_both_stages(monkeypatch):
     from spikedet.utils import host_heap
-    from spikedet.utils.errors import ConfigError
+    from spikedet.errors import ConfigError
     cfg = load_config('configs/faster_rcnn/faster-rcnn_r18_fpn_shapes.py')
     with pytest.raises(ConfigError, match='heap_trim'):
         _spiking(cfg.model, heap_trim=-1)

@@ -10,7 +10,7 @@ import torch
 from spikedet.models.detectors import SpikingDetector
 from spikedet.neurons import native
 from spikedet.utils.config import load_config
-from spikedet.utils.errors import ConfigError, UserInputError
+from spikedet.errors import ConfigError, UserInputError
 
 CONFIG = 'configs/yolov3/yolov3_mbv2_shapes.py'
 

@@ -24,7 +24,7 @@ from spikedet.models.detectors.calibration_rois import calibration_rois
 from spikedet.models.detectors.stages import BoxStage, MaskStage
 from spikedet.neurons import CompensatedOp
 from spikedet.simulation import simulate
-from spikedet.utils.errors import ConfigError
+from spikedet.errors import ConfigError
 
 DOC = Path(__file__).resolve().parents[2] / 'docs' / 'support_matrix.md'
 TIMESTEPS = (4, 16, 64)

@@ -4,7 +4,7 @@ import pytest
 from harness.comparison_runs import (check_presets, plan_jobs,
                                              preset_method)
 from harness.model_zoo import MODEL_ZOO
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 
 
 def test_plan_jobs_is_preset_major_with_analog_twins():

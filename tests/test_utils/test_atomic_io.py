@@ -18,7 +18,7 @@ def test_an_output_folder_that_cannot_be_created_is_refused(tmp_path):
     import pytest
 
     from spikedet.utils.atomic_io import ensure_writable_dir
-    from spikedet.utils.errors import UserInputError
+    from spikedet.errors import UserInputError
     blocker = tmp_path / 'file'
     blocker.write_text('x')
     with pytest.raises(UserInputError, match='cannot write to .*file/out'):

@@ -7,7 +7,7 @@ from torch import nn
 
 from spikedet.utils.checkpoint import (load_weights, read_checkpoint,
                                        save_weights)
-from spikedet.utils.errors import CheckpointError
+from spikedet.errors import CheckpointError
 
 
 def _net() -> nn.Module:

@@ -2,7 +2,7 @@
 import pytest
 
 from spikedet.utils.config import load_config
-from spikedet.utils.errors import ConfigError
+from spikedet.errors import ConfigError
 
 
 def test_a_config_shipped_inside_mmdet_loads_by_package_name():

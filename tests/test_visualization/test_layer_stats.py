@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 from spikedet.visualization.layer_stats import layer_rows, plot_layer_stats
 
 TOOL = Path(__file__).resolve().parents[2] / 'tools' / 'analyze_stats.py'

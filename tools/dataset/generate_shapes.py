@@ -13,7 +13,7 @@ from mmengine.logging import MMLogger
 from spikedet.datasets.shapes_generator import (ShapesSpec,
                                                 generate_shapes_dataset)
 from spikedet.utils.cli import run_cli
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 
 
 def parse_args() -> argparse.Namespace:

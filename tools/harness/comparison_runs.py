@@ -8,7 +8,7 @@ from typing import Dict, List, Optional, Sequence
 
 from spikedet.conversion.methods import Method, resolve
 from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
-from spikedet.utils.errors import ConfigError, UserInputError
+from spikedet.errors import ConfigError, UserInputError
 from .model_zoo import ZooModel, ann_variant
 from spikedet.engine.spiking_config import available_methods, load_method
 from .tool_process import run_tool, user_error

@@ -4,7 +4,7 @@ import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Sequence
 
-from spikedet.utils.errors import UserInputError
+from spikedet.errors import UserInputError
 from .model_zoo import ZooModel
 from .tool_process import run_tool, user_error
 

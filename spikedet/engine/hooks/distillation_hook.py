@@ -8,7 +8,7 @@ from torch import nn
 from ...models.feature_imitation import feature_imitation_loss
 from ...registry import HOOKS, MODELS
 from ...utils.checkpoint import load_weights
-from ...utils.errors import ConfigError
+from ...errors import ConfigError
 from ..runner_utils import unwrap
 
 

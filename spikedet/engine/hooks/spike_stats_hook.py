@@ -5,7 +5,7 @@ from mmengine.hooks import Hook
 from ...registry import HOOKS
 from ...simulation import TimestepStatistics
 from ...utils.atomic_io import atomic_write_json
-from ...utils.errors import UserInputError
+from ...errors import UserInputError
 from ..runner_utils import unwrap
 
 

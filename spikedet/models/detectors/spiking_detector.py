@@ -12,7 +12,7 @@ from ...conversion import convert
 from ...conversion.failures import reported_as_unsupported
 from ...registry import MODELS
 from ...simulation import DEFAULT_TIMESTEPS, monitored_readouts, simulate
-from ...utils.errors import ConfigError
+from ...errors import ConfigError
 from ..spiking_model import SpikingModel
 from .calibration_rois import calibration_rois
 from .masks import MaskPrediction

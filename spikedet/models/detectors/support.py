@@ -5,7 +5,7 @@ from torch import nn
 
 from ...conversion.errors import UnsupportedLayerError
 from ...simulation.schedules import PlainSchedule
-from ...utils.errors import ConfigError
+from ...errors import ConfigError
 
 #: RoI heads whose masks the spiking detector predicts as they do.
 MASK_ROI_HEADS = ('StandardRoIHead', 'CascadeRoIHead')

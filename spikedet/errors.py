@@ -1,4 +1,5 @@
-"""Errors that mean "the user handed us something wrong".
+"""Errors that mean "the user handed us something wrong" (the package root:
+the pure-torch core raises them too, without importing any mmdet glue).
 
 Tools catch :class:`UserInputError` and print its message as one line with a
 non-zero exit; anything else is a bug and keeps its traceback.
