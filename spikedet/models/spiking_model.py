@@ -6,9 +6,9 @@ from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence
 from mmengine.logging import MMLogger
 from torch import nn
 
+from ..errors import ConfigError, UserInputError
 from ..neurons.kernels import BACKENDS, effective_backend, neuron_steps
 from ..simulation import TimestepStatistics
-from ..errors import ConfigError, UserInputError
 from ..utils.host_heap import heap_trimming
 from .spiking_setup import SpikingSetup
 
