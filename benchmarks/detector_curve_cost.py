@@ -50,6 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     register_all_modules()
     cfg = load_config(args.config)
+    cfg.model.backend = 'native'  # as the tools run it
     model = MODELS.build(cfg.model)
     load_weights(model, args.checkpoint)
     model.eval()

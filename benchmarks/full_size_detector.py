@@ -27,8 +27,10 @@ On CPU, glibc's malloc raises its mmap threshold after large blocks are
 freed and then serves them from the heap, whose fragmentation shows as a
 peak RSS that creeps up over many steps (not a leak: the current RSS stays
 level). ``SpikingDetector`` trims the heap when the resident memory has
-grown by ``heap_trim`` (0.05 by default, :mod:`spikedet.utils.host_heap`);
-``--heap-trim off`` measures without it. ``--mmap-threshold BYTES`` runs
+grown by ``heap_trim`` (:mod:`spikedet.utils.host_heap`; off in the
+library, 0.05 in ``tools/test.py`` and here by default);
+``--heap-trim off`` measures without it. The neuron steps run as the
+tools run them (``backend='native'``, the fused C steps where built). ``--mmap-threshold BYTES`` runs
 the children with ``MALLOC_MMAP_THRESHOLD_`` fixed, which keeps large
 tensors in mmap.
 
@@ -70,7 +72,9 @@ def child(args) -> None:
     snn = MODELS.build(dict(
         type='SpikingDetector', ann=model,
         conversion=dict(method=args.method), timesteps=[args.child],
-        input_size=(h, w), **_trim_option(args))).eval().to(args.device)
+        input_size=(h, w), backend='native',
+        heap_trim=_heap_trim(args))).eval().to(args.device)
+    snn.build_structure()
     sample = DetDataSample(metainfo=dict(
         img_shape=(h, w), ori_shape=(h, w), scale_factor=(1.0, 1.0),
         pad_shape=(h, w), batch_input_shape=(h, w)))
@@ -96,12 +100,9 @@ def child(args) -> None:
                           rois=max(rois, default=0))))
 
 
-def _trim_option(args) -> dict:
-    """``SpikingDetector``'s heap_trim, when given."""
-    if args.heap_trim is None:
-        return {}
-    return dict(heap_trim=None if args.heap_trim == 'off' else
-                float(args.heap_trim))
+def _heap_trim(args):
+    """``SpikingDetector``'s heap_trim: None for 'off'."""
+    return None if args.heap_trim == 'off' else float(args.heap_trim)
 
 
 def _child_env(args) -> dict:
@@ -117,7 +118,7 @@ def measure(args, timesteps: int) -> dict:
                '--config', args.config, '--method', args.method,
                '--device', args.device, '--size', *map(str, args.size)] + \
         (['--keep-rpn-nms'] if args.keep_rpn_nms else []) + \
-        ([] if args.heap_trim is None else ['--heap-trim', args.heap_trim])
+        ['--heap-trim', args.heap_trim]
     env = dict(os.environ, **_child_env(args))
     out = subprocess.run(command, capture_output=True, text=True, env=env)
     if out.returncode:
@@ -135,9 +136,9 @@ def main() -> None:
     parser.add_argument('--method', default='if_channel')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--keep-rpn-nms', action='store_true')
-    parser.add_argument('--heap-trim', metavar='SLACK|off',
+    parser.add_argument('--heap-trim', metavar='SLACK|off', default='0.05',
                         help="SpikingDetector's heap_trim (off: None); "
-                        "default: the library's")
+                        "default: the tools' 0.05")
     parser.add_argument('--mmap-threshold', type=int,
                         help='fix glibc\'s MALLOC_MMAP_THRESHOLD_ (bytes) '
                         'in the measured processes')
@@ -150,7 +151,7 @@ def main() -> None:
         child(args)
         return
     env = ' '.join(f'{k}={v}' for k, v in _child_env(args).items())
-    trim = args.heap_trim or 'default'
+    trim = args.heap_trim
     print(f'{args.config}, {args.size[0]}x{args.size[1]}, {args.method}, '
           f'{args.device}, allocator: {env or "glibc default"}, '
           f'heap_trim: {trim}')
