@@ -80,6 +80,9 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             with a negative input fire one to ``L`` negative spikes; on the
             shapes RTMDet-tiny at L = 4 that is 2-4x the spikes per site
             and E / E_ANN 1.60 against the clip-floor recipe's 0.49.
+            Without them the same fine-tune gives E / E_ANN 0.505 at
+            T = 4, but a quantized val mAP@0.5 of 0.774 against 0.839
+            (2026-12-07).
 
     Returns:
         ``model``.
