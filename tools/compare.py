@@ -32,10 +32,9 @@ import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from harness.comparison_runs import (Job, check_presets, plan_jobs,
-                                             preset_key, preset_method,
-                                             run_job, subset_options)
+from harness.comparison_runs import Job, plan_jobs, run_job, subset_options
 from harness.model_zoo import MODEL_ZOO
+from harness.presets import check_presets, preset_key, preset_method
 from spikedet.engine.spiking_config import available_methods
 from spikedet.evaluation import comparison as cmp
 from spikedet.simulation import (DEFAULT_TIMESTEPS, ENERGY_CONVENTIONS,

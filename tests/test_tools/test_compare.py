@@ -94,9 +94,9 @@ def test_analog_runs_convert_with_a_preset_file(tmp_path):
     """An analog comparison run converts the same preset with
     ``spike_driven=False`` (a conversion option, not an ANN config key),
     schedule included."""
-    from harness.comparison_runs import _analog_preset
+    from harness.presets import analog_preset
     from spikedet.engine.spiking_config import load_method
-    path = _analog_preset('cif_wsc_l4', str(tmp_path / 'run'))
+    path = analog_preset('cif_wsc_l4', str(tmp_path / 'run'))
     loaded, original = load_method(path), load_method('cif_wsc_l4')
     assert loaded['conversion'] == dict(original['conversion'],
                                         spike_driven=False)

@@ -1,9 +1,10 @@
-"""Planning the comparison's runs (tools/harness/comparison_runs.py)."""
+"""Planning the comparison's runs (tools/harness/comparison_runs.py,
+presets.py)."""
 import pytest
-
-from harness.comparison_runs import (check_presets, plan_jobs,
-                                             preset_method)
+from harness.comparison_runs import plan_jobs
 from harness.model_zoo import MODEL_ZOO
+from harness.presets import check_presets, preset_method
+
 from spikedet.errors import UserInputError
 
 

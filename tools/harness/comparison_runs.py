@@ -1,22 +1,17 @@
 """One run of the method comparison: ``tools/test.py --snn PRESET --stats``
 on a committed model, as a user runs it, recorded in ``run.json``."""
 import json
-import os
 import os.path as osp
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Sequence
 
-from spikedet.conversion.methods import Method, resolve
-from spikedet.utils.atomic_io import atomic_write_json, atomic_write_text
+from spikedet.engine.spiking_config import load_method
 from spikedet.errors import ConfigError, UserInputError
+from spikedet.utils.atomic_io import atomic_write_json
+
 from .model_zoo import ZooModel, ann_variant
-from spikedet.engine.spiking_config import available_methods, load_method
+from .presets import analog_preset, preset_key
 from .tool_process import run_tool, user_error
-
-
-def preset_key(preset: str) -> str:
-    """A preset's name in tables and folders: itself, or a file's stem."""
-    return osp.splitext(osp.basename(preset))[0]
 
 
 def subset_options(model: ZooModel, images: int,
@@ -52,31 +47,6 @@ class Job:
     def work_dir(self, root: str) -> str:
         return osp.join(root, self.model.key,
                         self.key + ('_analog' if self.analog else ''))
-
-
-def check_presets(presets: Sequence[str]) -> List[str]:
-    """``presets`` (names or preset files), checked.
-
-    Raises:
-        UserInputError: A name that is neither a method / preset nor a file.
-    """
-    known = available_methods()
-    unknown = sorted(p for p in presets if p not in known
-                     and not (p.endswith('.py') and osp.isfile(p)))
-    if unknown:
-        raise UserInputError(f'unknown method(s) {unknown}; choose from '
-                             f'{known} or give preset files')
-    return list(presets)
-
-
-def preset_method(preset: str) -> Optional[Method]:
-    """The method record of a preset, or None when it does not load (its
-    runs are then refused with the reason)."""
-    try:
-        conversion = dict(load_method(preset)['conversion'])
-    except ConfigError:
-        return None
-    return resolve(conversion.pop('method')).method
 
 
 def plan_jobs(models: Sequence[ZooModel], presets: Sequence[str],
@@ -136,18 +106,6 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
     return run
 
 
-def _analog_preset(preset: str, work: str) -> str:
-    """A preset file in ``work``: ``preset`` with ``spike_driven=False``
-    (the conversion option; a ``--cfg-options`` entry would reach the ANN's
-    config, not the conversion's)."""
-    loaded = load_method(preset)
-    os.makedirs(work, exist_ok=True)
-    path = osp.join(work, 'preset_analog.py')
-    atomic_write_text(path, 'conversion = {!r}\nschedule = {!r}\n'.format(
-        dict(loaded['conversion'], spike_driven=False), loaded['schedule']))
-    return path
-
-
 def _run(job: Job, suffix: str, work: str, record: Dict,
          threads: int) -> Dict:
     config, ckpt = job.model.files(suffix)
@@ -155,7 +113,7 @@ def _run(job: Job, suffix: str, work: str, record: Dict,
         return dict(_refused(f'no checkpoint {ckpt}', 0.0, record),
                     missing=True)
     log = osp.join(work, 'test.log')
-    preset = _analog_preset(job.preset, work) if job.analog else job.preset
+    preset = analog_preset(job.preset, work) if job.analog else job.preset
     code, seconds = run_tool(
         ['tools/test.py', config, ckpt, '--snn', preset, '--stats',
          '--calib-batches', '5', '--work-dir', work, '--timesteps',
