@@ -7,7 +7,7 @@ from mmengine.logging import MMLogger
 from torch import nn
 
 from ..errors import ConfigError, UserInputError
-from ..neurons.kernels import BACKENDS, effective_backend, neuron_steps
+from ..neurons.kernels import check_backend, effective_backend, neuron_steps
 from ..simulation import TimestepStatistics
 from ..utils.host_heap import heap_trimming
 from .spiking_setup import SpikingSetup
@@ -47,9 +47,10 @@ class SpikingModel:
         Raises:
             ConfigError: Unknown ``backend``, or ``heap_trim`` < 0.
         """
-        if backend not in BACKENDS:
-            raise ConfigError(f'backend must be one of {BACKENDS}, got '
-                              f'{backend!r}')
+        try:
+            check_backend(backend)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
         if heap_trim is not None and not heap_trim >= 0:
             raise ConfigError(f'heap_trim must be >= 0 or None, got '
                               f'{heap_trim}')
@@ -82,8 +83,9 @@ class SpikingModel:
 
     def prepare_for_weights(self, keys: Iterable[str]) -> None:
         """Build the structure before weights with ``keys`` load, if they
-        hold a converted network (``net.*``) this wrapper lacks."""
-        if not self.converted and any(k.startswith('net.') for k in keys):
+        hold a converted network (:data:`CONVERTED`) this wrapper lacks."""
+        if not self.converted and any(k.split('.', 1)[0] in CONVERTED
+                                      for k in keys):
             self.build_structure()
 
     def spiking_networks(self) -> List[nn.Module]:

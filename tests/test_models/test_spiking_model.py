@@ -117,7 +117,7 @@ def test_converted_weights_build_the_structure_they_fill(tmp_path):
 
 
 @pytest.mark.parametrize('options, match', [
-    (dict(backend='cuda'), 'backend must be one of'),
+    (dict(backend='cuda'), 'unknown neuron step backend'),
     (dict(heap_trim=-1), 'heap_trim')])
 def test_process_options_are_checked(options, match):
     with pytest.raises(ConfigError, match=match):
