@@ -8,6 +8,7 @@ from .methods import (METHODS, OBSERVER_OPTIONS, Method, register_method,
                       resolve, resolve_options)
 from .observers import ActivationObserver
 from .quantize import quantize_activations
+from .rounding import without_rounding
 from .site_rewrite import FunctionalSites, SiteSequence, install_sites
 from .sites import Site, SiteTable, trace_sites
 
@@ -17,5 +18,5 @@ __all__ = [
     'METHODS', 'OBSERVER_OPTIONS', 'Method', 'register_method', 'resolve',
     'resolve_options', 'ActivationObserver',
     'quantize_activations', 'FunctionalSites', 'SiteSequence',
-    'install_sites', 'Site', 'SiteTable', 'trace_sites'
+    'install_sites', 'Site', 'SiteTable', 'trace_sites', 'without_rounding'
 ]

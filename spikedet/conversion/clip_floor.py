@@ -71,7 +71,14 @@ class ClipFloor(nn.Module):
             to the nearest level (QCFS's shift, our variant); a CIF neuron
             starting at membrane ``s * top`` reproduces it. Defaults to 0.
         channel_wise: One top per channel (see above). Defaults to False.
+
+    Attributes:
+        rounding: When False the site only clips (``clamp(x, 0, top)``):
+            a diagnostic switch, set by :func:`spikedet.conversion.
+            without_rounding`, telling the levels' error from the clip's.
     """
+
+    rounding: bool = True
 
     def __init__(self, levels: int = 8, top: float = 1.0,
                  learn_top: bool = False, shift: float = 0.0,
@@ -106,6 +113,8 @@ class ClipFloor(nn.Module):
     def forward(self, x: Tensor) -> Tensor:
         # x / 1 and 1 * y are exact, so top = 1 is the paper's ClipQuan.
         top = channel_view(self.top.clamp_min(1e-4), x)
+        if not self.rounding:
+            return top * torch.clamp(x / top, 0, 1)
         return top * _FloorSTE.apply(torch.clamp(x / top, 0, 1), self.levels,
                                      self.shift)
 

@@ -86,3 +86,25 @@ def test_channel_wise_tops_quantize_each_channel_on_its_own_range():
 def test_set_channels_is_only_for_channel_wise_clip_floors():
     with pytest.raises(ValueError, match='channel-wise'):
         ClipFloor(4).set_channels(3)
+
+
+def test_without_rounding_only_clips_where_asked_and_restores():
+    from spikedet.conversion import without_rounding
+    from spikedet.conversion.clip_floor import SignedClipFloor
+    # Site 0's levels (multiples of 0.425) are off site 1's grid (0.25).
+    net = torch.nn.Sequential(ClipFloor(4, top=1.7), SignedClipFloor(4))
+    x = torch.linspace(-3, 3, 61)
+    rounded = net(x)
+    with without_rounding(net, where='1.') as names:
+        assert names == ['1.positive', '1.negative']
+        partly = net(x)
+    # Site 0 still rounds; site 1 only clips to [-1, 1].
+    assert torch.equal(partly, torch.clamp(net[0](x), -1, 1))
+    assert not torch.equal(partly, rounded)
+    with without_rounding(net) as names:
+        assert len(names) == 3
+        clipped = net(x)
+    torch.testing.assert_close(  # x / top * top: float rounding only
+        clipped, torch.clamp(torch.clamp(x, 0, 1.7), -1, 1), atol=1e-6, rtol=0)
+    assert not torch.equal(clipped, rounded)
+    assert torch.equal(net(x), rounded)  # restored on exit
