@@ -4,8 +4,9 @@ from typing import Optional, Sequence
 
 from mmengine.config import Config
 
-from ..simulation import DEFAULT_TIMESTEPS, check_chunk, check_timesteps
 from ..errors import UserInputError
+from ..evaluation.metrics import score_processed_images_only
+from ..simulation import DEFAULT_TIMESTEPS, check_chunk, check_timesteps
 from .spiking_config import spiking_config
 
 
@@ -21,8 +22,10 @@ def configure_spiking_test(cfg: Config, method: Optional[str],
     many wake steps per forward call (``model.chunk``); ``strict``
     converts with ``spike_driven='strict'`` (no analog island);
     ``backend`` and ``heap_trim`` become the spiking wrapper's (see
-    :class:`spikedet.models.spiking_model.SpikingModel`; a plain ANN's
-    config is left as it is).
+    :class:`spikedet.models.spiking_model.SpikingModel`). A plain ANN's
+    metric is wrapped to score the tested images only
+    (:class:`~spikedet.evaluation.metrics.ProcessedImagesMetric`), so a
+    test on a subset gives that subset's mAP.
 
     Raises:
         UserInputError: ``calib_batches`` or ``chunk`` < 1, or read-outs,
@@ -57,6 +60,10 @@ def configure_spiking_test(cfg: Config, method: Optional[str],
         cfg.model.chunk = chunk
     if not method and 'timesteps' in cfg.model:
         cfg.model.update(backend=backend, heap_trim=heap_trim)
+    if not method and 'timesteps' not in cfg.model:
+        # A plain ANN: its metric scores the tested images only (a spiking
+        # run's TimestepMetric does the same).
+        cfg.test_evaluator = score_processed_images_only(cfg.test_evaluator)
 
 
 def set_dump_dir(cfg: Config, folder: str) -> None:

@@ -44,3 +44,13 @@ def test_strict_reaches_the_conversion_and_only_a_conversion():
     with pytest.raises(UserInputError, match='--strict applies to a '
                        'conversion'):
         configure_spiking_test(converted, None, None, 2, strict=True)
+
+
+def test_a_plain_anns_coco_metric_scores_the_tested_images_only():
+    cfg = load_config(ANN)
+    configure_spiking_test(cfg, None, None, calib_batches=2)
+    assert cfg.test_evaluator['type'] == 'ProcessedImagesMetric'
+    assert cfg.test_evaluator['metric']['type'] == 'CocoMetric'
+    converted = load_config(ANN)  # a spiking run scores per read-out
+    configure_spiking_test(converted, 'if', [1], calib_batches=2)
+    assert converted.test_evaluator['type'] == 'TimestepMetric'
