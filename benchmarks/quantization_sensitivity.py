@@ -22,6 +22,7 @@ from mmengine.logging import MMLogger
 from spikedet.conversion import without_rounding
 from spikedet.engine.runner_utils import (build_runner, load_into_runner,
                                           unwrap)
+from spikedet.evaluation.metrics import score_processed_images_only
 from spikedet.utils.config import load_config
 from spikedet.utils.setup_env import register_all_modules
 
@@ -42,6 +43,7 @@ def main() -> None:
     cfg.work_dir, cfg.load_from = args.work_dir, None
     if args.images:
         cfg.test_dataloader.dataset.indices = args.images
+        cfg.test_evaluator = score_processed_images_only(cfg.test_evaluator)
     runner = build_runner(cfg)
     load_into_runner(runner, cfg, args.checkpoint)
     rows = [('as quantized', 0, runner.test())]
