@@ -1,17 +1,25 @@
-# CASC quantization-aware RTMDet-tiny, spike-driven, L = 4, in one fine-tune
-# from the SiLU ANN: QuantizedModel replaces every activation site (the
-# SiLUs, the channel attention's hard sigmoid) with a 4-level clip-floor and
-# every identity site with a signed one; ClipCalibrationHook calibrates the
-# tops, and DistillationHook makes the neck imitate the SiLU ANN's (a frozen
-# teacher, weight 10, as the YOLOv3's distillation rounds). The channel
-# attention's product stays an analog island.
-# Convert with --method cif_wsc_l4:
+# CASC quantization-aware RTMDet-tiny, spike-driven, L = 4, fine-tuned from
+# the SiLU ANN. QuantizedModel keeps each function's shape
+# (keep_functions=True): every SiLU becomes a 4-level clip-floor of its
+# output with its negative tail dropped (signed_functions=False, so each
+# neuron fires at most L spikes of one sign, as after a rectifier), the
+# channel attention's hard sigmoid a clip-floor of its output; every
+# identity site gets a signed clip-floor and the channel attention's
+# product stays an analog island. ClipCalibrationHook calibrates the tops,
+# DistillationHook makes the neck imitate the SiLU ANN's (a frozen teacher,
+# weight 10), 10 epochs at lr 5e-4; then rounds of
+# rtmdet_tiny_shapes_casc-l4-ft.py from each export. The shipped checkpoint
+# had this round and two more (docs/training.md):
 #   python tools/train.py configs/rtmdet/rtmdet_tiny_shapes_casc-l4.py \
-#       --export data/checkpoints/rtmdet_tiny_shapes_casc-l4.pth
+#       --export R1.pth
+#   python tools/train.py configs/rtmdet/rtmdet_tiny_shapes_casc-l4-ft.py \
+#       --export R2.pth --cfg-options custom_hooks.0.checkpoint=R1.pth
+# Convert with --snn cif_wsc_l4 (a sleep phase after every 4 wake steps).
 _base_ = ['./rtmdet_tiny_shapes.py']
 _detector = {{_base_.model}}
 model = dict(_delete_=True, type='QuantizedModel', model=_detector,
-             levels=4, learn_top=True, shift=0.5, spike_driven=True)
+             levels=4, learn_top=True, shift=0.5, spike_driven=True,
+             keep_functions=True, signed_functions=False)
 custom_hooks = [
     dict(type='SafeLoadHook',
          checkpoint='data/checkpoints/rtmdet_tiny_shapes.pth',

@@ -61,17 +61,13 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             2026-12-07) val mAP@0.5 0.000 at L = 4, 16 and 64, where a
             signed clip-floor after each SiLU gives 0.337 at L = 4 and
             0.891 at L = 64 (the float ANN: 0.907; the gate's hard sigmoid
-            left float in that measurement). Known limitation: exact on
-            the tested blocks (SiLU convolutions with a residual, a gated
-            product, an adaptive max-pool), but not yet on that RTMDet
-            fine-tuned this way (val mAP@0.5 0.839): its SNN scores 0.842
-            against its quantized ANN's 0.867 on the first 16 val images
-            at T = 4 (commit ebda61f's code; at batch size 1: 0.835
-            against 0.834): its backbone, neck and head, converted alone,
-            reproduce the quantized ANN on six of val images 800-807
-            batched together and miss it on two, each from a single element
-            one level off at a single site (most likely float rounding at
-            a level boundary), which the later layers amplify.
+            left float in that measurement). The spiking network is exact
+            up to float rounding: an element whose ``f(x)`` lies within
+            rounding of a level boundary may land one level off, as it may
+            between two float precisions of the quantized ANN itself (the
+            shapes RTMDet-tiny after one fine-tuning round, first 16 val
+            images at batch size 1: mAP@0.5 0.798 in float32, 0.776 in
+            float64, its SNN 0.780; 2026-12-07).
         signed_functions: With ``keep_functions``, whether a function
             that takes negative values keeps them (a signed clip-floor with
             its own negative top; the default) or loses them (a clip-floor
@@ -79,10 +75,9 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             tail (down to -0.28) gets a top of about 0.3, so most neurons
             with a negative input fire one to ``L`` negative spikes; on the
             shapes RTMDet-tiny at L = 4 that is 2-4x the spikes per site
-            and E / E_ANN 1.60 against the clip-floor recipe's 0.49.
-            Without them the same fine-tune gives E / E_ANN 0.505 at
-            T = 4, but a quantized val mAP@0.5 of 0.774 against 0.839
-            (2026-12-07).
+            and E / E_ANN 1.60 at T = 4 after a 10-epoch fine-tune (val
+            mAP@0.5 0.839); without them the same fine-tune gives 0.505
+            (0.774), and a second round 0.415 (0.871; 2026-12-07).
 
     Returns:
         ``model``.
