@@ -1,15 +1,17 @@
 """A metric scored on the images it was given, not on its whole file."""
 import copy
-from typing import Dict, Optional, Sequence
+from typing import Dict, Iterable, Optional, Sequence
+
+from mmengine.evaluator import BaseMetric
 
 from mmdet.evaluation import CocoMetric
 
 from ...registry import METRICS
-from .gather import GatheredMetric
+from .wrapping import WrappingMetric
 
 
 @METRICS.register_module()
-class ProcessedImagesMetric(GatheredMetric):
+class ProcessedImagesMetric(WrappingMetric):
     """Wrap an mmdet metric so that only the processed images are scored.
 
     mmdet's ``CocoMetric`` scores every image of its annotation file
@@ -36,15 +38,8 @@ class ProcessedImagesMetric(GatheredMetric):
                          prefix=prefix or wrapped.prefix)
         self.metric = wrapped
 
-    @property
-    def dataset_meta(self) -> Optional[dict]:
-        return self._dataset_meta
-
-    @dataset_meta.setter
-    def dataset_meta(self, meta: dict) -> None:
-        self._dataset_meta = meta
-        if hasattr(self, 'metric'):
-            self.metric.dataset_meta = meta
+    def wrapped_metrics(self) -> Iterable[BaseMetric]:
+        return [self.metric] if hasattr(self, 'metric') else []
 
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         """The wrapped metric's records for this batch, one per sample,

@@ -2,20 +2,20 @@
 import copy
 import os
 import os.path as osp
-from typing import Dict, Optional, Sequence, Union
+from typing import Dict, Iterable, Optional, Sequence, Union
 
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 
 from ...registry import METRICS
 from ..curve import metric_key
-from .gather import GatheredMetric
+from .wrapping import WrappingMetric
 
 Key = Union[str, int]
 
 
 @METRICS.register_module()
-class TimestepMetric(GatheredMetric):
+class TimestepMetric(WrappingMetric):
     """Evaluate a spiking detector at every T with an unmodified mmdet metric.
 
     Expects the predictions of :class:`SpikingDetector`: the ANN's in
@@ -53,15 +53,8 @@ class TimestepMetric(GatheredMetric):
         self.dump_dir = dump_dir
         self.metrics: Dict[Key, BaseMetric] = {'ann': probe}
 
-    @property
-    def dataset_meta(self) -> Optional[dict]:
-        return self._dataset_meta
-
-    @dataset_meta.setter
-    def dataset_meta(self, meta: dict) -> None:
-        self._dataset_meta = meta
-        for metric in getattr(self, 'metrics', {}).values():
-            metric.dataset_meta = meta
+    def wrapped_metrics(self) -> Iterable[BaseMetric]:
+        return getattr(self, 'metrics', {}).values()
 
     def _metric(self, key: Key) -> BaseMetric:
         if key not in self.metrics:
