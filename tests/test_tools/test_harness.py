@@ -35,3 +35,28 @@ def test_preset_method_reads_the_method_record(tmp_path):
     bad = tmp_path / 'bad.py'
     bad.write_text('conversion = 3\n')
     assert preset_method(str(bad)) is None
+
+
+def test_reuse_runs_again_once_the_checkpoint_changed(tmp_path,
+                                                      monkeypatch):
+    from harness import comparison_runs
+    from harness.comparison_runs import Job, run_job
+    from harness.model_zoo import ZooModel
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / 'data/checkpoints').mkdir(parents=True)
+    ckpt = tmp_path / 'data/checkpoints/net.pth'
+    ckpt.write_bytes(b'first weights')
+    runs = []
+    monkeypatch.setattr(
+        comparison_runs, '_run',
+        lambda job, suffix, work, record, threads:
+        runs.append(suffix) or dict(curve={}, **record))
+    job = Job(ZooModel('net', 'Net', 'net', 'net', True), 'if_channel')
+    args = (dict(images=2), str(tmp_path / 'runs'), [4])
+    first = run_job(job, *args)
+    assert 'reused' not in first and len(runs) == 1
+    assert run_job(job, *args, reuse=True)['reused']
+    assert len(runs) == 1
+    ckpt.write_bytes(b'retrained weights')
+    assert 'reused' not in run_job(job, *args, reuse=True)
+    assert len(runs) == 2

@@ -1,5 +1,6 @@
 """One run of the method comparison: ``tools/test.py --snn PRESET --stats``
 on a committed model, as a user runs it, recorded in ``run.json``."""
+import hashlib
 import json
 import os.path as osp
 from dataclasses import dataclass
@@ -75,7 +76,8 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
         options: Further ``--cfg-options`` for tools/test.py.
         threads: Intra-op threads of the child process (0: torch's).
         reuse: Return the ``run.json`` an earlier invocation left for the
-            same subset, T and options instead of running again.
+            same subset, T, options and checkpoint contents instead of
+            running again.
 
     Returns:
         ``dict(curve=..., ...)``, or ``dict(refused=<reason>, ...)`` when the
@@ -86,7 +88,8 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
     """
     work = job.work_dir(root)
     record = dict(subset=subset, timesteps=list(timesteps),
-                  options=list(options), spike_driven=not job.analog)
+                  options=list(options), spike_driven=not job.analog,
+                  checkpoint_sha256=_checkpoint_digest(job))
     path = osp.join(work, 'run.json')
     if reuse and osp.isfile(path):
         with open(path) as f:
@@ -104,6 +107,20 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
         run = _run(job, suffix, work, record, threads)
     atomic_write_json(path, run, 2)
     return run
+
+
+def _checkpoint_digest(job: Job) -> Optional[str]:
+    """The SHA-256 of the checkpoint ``job`` converts (None where there is
+    none, or the preset refuses): a retrained checkpoint is run again."""
+    try:
+        suffix = ann_variant(load_method(job.preset), not job.analog)
+    except (ConfigError, UserInputError):
+        return None
+    ckpt = job.model.files(suffix)[1]
+    if not osp.isfile(ckpt):
+        return None
+    with open(ckpt, 'rb') as f:
+        return hashlib.file_digest(f, 'sha256').hexdigest()
 
 
 def _run(job: Job, suffix: str, work: str, record: Dict,
