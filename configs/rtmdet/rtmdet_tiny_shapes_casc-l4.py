@@ -7,13 +7,16 @@
 # identity site gets a signed clip-floor and the channel attention's
 # product stays an analog island. ClipCalibrationHook calibrates the tops,
 # DistillationHook makes the neck imitate the SiLU ANN's (a frozen teacher,
-# weight 10), 10 epochs at lr 5e-4; then rounds of
-# rtmdet_tiny_shapes_casc-l4-ft.py from each export. The shipped checkpoint
-# had this round and two more (docs/training.md):
+# weight 10), 10 epochs at lr 5e-4; then a distilled round
+# (rtmdet_tiny_shapes_casc-l4-ft.py) and one on the detection loss alone
+# (rtmdet_tiny_shapes_casc-l4-ft-det.py), each from the previous export.
+# The shipped checkpoint had these three rounds (docs/training.md):
 #   python tools/train.py configs/rtmdet/rtmdet_tiny_shapes_casc-l4.py \
 #       --export R1.pth
 #   python tools/train.py configs/rtmdet/rtmdet_tiny_shapes_casc-l4-ft.py \
 #       --export R2.pth --cfg-options custom_hooks.0.checkpoint=R1.pth
+#   python tools/train.py configs/rtmdet/rtmdet_tiny_shapes_casc-l4-ft-det.py \
+#       --export R3.pth --cfg-options custom_hooks.0.checkpoint=R2.pth
 # Convert with --snn cif_wsc_l4 (a sleep phase after every 4 wake steps).
 _base_ = ['./rtmdet_tiny_shapes.py']
 _detector = {{_base_.model}}

@@ -77,7 +77,8 @@ def quantize_activations(model: nn.Module, forward: Callable[[], object],
             shapes RTMDet-tiny at L = 4 that is 2-4x the spikes per site
             and E / E_ANN 1.60 at T = 4 after a 10-epoch fine-tune (val
             mAP@0.5 0.839); without them the same fine-tune gives 0.505
-            (0.774), and a second round 0.415 (0.871; 2026-12-07).
+            (0.774), a second round 0.415 (0.871; 2026-12-07)
+            and a third 0.394 (0.917; 2026-12-08).
 
     Returns:
         ``model``.
