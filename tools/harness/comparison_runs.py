@@ -87,9 +87,14 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
         UserInputError: The run crashed without a clear error.
     """
     work = job.work_dir(root)
+    try:
+        suffix, refusal = ann_variant(load_method(job.preset),
+                                      not job.analog), None
+    except (ConfigError, UserInputError) as err:
+        suffix, refusal = None, str(err)
     record = dict(subset=subset, timesteps=list(timesteps),
                   options=list(options), spike_driven=not job.analog,
-                  checkpoint_sha256=_checkpoint_digest(job))
+                  checkpoint_sha256=_digest(job, suffix))
     path = osp.join(work, 'run.json')
     if reuse and osp.isfile(path):
         with open(path) as f:
@@ -99,25 +104,17 @@ def run_job(job: Job, subset: Dict, root: str, timesteps: Sequence[int],
         if all(run.get(k) == v for k, v in record.items()) and \
                 not run.get('missing'):
             return dict(run, reused=True)
-    try:
-        suffix = ann_variant(load_method(job.preset), not job.analog)
-    except (ConfigError, UserInputError) as err:
-        run = _refused(str(err), 0.0, record)
-    else:
-        run = _run(job, suffix, work, record, threads)
+    run = _refused(refusal, 0.0, record) if refusal is not None else \
+        _run(job, suffix, work, record, threads)
     atomic_write_json(path, run, 2)
     return run
 
 
-def _checkpoint_digest(job: Job) -> Optional[str]:
-    """The SHA-256 of the checkpoint ``job`` converts (None where there is
-    none, or the preset refuses): a retrained checkpoint is run again."""
-    try:
-        suffix = ann_variant(load_method(job.preset), not job.analog)
-    except (ConfigError, UserInputError):
-        return None
-    ckpt = job.model.files(suffix)[1]
-    if not osp.isfile(ckpt):
+def _digest(job: Job, suffix: Optional[str]) -> Optional[str]:
+    """The SHA-256 of the checkpoint of ``job``'s variant ``suffix`` (None
+    where there is none): a retrained checkpoint is run again."""
+    ckpt = None if suffix is None else job.model.files(suffix)[1]
+    if ckpt is None or not osp.isfile(ckpt):
         return None
     with open(ckpt, 'rb') as f:
         return hashlib.file_digest(f, 'sha256').hexdigest()
